@@ -1,0 +1,1 @@
+"""Concierge: an open-source, self-hosted conversational support platform."""

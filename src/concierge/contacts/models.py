@@ -1,0 +1,53 @@
+from django.db import models
+
+from concierge.workspaces.models import Workspace
+
+
+class Contact(models.Model):
+    """A customer: a user (known by external id and/or email) or a lead (an anonymous visitor)."""
+
+    class Kind(models.TextChoices):
+        USER = "user"
+        LEAD = "lead"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.USER)
+    external_id = models.CharField(max_length=190, null=True, blank=True)
+    visitor_id = models.CharField(max_length=190, null=True, blank=True)
+    email = models.EmailField(max_length=254, blank=True, default="")
+    name = models.CharField(max_length=190, blank=True, default="")
+    timezone = models.CharField(max_length=64, blank=True, default="")
+    locale = models.CharField(max_length=20, blank=True, default="")
+    city = models.CharField(max_length=120, blank=True, default="")
+    attributes = models.JSONField(default=dict, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="contact_external_id_unique_in_workspace",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "visitor_id"],
+                condition=models.Q(visitor_id__isnull=False),
+                name="contact_visitor_id_unique_in_workspace",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "email"]), models.Index(fields=["workspace", "-created_at"])]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email or self.external_id or f"Visitor {self.visitor_id or self.pk}"
+
+    @property
+    def ref(self) -> str:
+        """How the event log names this contact."""
+        return self.external_id or (f"visitor:{self.visitor_id}" if self.visitor_id else f"contact:{self.pk}")

@@ -1,0 +1,35 @@
+from django.db.models import Count, Q, QuerySet
+
+from concierge.contacts.models import Contact
+from concierge.core.errors import NotFound
+from concierge.workspaces.models import Workspace
+
+
+def contacts(workspace: Workspace, *, search: str = "", kind: str | None = None) -> QuerySet[Contact]:
+    queryset = Contact.objects.filter(workspace=workspace, merged_into__isnull=True)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(email__icontains=search) | Q(external_id__icontains=search)
+        )
+    return queryset.order_by("-created_at", "-id")
+
+
+def contacts_with_conversation_counts(workspace: Workspace, **filters) -> QuerySet[Contact]:
+    return contacts(workspace, **filters).annotate(conversation_count=Count("conversations"))
+
+
+def contact_by_id(workspace: Workspace, contact_id: int) -> Contact:
+    contact = Contact.objects.filter(workspace=workspace, pk=contact_id).first()
+    if contact is None:
+        raise NotFound(f"No contact with id {contact_id} in this workspace.")
+    return contact
+
+
+def contact_by_external_id(workspace: Workspace, external_id: str) -> Contact | None:
+    return Contact.objects.filter(workspace=workspace, external_id=external_id).first()
+
+
+def contact_by_visitor_id(workspace: Workspace, visitor_id: str) -> Contact | None:
+    return Contact.objects.filter(workspace=workspace, visitor_id=visitor_id).first()

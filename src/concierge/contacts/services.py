@@ -1,0 +1,130 @@
+"""Writes for contacts: create, update, identify and merge a lead into a user."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from concierge.contacts.models import Contact
+from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.text import clean_short_text
+from concierge.core.zones import validate_locale_name, validate_zone_name
+from concierge.events import types as event_types
+from concierge.events.services import record_event
+from concierge.workspaces.models import Workspace
+
+MAX_ATTRIBUTES_BYTES = 16_384
+
+
+def _clean_contact_fields(fields: dict) -> dict:
+    cleaned = {}
+    for key, limit in (("external_id", 190), ("visitor_id", 190), ("name", 190), ("city", 120)):
+        if key in fields and fields[key] is not None:
+            value = clean_short_text(fields[key], field=key, max_length=limit)
+            cleaned[key] = value or (None if key in {"external_id", "visitor_id"} else "")
+    if fields.get("email"):
+        email = fields["email"].strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(f"'{email}' is not a valid email address.", field="email") from exc
+        cleaned["email"] = email
+    elif "email" in fields and fields["email"] is not None:
+        cleaned["email"] = ""
+    if fields.get("timezone"):
+        cleaned["timezone"] = validate_zone_name(fields["timezone"])
+    if fields.get("locale"):
+        cleaned["locale"] = validate_locale_name(fields["locale"])
+    if fields.get("attributes") is not None:
+        attributes = fields["attributes"]
+        if not isinstance(attributes, dict):
+            raise InvalidInput("attributes must be an object of names to values.", field="attributes")
+        if len(json.dumps(attributes)) > MAX_ATTRIBUTES_BYTES:
+            raise InvalidInput(f"attributes are larger than {MAX_ATTRIBUTES_BYTES} bytes.", field="attributes")
+        cleaned["attributes"] = attributes
+    return cleaned
+
+
+def create_contact(workspace: Workspace, **fields) -> Contact:
+    """A user (with external_id and/or email) or a lead (with visitor_id only)."""
+    cleaned = _clean_contact_fields(fields)
+    if not (cleaned.get("external_id") or cleaned.get("email") or cleaned.get("visitor_id")):
+        raise InvalidInput("A contact needs an external_id, an email or a visitor_id.")
+    kind = fields.get("kind") or (
+        Contact.Kind.LEAD if cleaned.get("visitor_id") and not cleaned.get("external_id") else Contact.Kind.USER
+    )
+    if kind not in Contact.Kind.values:
+        raise InvalidInput(f"kind '{kind}' must be 'user' or 'lead'.", field="kind")
+    try:
+        with transaction.atomic():
+            return Contact.objects.create(workspace=workspace, kind=kind, **cleaned)
+    except IntegrityError as exc:
+        raise Conflict("A contact with that external_id or visitor_id already exists.") from exc
+
+
+def update_contact(contact: Contact, **fields) -> Contact:
+    cleaned = _clean_contact_fields(fields)
+    if "attributes" in cleaned:
+        cleaned["attributes"] = {**contact.attributes, **cleaned["attributes"]}
+    for key, value in cleaned.items():
+        setattr(contact, key, value)
+    if contact.external_id and contact.kind == Contact.Kind.LEAD:
+        contact.kind = Contact.Kind.USER
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError as exc:
+        raise Conflict("Another contact already has that external_id or visitor_id.") from exc
+    return contact
+
+
+def contact_for_external_id(workspace: Workspace, external_id: str) -> Contact:
+    """The contact with this external id, created when unknown (the importer's rule)."""
+    contact = Contact.objects.filter(workspace=workspace, external_id=external_id).first()
+    if contact is None:
+        contact = create_contact(workspace, external_id=external_id)
+    return contact
+
+
+def contact_for_visitor(workspace: Workspace, visitor_id: str) -> Contact:
+    """The messenger's anonymous visitor: a lead, created on first contact."""
+    contact = Contact.objects.filter(workspace=workspace, visitor_id=visitor_id).first()
+    if contact is None:
+        contact = create_contact(workspace, visitor_id=visitor_id, kind=Contact.Kind.LEAD)
+    return contact
+
+
+def touch_contact(contact: Contact) -> None:
+    Contact.objects.filter(pk=contact.pk).update(last_seen_at=timezone.now())
+
+
+def merge_lead_into_user(lead: Contact, user: Contact) -> Contact:
+    """Move a lead's conversations onto the user it turned out to be; the lead stays as a record."""
+    from concierge.conversations.models import Conversation
+
+    if lead.workspace_id != user.workspace_id:
+        raise InvalidInput("Both contacts must belong to the same workspace.")
+    if lead.kind != Contact.Kind.LEAD:
+        raise InvalidInput("Only a lead can be merged into a user.", field="lead")
+    if user.kind != Contact.Kind.USER:
+        raise InvalidInput("A lead can only be merged into a user.", field="user")
+    if lead.pk == user.pk or lead.merged_into_id:
+        raise Conflict("This lead was already merged.")
+    with transaction.atomic():
+        Conversation.objects.filter(workspace=lead.workspace_id, contact=lead).update(contact=user)
+        for key in ("name", "email", "timezone", "locale", "city"):
+            if not getattr(user, key) and getattr(lead, key):
+                setattr(user, key, getattr(lead, key))
+        user.attributes = {**lead.attributes, **user.attributes}
+        user.save()
+        lead.merged_into = user
+        lead.save(update_fields=["merged_into"])
+        record_event(
+            user.workspace,
+            event_types.CONTACT_MERGED,
+            contact=user,
+            data={"lead": lead.ref, "lead_id": lead.pk},
+        )
+    return user

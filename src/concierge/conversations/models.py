@@ -1,0 +1,120 @@
+import uuid
+
+from django.db import models
+
+from concierge.contacts.models import Contact
+from concierge.workspaces.models import Team, Teammate, Workspace
+
+
+def new_conversation_ref() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class Tag(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_unique_in_workspace")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conversation(models.Model):
+    class Channel(models.TextChoices):
+        MESSENGER = "messenger"
+        EMAIL = "email"
+        API = "api"
+
+    class Initiator(models.TextChoices):
+        CONTACT = "contact"
+        TEAMMATE = "teammate"
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        SNOOZED = "snoozed"
+        CLOSED = "closed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
+    # How the event log names this conversation (imported logs bring their own names).
+    ref = models.CharField(max_length=64, default=new_conversation_ref)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MESSENGER)
+    initiator = models.CharField(max_length=10, choices=Initiator.choices, default=Initiator.CONTACT)
+    started_by = models.ForeignKey(Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(max_length=200, blank=True, default="")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_conversations"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations")
+    tags = models.ManyToManyField(Tag, related_name="conversations", blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_remark = models.TextField(blank=True, default="")
+    rated_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    bot_answered = models.BooleanField(default=False)
+    last_activity_at = models.DateTimeField()
+    last_part_preview = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "ref"], name="conversation_ref_unique_in_workspace"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="conversation_rating_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-last_activity_at", "-id"], name="conv_ws_activity"),
+            models.Index(fields=["workspace", "state", "-last_activity_at", "-id"], name="conv_ws_state_activity"),
+            models.Index(fields=["workspace", "assignee", "-last_activity_at"], name="conv_ws_assignee_activity"),
+            models.Index(fields=["workspace", "team", "-last_activity_at"], name="conv_ws_team_activity"),
+            models.Index(fields=["workspace", "contact", "-created_at"], name="conv_ws_contact_created"),
+        ]
+        ordering = ["-last_activity_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject or f"Conversation {self.pk}"
+
+
+class Part(models.Model):
+    """One entry in a conversation, in order: a message, a note, an automated answer or a change."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment"  # a message the customer sees (from contact, teammate or bot)
+        NOTE = "note"  # internal, teammates only
+        BOT_ANSWER = "bot_answer"
+        ASSIGNMENT = "assignment"
+        STATE = "state"  # closed, reopened, snoozed
+        TAGS = "tags"
+        RATING = "rating"
+
+    class Author(models.TextChoices):
+        CONTACT = "contact"
+        TEAMMATE = "teammate"
+        BOT = "bot"
+        SYSTEM = "system"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    author_type = models.CharField(max_length=10, choices=Author.choices)
+    author_teammate = models.ForeignKey(Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(blank=True, default="")  # sanitised HTML
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "created_at", "id"], name="part_conversation_order")]
+        ordering = ["created_at", "id"]
+
+    @property
+    def is_message(self) -> bool:
+        return self.kind in {self.Kind.COMMENT, self.Kind.BOT_ANSWER}

@@ -1,0 +1,73 @@
+from django.db.models import Prefetch, QuerySet
+
+from concierge.conversations.models import Conversation, Part, Tag
+from concierge.core.errors import NotFound
+from concierge.workspaces.models import Workspace
+
+
+def inbox(
+    workspace: Workspace,
+    *,
+    state: str | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    team_id: int | None = None,
+    tag: str | None = None,
+    contact_id: int | None = None,
+) -> QuerySet[Conversation]:
+    """Conversations newest activity first, with what a list row shows loaded in a fixed number of queries."""
+    queryset = Conversation.objects.filter(workspace=workspace)
+    if state:
+        queryset = queryset.filter(state=state)
+    if unassigned:
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee_id is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
+    if team_id is not None:
+        queryset = queryset.filter(team_id=team_id)
+    if tag:
+        queryset = queryset.filter(tags__workspace=workspace, tags__name=tag)
+    if contact_id is not None:
+        queryset = queryset.filter(contact_id=contact_id)
+    return (
+        queryset.select_related("contact", "assignee", "team")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by("-last_activity_at", "-id")
+    )
+
+
+def conversation_by_id(workspace: Workspace, conversation_id: int) -> Conversation:
+    conversation = (
+        Conversation.objects.filter(workspace=workspace, pk=conversation_id)
+        .select_related("workspace", "contact", "assignee", "team", "started_by")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .first()
+    )
+    if conversation is None:
+        raise NotFound(f"No conversation with id {conversation_id} in this workspace.")
+    return conversation
+
+
+def parts_of(conversation: Conversation, *, include_notes: bool = True) -> QuerySet[Part]:
+    queryset = Part.objects.filter(workspace_id=conversation.workspace_id, conversation=conversation)
+    if not include_notes:
+        queryset = queryset.exclude(kind=Part.Kind.NOTE)
+    return queryset.select_related("author_teammate").order_by("created_at", "id")
+
+
+def tags(workspace: Workspace) -> QuerySet[Tag]:
+    return Tag.objects.filter(workspace=workspace).order_by("name")
+
+
+def tag_by_id(workspace: Workspace, tag_id: int) -> Tag:
+    tag = tags(workspace).filter(pk=tag_id).first()
+    if tag is None:
+        raise NotFound(f"No tag with id {tag_id} in this workspace.")
+    return tag
+
+
+def tag_by_name(workspace: Workspace, name: str) -> Tag:
+    tag = tags(workspace).filter(name=name).first()
+    if tag is None:
+        raise NotFound(f"No tag named '{name}' in this workspace.")
+    return tag

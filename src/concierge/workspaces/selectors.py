@@ -1,0 +1,55 @@
+from django.db.models import Prefetch, QuerySet
+
+from concierge.core.errors import NotFound
+from concierge.workspaces.models import ApiKey, Team, Teammate, Workspace
+
+
+def workspace_by_slug(slug: str) -> Workspace:
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        raise NotFound(f"No workspace with slug '{slug}'.")
+    return workspace
+
+
+def workspaces_of_user(user) -> QuerySet[Workspace]:
+    return Workspace.objects.filter(teammates__user=user, teammates__is_active=True).order_by("name")
+
+
+def teammate_of_user(workspace: Workspace, user) -> Teammate | None:
+    if not user.is_authenticated:
+        return None
+    return Teammate.objects.filter(workspace=workspace, user=user, is_active=True).select_related("user").first()
+
+
+def teammates(workspace: Workspace) -> QuerySet[Teammate]:
+    return Teammate.objects.filter(workspace=workspace).select_related("user").order_by("name", "id")
+
+
+def teammate_by_id(workspace: Workspace, teammate_id: int) -> Teammate:
+    teammate = teammates(workspace).filter(pk=teammate_id).first()
+    if teammate is None:
+        raise NotFound(f"No teammate with id {teammate_id} in this workspace.")
+    return teammate
+
+
+def teams(workspace: Workspace) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(workspace=workspace)
+        .prefetch_related(Prefetch("members", queryset=Teammate.objects.order_by("name")))
+        .order_by("name", "id")
+    )
+
+
+def team_by_id(workspace: Workspace, team_id: int) -> Team:
+    team = teams(workspace).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound(f"No team with id {team_id} in this workspace.")
+    return team
+
+
+def active_api_key_by_hash(key_hash: str) -> ApiKey | None:
+    return ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True).select_related("workspace").first()
+
+
+def api_keys(workspace: Workspace) -> QuerySet[ApiKey]:
+    return ApiKey.objects.filter(workspace=workspace).order_by("-created_at")

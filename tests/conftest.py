@@ -1,0 +1,153 @@
+"""Shared fixtures: data made through the services, a real SMTP server on loopback, a real Chromium."""
+
+import os
+import shutil
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def workspace(db):
+    from concierge.workspaces.services import create_workspace
+
+    return create_workspace(
+        name="Acme Support",
+        slug="acme",
+        timezone_name="America/New_York",
+        owner_email="owner@acme.test",
+        owner_password=PASSWORD,
+        owner_name="Olivia Owner",
+    )
+
+
+@pytest.fixture
+def owner(workspace):
+    return workspace.teammates.get(role="owner")
+
+
+@pytest.fixture
+def agent(workspace):
+    from concierge.workspaces.services import add_teammate
+
+    return add_teammate(
+        workspace, email="agent@acme.test", name="Avery Agent", timezone_name="Europe/Belgrade", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def contact(workspace):
+    from concierge.contacts.services import create_contact
+
+    return create_contact(workspace, external_id="cust-1", email="casey@customer.test", name="Casey Customer",
+                          timezone="America/Los_Angeles")
+
+
+@pytest.fixture
+def other_workspace(db):
+    from concierge.workspaces.services import create_workspace
+
+    return create_workspace(
+        name="Globex", slug="globex", timezone_name="Europe/Belgrade", owner_email="owner@globex.test",
+        owner_password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def other_contact(other_workspace):
+    from concierge.contacts.services import create_contact
+
+    return create_contact(other_workspace, external_id="globex-cust", email="gina@globex-customer.test")
+
+
+@dataclass
+class Mailbox:
+    """What the loopback SMTP server received, as parsed messages."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django's SMTP backend sends to it."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM_PATH):
+        pytest.fail(f"Chromium not found at {CHROMIUM_PATH}; `make test` installs Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", timezone_id="America/New_York")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -41,7 +41,11 @@ def agent(workspace):
     from concierge.workspaces.services import add_teammate
 
     return add_teammate(
-        workspace, email="agent@acme.test", name="Avery Agent", timezone_name="Europe/Belgrade", password=PASSWORD
+        workspace,
+        email="agent@acme.test",
+        name="Avery Agent",
+        timezone_name="Europe/Belgrade",
+        password=PASSWORD,
     )
 
 
@@ -49,8 +53,13 @@ def agent(workspace):
 def contact(workspace):
     from concierge.contacts.services import create_contact
 
-    return create_contact(workspace, external_id="cust-1", email="casey@customer.test", name="Casey Customer",
-                          timezone="America/Los_Angeles")
+    return create_contact(
+        workspace,
+        external_id="cust-1",
+        email="casey@customer.test",
+        name="Casey Customer",
+        timezone="America/Los_Angeles",
+    )
 
 
 @pytest.fixture
@@ -58,7 +67,10 @@ def other_workspace(db):
     from concierge.workspaces.services import create_workspace
 
     return create_workspace(
-        name="Globex", slug="globex", timezone_name="Europe/Belgrade", owner_email="owner@globex.test",
+        name="Globex",
+        slug="globex",
+        timezone_name="Europe/Belgrade",
+        owner_email="owner@globex.test",
         owner_password=PASSWORD,
     )
 

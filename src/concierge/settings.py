@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "concierge.contacts",
     "concierge.conversations",
     "concierge.events",
+    "concierge.reports",
+    "concierge.meetings",
+    "concierge.web",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +129,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -20,7 +20,9 @@ class Contact(models.Model):
     locale = models.CharField(max_length=20, blank=True, default="")
     city = models.CharField(max_length=120, blank=True, default="")
     attributes = models.JSONField(default=dict, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -37,7 +39,10 @@ class Contact(models.Model):
                 name="contact_visitor_id_unique_in_workspace",
             ),
         ]
-        indexes = [models.Index(fields=["workspace", "email"]), models.Index(fields=["workspace", "-created_at"])]
+        indexes = [
+            models.Index(fields=["workspace", "email"]),
+            models.Index(fields=["workspace", "-created_at"]),
+        ]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

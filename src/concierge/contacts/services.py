@@ -42,7 +42,9 @@ def _clean_contact_fields(fields: dict) -> dict:
         if not isinstance(attributes, dict):
             raise InvalidInput("attributes must be an object of names to values.", field="attributes")
         if len(json.dumps(attributes)) > MAX_ATTRIBUTES_BYTES:
-            raise InvalidInput(f"attributes are larger than {MAX_ATTRIBUTES_BYTES} bytes.", field="attributes")
+            raise InvalidInput(
+                f"attributes are larger than {MAX_ATTRIBUTES_BYTES} bytes.", field="attributes"
+            )
         cleaned["attributes"] = attributes
     return cleaned
 
@@ -53,7 +55,9 @@ def create_contact(workspace: Workspace, **fields) -> Contact:
     if not (cleaned.get("external_id") or cleaned.get("email") or cleaned.get("visitor_id")):
         raise InvalidInput("A contact needs an external_id, an email or a visitor_id.")
     kind = fields.get("kind") or (
-        Contact.Kind.LEAD if cleaned.get("visitor_id") and not cleaned.get("external_id") else Contact.Kind.USER
+        Contact.Kind.LEAD
+        if cleaned.get("visitor_id") and not cleaned.get("external_id")
+        else Contact.Kind.USER
     )
     if kind not in Contact.Kind.values:
         raise InvalidInput(f"kind '{kind}' must be 'user' or 'lead'.", field="kind")

@@ -16,7 +16,9 @@ class Tag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_unique_in_workspace")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_unique_in_workspace")
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -44,14 +46,18 @@ class Conversation(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MESSENGER)
     initiator = models.CharField(max_length=10, choices=Initiator.choices, default=Initiator.CONTACT)
-    started_by = models.ForeignKey(Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     subject = models.CharField(max_length=200, blank=True, default="")
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
     snoozed_until = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(
         Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_conversations"
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
     tags = models.ManyToManyField(Tag, related_name="conversations", blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_remark = models.TextField(blank=True, default="")
@@ -73,8 +79,12 @@ class Conversation(models.Model):
         ]
         indexes = [
             models.Index(fields=["workspace", "-last_activity_at", "-id"], name="conv_ws_activity"),
-            models.Index(fields=["workspace", "state", "-last_activity_at", "-id"], name="conv_ws_state_activity"),
-            models.Index(fields=["workspace", "assignee", "-last_activity_at"], name="conv_ws_assignee_activity"),
+            models.Index(
+                fields=["workspace", "state", "-last_activity_at", "-id"], name="conv_ws_state_activity"
+            ),
+            models.Index(
+                fields=["workspace", "assignee", "-last_activity_at"], name="conv_ws_assignee_activity"
+            ),
             models.Index(fields=["workspace", "team", "-last_activity_at"], name="conv_ws_team_activity"),
             models.Index(fields=["workspace", "contact", "-created_at"], name="conv_ws_contact_created"),
         ]
@@ -106,7 +116,9 @@ class Part(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="parts")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     author_type = models.CharField(max_length=10, choices=Author.choices)
-    author_teammate = models.ForeignKey(Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author_teammate = models.ForeignKey(
+        Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(blank=True, default="")  # sanitised HTML
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
@@ -114,6 +126,9 @@ class Part(models.Model):
     class Meta:
         indexes = [models.Index(fields=["conversation", "created_at", "id"], name="part_conversation_order")]
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.author_type} at {self.created_at.isoformat()}"
 
     @property
     def is_message(self) -> bool:

@@ -39,7 +39,9 @@ def _preview(body: str) -> str:
     return " ".join(strip_tags(body).split())[:200]
 
 
-def _add_part(conversation: Conversation, *, kind, author_type, at, teammate=None, body="", data=None) -> Part:
+def _add_part(
+    conversation: Conversation, *, kind, author_type, at, teammate=None, body="", data=None
+) -> Part:
     return Part.objects.create(
         workspace_id=conversation.workspace_id,
         conversation=conversation,
@@ -136,8 +138,13 @@ def reply_as_teammate(
     body = clean_message_body(body)
     at = _now(at)
     with transaction.atomic():
-        part = _add_part(conversation, kind=Kind.COMMENT, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at)
-        if conversation.first_response_at is None and conversation.initiator == Conversation.Initiator.CONTACT:
+        part = _add_part(
+            conversation, kind=Kind.COMMENT, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at
+        )
+        if (
+            conversation.first_response_at is None
+            and conversation.initiator == Conversation.Initiator.CONTACT
+        ):
             conversation.first_response_at = at
             conversation.save(update_fields=["first_response_at"])
         _touch(conversation, at, _preview(body))
@@ -164,26 +171,37 @@ def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | No
     return part
 
 
-def add_note(conversation: Conversation, teammate: Teammate, body: str, *, at: datetime | None = None) -> Part:
+def add_note(
+    conversation: Conversation, teammate: Teammate, body: str, *, at: datetime | None = None
+) -> Part:
     """An internal note: teammates see it, the customer never does."""
     _check_same_workspace(conversation, teammate)
     body = clean_message_body(body)
     at = _now(at)
     with transaction.atomic():
-        part = _add_part(conversation, kind=Kind.NOTE, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at)
+        part = _add_part(
+            conversation, kind=Kind.NOTE, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at
+        )
         _touch(conversation, at)
         _record(
-            conversation, event_types.CONVERSATION_NOTE_ADDED, at, teammate=teammate.external_id or str(teammate.pk)
+            conversation,
+            event_types.CONVERSATION_NOTE_ADDED,
+            at,
+            teammate=teammate.external_id or str(teammate.pk),
         )
     return part
 
 
-def deliver_bot_answer(conversation: Conversation, body: str, *, at: datetime | None = None, data=None) -> Part:
+def deliver_bot_answer(
+    conversation: Conversation, body: str, *, at: datetime | None = None, data=None
+) -> Part:
     """An automated answer (e.g. from a help article) delivered in the conversation."""
     body = clean_message_body(body)
     at = _now(at)
     with transaction.atomic():
-        part = _add_part(conversation, kind=Kind.BOT_ANSWER, author_type=Author.BOT, body=body, at=at, data=data)
+        part = _add_part(
+            conversation, kind=Kind.BOT_ANSWER, author_type=Author.BOT, body=body, at=at, data=data
+        )
         if not conversation.bot_answered:
             conversation.bot_answered = True
             conversation.save(update_fields=["bot_answered"])
@@ -214,15 +232,25 @@ def assign_conversation(
             "team_id": team.pk if team else None,
             "team": team.name if team else None,
         }
-        _add_part(conversation, kind=Kind.ASSIGNMENT, author_type=Author.TEAMMATE if by else Author.SYSTEM,
-                  teammate=by, data=data, at=at)
+        _add_part(
+            conversation,
+            kind=Kind.ASSIGNMENT,
+            author_type=Author.TEAMMATE if by else Author.SYSTEM,
+            teammate=by,
+            data=data,
+            at=at,
+        )
         _touch(conversation, at)
         _record(conversation, event_types.CONVERSATION_ASSIGNED, at, **data)
     return conversation
 
 
 def close_conversation(
-    conversation: Conversation, *, by: str = "teammate", teammate: Teammate | None = None, at: datetime | None = None
+    conversation: Conversation,
+    *,
+    by: str = "teammate",
+    teammate: Teammate | None = None,
+    at: datetime | None = None,
 ) -> Conversation:
     if by not in {"teammate", "bot", "contact"}:
         raise InvalidInput("by must be 'teammate', 'bot' or 'contact'.", field="by")
@@ -235,13 +263,17 @@ def close_conversation(
         conversation.snoozed_until = None
         conversation.closed_at = at
         conversation.save(update_fields=["state", "snoozed_until", "closed_at"])
-        _add_part(conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data={"state": "closed"}, at=at)
+        _add_part(
+            conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data={"state": "closed"}, at=at
+        )
         _touch(conversation, at)
         _record(conversation, event_types.CONVERSATION_CLOSED, at, by=by)
     return conversation
 
 
-def _reopen(conversation: Conversation, at: datetime, *, teammate: Teammate | None = None, reason: str = "") -> None:
+def _reopen(
+    conversation: Conversation, at: datetime, *, teammate: Teammate | None = None, reason: str = ""
+) -> None:
     was = conversation.state
     conversation.state = State.OPEN
     conversation.snoozed_until = None
@@ -273,7 +305,11 @@ def reopen_conversation(
 
 
 def snooze_conversation(
-    conversation: Conversation, *, until: datetime, teammate: Teammate | None = None, at: datetime | None = None
+    conversation: Conversation,
+    *,
+    until: datetime,
+    teammate: Teammate | None = None,
+    at: datetime | None = None,
 ) -> Conversation:
     _check_same_workspace(conversation, teammate)
     at = _now(at)
@@ -287,8 +323,14 @@ def snooze_conversation(
         conversation.state = State.SNOOZED
         conversation.snoozed_until = until
         conversation.save(update_fields=["state", "snoozed_until"])
-        _add_part(conversation, kind=Kind.STATE, author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
-                  teammate=teammate, data={"state": "snoozed", "until": until.isoformat()}, at=at)
+        _add_part(
+            conversation,
+            kind=Kind.STATE,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data={"state": "snoozed", "until": until.isoformat()},
+            at=at,
+        )
         _touch(conversation, at)
         _record(conversation, event_types.CONVERSATION_SNOOZED, at, until=until.isoformat())
     return conversation
@@ -303,7 +345,11 @@ def wake_snoozed_conversations(workspace: Workspace | None = None, *, now: datet
     woken = 0
     for conversation in due.select_related("workspace", "contact"):
         with transaction.atomic():
-            locked = Conversation.objects.select_for_update().filter(pk=conversation.pk, state=State.SNOOZED).first()
+            locked = (
+                Conversation.objects.select_for_update()
+                .filter(pk=conversation.pk, state=State.SNOOZED)
+                .first()
+            )
             if locked is None:
                 continue
             _reopen(conversation, conversation.snoozed_until, reason="snooze ended")
@@ -324,8 +370,13 @@ def rate_conversation(
         conversation.rating_remark = remark
         conversation.rated_at = at
         conversation.save(update_fields=["rating", "rating_remark", "rated_at"])
-        _add_part(conversation, kind=Kind.RATING, author_type=Author.CONTACT, data={"rating": rating, "remark": remark},
-                  at=at)
+        _add_part(
+            conversation,
+            kind=Kind.RATING,
+            author_type=Author.CONTACT,
+            data={"rating": rating, "remark": remark},
+            at=at,
+        )
         _record(conversation, event_types.CONVERSATION_RATED, at, rating=rating, remark=remark or None)
     return conversation
 
@@ -360,8 +411,14 @@ def tag_conversation(
         if conversation.tags.filter(pk=tag.pk).exists():
             return False
         conversation.tags.add(tag)
-        _add_part(conversation, kind=Kind.TAGS, author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
-                  teammate=teammate, data={"added": tag.name}, at=at)
+        _add_part(
+            conversation,
+            kind=Kind.TAGS,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data={"added": tag.name},
+            at=at,
+        )
         _record(conversation, event_types.CONVERSATION_TAGGED, at, tag=tag.name)
     return True
 
@@ -375,7 +432,13 @@ def untag_conversation(
         if not conversation.tags.filter(pk=tag.pk).exists():
             return False
         conversation.tags.remove(tag)
-        _add_part(conversation, kind=Kind.TAGS, author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
-                  teammate=teammate, data={"removed": tag.name}, at=at)
+        _add_part(
+            conversation,
+            kind=Kind.TAGS,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data={"removed": tag.name},
+            at=at,
+        )
         _record(conversation, event_types.CONVERSATION_UNTAGGED, at, tag=tag.name)
     return True

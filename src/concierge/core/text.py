@@ -15,7 +15,8 @@ def clean_message_body(body: str, *, field: str = "body") -> str:
         raise InvalidInput(f"{field} must be text.", field=field)
     if len(body) > settings.MAX_MESSAGE_LENGTH:
         raise InvalidInput(
-            f"{field} is {len(body)} characters long; the limit is {settings.MAX_MESSAGE_LENGTH}.", field=field
+            f"{field} is {len(body)} characters long; the limit is {settings.MAX_MESSAGE_LENGTH}.",
+            field=field,
         )
     cleaned = nh3.clean(
         body,
@@ -35,5 +36,7 @@ def clean_short_text(value: str | None, *, field: str, max_length: int, required
     if required and not value:
         raise InvalidInput(f"{field} is required.", field=field)
     if len(value) > max_length:
-        raise InvalidInput(f"{field} is {len(value)} characters long; the limit is {max_length}.", field=field)
+        raise InvalidInput(
+            f"{field} is {len(value)} characters long; the limit is {max_length}.", field=field
+        )
     return value

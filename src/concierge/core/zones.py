@@ -18,7 +18,9 @@ def known_zone_names() -> frozenset[str]:
 def validate_zone_name(name: str, *, field: str = "timezone") -> str:
     """Return the IANA zone name if it is real, else raise a clear error."""
     if not isinstance(name, str) or name not in known_zone_names():
-        raise InvalidInput(f"{field} '{name}' is not a known IANA time zone (e.g. 'Europe/Belgrade').", field=field)
+        raise InvalidInput(
+            f"{field} '{name}' is not a known IANA time zone (e.g. 'Europe/Belgrade').", field=field
+        )
     return name
 
 
@@ -33,7 +35,9 @@ def validate_locale_name(name: str, *, field: str = "locale") -> str:
     try:
         Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError, AttributeError) as exc:
-        raise InvalidInput(f"{field} '{name}' is not a known locale (e.g. 'en', 'de', 'sr-Latn').", field=field) from exc
+        raise InvalidInput(
+            f"{field} '{name}' is not a known locale (e.g. 'en', 'de', 'sr-Latn').", field=field
+        ) from exc
     return name
 
 

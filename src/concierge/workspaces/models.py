@@ -64,7 +64,9 @@ class Team(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="team_name_unique_in_workspace")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="team_name_unique_in_workspace")
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:

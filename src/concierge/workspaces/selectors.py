@@ -18,7 +18,9 @@ def workspaces_of_user(user) -> QuerySet[Workspace]:
 def teammate_of_user(workspace: Workspace, user) -> Teammate | None:
     if not user.is_authenticated:
         return None
-    return Teammate.objects.filter(workspace=workspace, user=user, is_active=True).select_related("user").first()
+    return (
+        Teammate.objects.filter(workspace=workspace, user=user, is_active=True).select_related("user").first()
+    )
 
 
 def teammates(workspace: Workspace) -> QuerySet[Teammate]:
@@ -48,7 +50,9 @@ def team_by_id(workspace: Workspace, team_id: int) -> Team:
 
 
 def active_api_key_by_hash(key_hash: str) -> ApiKey | None:
-    return ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True).select_related("workspace").first()
+    return (
+        ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True).select_related("workspace").first()
+    )
 
 
 def api_keys(workspace: Workspace) -> QuerySet[ApiKey]:

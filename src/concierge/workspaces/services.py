@@ -126,7 +126,9 @@ def add_teammate(
         if Teammate.objects.filter(workspace=workspace, user=user).exists():
             raise Conflict(f"{email} is already a teammate in this workspace.", field="email")
         if external_id and Teammate.objects.filter(workspace=workspace, external_id=external_id).exists():
-            raise Conflict(f"A teammate with external id '{external_id}' already exists.", field="external_id")
+            raise Conflict(
+                f"A teammate with external id '{external_id}' already exists.", field="external_id"
+            )
         return Teammate.objects.create(
             workspace=workspace,
             user=user,
@@ -143,7 +145,9 @@ def update_teammate(teammate: Teammate, *, name=None, role=None, timezone_name=N
         teammate.name = clean_short_text(name, field="name", max_length=120, required=True)
     if role is not None:
         if role not in Teammate.Role.values:
-            raise InvalidInput(f"role '{role}' must be one of {', '.join(Teammate.Role.values)}.", field="role")
+            raise InvalidInput(
+                f"role '{role}' must be one of {', '.join(Teammate.Role.values)}.", field="role"
+            )
         teammate.role = role
     if timezone_name is not None:
         teammate.timezone = validate_zone_name(timezone_name)

@@ -1,0 +1,70 @@
+"""The JSON API root. Mounted at /api/; each app adds its router under /v1/. Docs at /api/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from concierge.core.errors import ServiceError
+from concierge.workspaces.auth import WorkspaceApiKey
+
+api = NinjaAPI(
+    title="Concierge API",
+    version="1",
+    description="Concierge's REST API. Server-to-server calls authenticate with a workspace API key "
+    "(`Authorization: Bearer ck_…`); the messenger API identifies a contact instead.",
+    auth=WorkspaceApiKey(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _describe_validation_errors(errors: list[dict]) -> str:
+    described = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        described.append(f"{location or 'request'}: {error.get('msg', 'is invalid')}")
+    return "; ".join(described) or "The request is invalid."
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    return api.create_response(
+        request, {"detail": _describe_validation_errors(exc.errors), "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "Missing or invalid credentials: send 'Authorization: Bearer <API key>'."},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+def register_routers() -> None:
+    """Each app's router, added once. An app that grows an API adds one line here."""
+    from concierge.workspaces.api import router as workspaces_router
+
+    api.add_router("/v1/", workspaces_router)
+
+
+register_routers()

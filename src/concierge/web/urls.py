@@ -1,10 +1,22 @@
-from django.urls import path
+"""The teammates' pages. Workspace pages live under /w/<slug>/; an app adds its pages with one
+`path("<prefix>/", include("concierge.<app>.urls"))` line in `workspace_pages` (names land in the
+`web` namespace, e.g. {% url 'web:inbox' slug %})."""
+
+from django.urls import include, path
 
 from concierge.web import views
 
 app_name = "web"
 
+workspace_pages = [
+    path("", views.workspace_home, name="workspace"),
+    path("inbox/", include("concierge.conversations.urls")),
+    path("contacts/", include("concierge.contacts.urls")),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("w/<slug:slug>/", include(workspace_pages)),
 ]

@@ -1,0 +1,73 @@
+"""Contacts: a searchable list, and one contact with their attributes and conversations."""
+
+import json
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from concierge.contacts import selectors
+from concierge.contacts.models import Contact
+from concierge.conversations import selectors as conversation_selectors
+from concierge.core.errors import NotFound
+from concierge.web.access import teammate_page
+
+CONTACTS_PER_PAGE = 50
+CONVERSATIONS_SHOWN = 50
+MAX_SEARCH_LENGTH = 200
+KIND_CHOICES = [("", "Everyone"), (Contact.Kind.USER, "Users"), (Contact.Kind.LEAD, "Leads")]
+
+
+def attributes_for_display(attributes: dict) -> list[tuple[str, str]]:
+    """Free-form attributes as name/text pairs, sorted; nested values shown as JSON."""
+    shown = []
+    for name, value in sorted(attributes.items()):
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        shown.append((name, text))
+    return shown
+
+
+@teammate_page
+def contact_list(request):
+    search = request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+    kind = request.GET.get("kind", "")
+    if kind not in Contact.Kind.values:
+        kind = ""
+    found = selectors.contacts_with_conversation_counts(request.workspace, search=search, kind=kind or None)
+    page = Paginator(found, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "search": search,
+        "kind": kind,
+        "kind_choices": KIND_CHOICES,
+        "list_query": query.urlencode(),
+        "section": "contacts",
+    }
+    wants_rows = (
+        request.htmx and not request.htmx.history_restore_request and request.htmx.target == "contact-results"
+    )
+    template = "contacts/_results.html" if wants_rows else "contacts/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@teammate_page
+def contact_page(request, contact_id: int):
+    try:
+        contact = selectors.contact_by_id(request.workspace, contact_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    conversations = conversation_selectors.inbox(request.workspace, contact_id=contact.pk)
+    context = {
+        "contact": contact,
+        "merged_into": contact.merged_into if contact.merged_into_id else None,
+        "conversations": list(conversations[:CONVERSATIONS_SHOWN]),
+        "conversation_count": conversations.count(),
+        "attributes": attributes_for_display(contact.attributes),
+        "section": "contacts",
+    }
+    return render(request, "contacts/detail.html", context)

@@ -1,0 +1,118 @@
+"""What the inbox pages read from a request: the list's filters and the actions' inputs.
+
+Each reader returns clean values or raises the same errors the services raise (InvalidInput, NotFound),
+so a page shows one kind of form error whichever layer refused the input.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import linebreaks
+
+from concierge.conversations import selectors
+from concierge.core.errors import InvalidInput
+from concierge.workspaces import selectors as workspace_selectors
+from concierge.workspaces.models import Team, Teammate, Workspace
+
+STATE_CHOICES = [("open", "Open"), ("snoozed", "Snoozed"), ("closed", "Closed"), ("all", "All states")]
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox list's filters. Every choice is one of this workspace's own teammates, teams and tags."""
+
+    state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
+    assignee = forms.ChoiceField(required=False)
+    team = forms.ChoiceField(required=False)
+    tag = forms.ChoiceField(required=False)
+
+    def __init__(self, data, *, workspace: Workspace, teammate: Teammate):
+        super().__init__(data)
+        self.teammate = teammate
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("unassigned", "Unassigned"),
+            *((str(t.pk), t.name) for t in workspace_selectors.teammates(workspace) if t.is_active),
+        ]
+        self.fields["team"].choices = [
+            ("", "Any team"),
+            *((str(t.pk), t.name) for t in workspace_selectors.teams(workspace)),
+        ]
+        self.fields["tag"].choices = [("", "Any tag"), *((t.name, t.name) for t in selectors.tags(workspace))]
+
+    def selector_filters(self) -> dict:
+        """The arguments for `selectors.inbox` (call after is_valid())."""
+        data = self.cleaned_data
+        state = data.get("state") or "open"
+        assignee = data.get("assignee") or ""
+        filters = {
+            "state": None if state == "all" else state,
+            "unassigned": assignee == "unassigned",
+            "assignee_id": None,
+            "team_id": int(data["team"]) if data.get("team") else None,
+            "tag": data.get("tag") or None,
+        }
+        if assignee == "me":
+            filters["assignee_id"] = self.teammate.pk
+        elif assignee.isdigit():
+            filters["assignee_id"] = int(assignee)
+        return filters
+
+
+def message_html_from_text(text: str | None, *, field: str = "body") -> str:
+    """What a teammate typed in the composer (plain text) as stored message HTML: escaped, with its
+    paragraphs and line breaks kept. Markup they type is shown as text, never interpreted."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Write something first: the message is empty.", field=field)
+    if len(text) > settings.MAX_MESSAGE_LENGTH:
+        raise InvalidInput(
+            f"The message is {len(text):,} characters long; the limit is {settings.MAX_MESSAGE_LENGTH:,}.",
+            field=field,
+        )
+    return linebreaks(text, autoescape=True)
+
+
+def snooze_until_from_text(value: str | None, zone_name: str) -> datetime:
+    """A datetime-local value ('2026-03-03T14:00') read as wall-clock time in the teammate's zone."""
+    try:
+        chosen = datetime.fromisoformat((value or "").strip())
+    except ValueError as exc:
+        raise InvalidInput("Choose the date and time to snooze until.", field="until") from exc
+    if timezone.is_naive(chosen):
+        chosen = chosen.replace(tzinfo=ZoneInfo(zone_name))
+    if chosen <= timezone.now():
+        raise InvalidInput("Choose a time in the future to snooze until.", field="until")
+    return chosen
+
+
+def _id_from_text(value: str, *, field: str, what: str) -> int:
+    if not value.isdigit():
+        raise InvalidInput(f"'{value}' is not a {what} id.", field=field)
+    return int(value)
+
+
+def assignee_from_form(workspace: Workspace, value: str | None) -> Teammate | None:
+    """'' unassigns; otherwise a teammate of this workspace (another workspace's id is not found)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return workspace_selectors.teammate_by_id(
+        workspace, _id_from_text(value, field="assignee", what="teammate")
+    )
+
+
+def team_from_form(workspace: Workspace, value: str | None) -> Team | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    return workspace_selectors.team_by_id(workspace, _id_from_text(value, field="team", what="team"))
+
+
+def tag_from_form(workspace: Workspace, value: str | None):
+    """The tag to remove, by id, among this workspace's tags."""
+    value = (value or "").strip()
+    return selectors.tag_by_id(workspace, _id_from_text(value, field="tag", what="tag"))

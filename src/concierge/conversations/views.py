@@ -1,0 +1,203 @@
+"""The inbox: the conversation list with its filters, one conversation with its parts, and the actions
+on it. Actions answer an HTMX request with the re-rendered conversation (and its list row, out of band);
+without HTMX they redirect back, so every form also works as a plain form."""
+
+from urllib.parse import urlsplit
+
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from concierge.conversations import selectors, services
+from concierge.conversations.forms import (
+    InboxFilterForm,
+    assignee_from_form,
+    message_html_from_text,
+    snooze_until_from_text,
+    tag_from_form,
+    team_from_form,
+)
+from concierge.conversations.models import Conversation
+from concierge.core.errors import NotFound, ServiceError
+from concierge.web.access import teammate_page
+from concierge.workspaces import selectors as workspace_selectors
+
+CONVERSATIONS_PER_PAGE = 25
+LIST_PANE = "conversation-list"
+DETAIL_PANE = "detail-pane"
+
+
+def _wants_fragment(request, target: str) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request and request.htmx.target == target
+
+
+def _list_query(request) -> QueryDict:
+    """The list's filters as the browser shows them: from this URL, or from the page an action came from."""
+    if request.method == "GET":
+        query = request.GET.copy()
+    else:
+        current = request.htmx.current_url if request.htmx else None
+        query = QueryDict(urlsplit(current).query if current else "", mutable=True)
+    query.pop("page", None)
+    return query
+
+
+def _conversation_list_context(request) -> dict:
+    form = InboxFilterForm(request.GET, workspace=request.workspace, teammate=request.teammate)
+    if form.is_valid():
+        conversations = selectors.inbox(request.workspace, **form.selector_filters())
+    else:
+        conversations = Conversation.objects.none()
+    page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"filter_form": form, "page": page, "list_query": _list_query(request).urlencode()}
+
+
+def _conversation_or_404(request, conversation_id: int) -> Conversation:
+    try:
+        return selectors.conversation_by_id(request.workspace, conversation_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _detail_context(request, conversation: Conversation, *, error=None, action=None, kept=None) -> dict:
+    teammates = [t for t in workspace_selectors.teammates(request.workspace) if t.is_active]
+    return {
+        "conversation": conversation,
+        "parts": list(selectors.parts_of(conversation)),
+        "teammates": teammates,
+        "teams": list(workspace_selectors.teams(request.workspace)),
+        "known_tags": list(selectors.tags(request.workspace)),
+        "list_query": _list_query(request).urlencode(),
+        "error": error,
+        "error_action": action,
+        "kept": kept or {},
+    }
+
+
+def _vary_on_htmx(response):
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@teammate_page
+def inbox(request):
+    context = _conversation_list_context(request)
+    status = 200 if context["filter_form"].is_valid() else 422
+    if _wants_fragment(request, LIST_PANE):
+        return _vary_on_htmx(render(request, "conversations/_list.html", context, status=status))
+    context["section"] = "inbox"
+    return _vary_on_htmx(render(request, "conversations/inbox.html", context, status=status))
+
+
+@teammate_page
+def conversation_page(request, conversation_id: int):
+    conversation = _conversation_or_404(request, conversation_id)
+    context = _detail_context(request, conversation)
+    if _wants_fragment(request, DETAIL_PANE):
+        return _vary_on_htmx(render(request, "conversations/_detail.html", context))
+    context.update(_conversation_list_context(request), section="inbox")
+    return _vary_on_htmx(render(request, "conversations/inbox.html", context))
+
+
+def _run_action(request, conversation_id: int, action: str, change) -> object:
+    """Apply `change(conversation)` (which calls a service) and answer with the conversation as it now
+    is; a refused input re-renders the form with its error and the status the error carries."""
+    conversation = _conversation_or_404(request, conversation_id)
+    try:
+        change(conversation)
+    except ServiceError as error:
+        conversation = _conversation_or_404(request, conversation_id)
+        context = _detail_context(request, conversation, error=error, action=action, kept=request.POST)
+        return _render_detail(request, context, status=error.status_code)
+    if not request.htmx:
+        return redirect("web:conversation", request.workspace.slug, conversation_id)
+    conversation = _conversation_or_404(request, conversation_id)
+    return _render_detail(request, _detail_context(request, conversation), status=200)
+
+
+def _render_detail(request, context: dict, *, status: int):
+    if request.htmx:
+        return render(request, "conversations/_detail_swap.html", context, status=status)
+    context.update(_conversation_list_context(request), section="inbox")
+    return render(request, "conversations/inbox.html", context, status=status)
+
+
+@require_POST
+@teammate_page
+def reply(request, conversation_id: int):
+    def send(conversation):
+        body = message_html_from_text(request.POST.get("body"))
+        services.reply_as_teammate(conversation, request.teammate, body)
+
+    return _run_action(request, conversation_id, "compose", send)
+
+
+@require_POST
+@teammate_page
+def note(request, conversation_id: int):
+    def write(conversation):
+        body = message_html_from_text(request.POST.get("body"))
+        services.add_note(conversation, request.teammate, body)
+
+    return _run_action(request, conversation_id, "compose", write)
+
+
+@require_POST
+@teammate_page
+def assign(request, conversation_id: int):
+    def change(conversation):
+        assignee = assignee_from_form(request.workspace, request.POST.get("assignee"))
+        team = team_from_form(request.workspace, request.POST.get("team"))
+        services.assign_conversation(conversation, by=request.teammate, assignee=assignee, team=team)
+
+    return _run_action(request, conversation_id, "assign", change)
+
+
+@require_POST
+@teammate_page
+def add_tag(request, conversation_id: int):
+    def change(conversation):
+        tag = services.tag_for_name(request.workspace, request.POST.get("tag"))
+        services.tag_conversation(conversation, tag, teammate=request.teammate)
+
+    return _run_action(request, conversation_id, "tags", change)
+
+
+@require_POST
+@teammate_page
+def remove_tag(request, conversation_id: int):
+    def change(conversation):
+        tag = tag_from_form(request.workspace, request.POST.get("tag"))
+        services.untag_conversation(conversation, tag, teammate=request.teammate)
+
+    return _run_action(request, conversation_id, "tags", change)
+
+
+@require_POST
+@teammate_page
+def close(request, conversation_id: int):
+    def change(conversation):
+        services.close_conversation(conversation, by="teammate", teammate=request.teammate)
+
+    return _run_action(request, conversation_id, "state", change)
+
+
+@require_POST
+@teammate_page
+def reopen(request, conversation_id: int):
+    def change(conversation):
+        services.reopen_conversation(conversation, teammate=request.teammate)
+
+    return _run_action(request, conversation_id, "state", change)
+
+
+@require_POST
+@teammate_page
+def snooze(request, conversation_id: int):
+    def change(conversation):
+        until = snooze_until_from_text(request.POST.get("until"), request.teammate.timezone)
+        services.snooze_conversation(conversation, until=until, teammate=request.teammate)
+
+    return _run_action(request, conversation_id, "snooze", change)

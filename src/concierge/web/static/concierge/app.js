@@ -1,0 +1,46 @@
+// Small behaviours around htmx: keep the selected conversation marked, the newest part in view,
+// and Ctrl/Cmd+Enter sending the reply. Everything works without this file, only less smoothly.
+(function () {
+  "use strict";
+
+  function scrollTimelineToEnd() {
+    var timeline = document.getElementById("timeline");
+    if (timeline) {
+      timeline.scrollTop = timeline.scrollHeight;
+    }
+  }
+
+  function markSelectedConversation() {
+    var conversation = document.querySelector("#detail-pane .conversation");
+    var selectedId = conversation ? conversation.getAttribute("data-conversation-id") : null;
+    document.querySelectorAll(".list-pane a[data-conversation-id]").forEach(function (link) {
+      if (link.getAttribute("data-conversation-id") === selectedId) {
+        link.setAttribute("aria-current", "true");
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    });
+    var inbox = document.getElementById("inbox");
+    if (inbox) {
+      inbox.classList.toggle("has-detail", Boolean(selectedId));
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    scrollTimelineToEnd();
+    markSelectedConversation();
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    scrollTimelineToEnd();
+    markSelectedConversation();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.id === "composer-body") {
+      event.preventDefault();
+      target.form.requestSubmit();
+    }
+  });
+})();

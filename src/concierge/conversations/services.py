@@ -4,6 +4,7 @@ matching support event in that same transaction (architecture rule 3).
 `at` lets the demo seeder and importers replay history; live callers leave it out (now).
 """
 
+import html
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -36,7 +37,8 @@ def _check_same_workspace(conversation: Conversation, *objects) -> None:
 
 
 def _preview(body: str) -> str:
-    return " ".join(strip_tags(body).split())[:200]
+    """Plain text (entities decoded: templates escape it again) for the inbox list."""
+    return " ".join(html.unescape(strip_tags(body)).split())[:200]
 
 
 def _add_part(

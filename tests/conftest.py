@@ -17,6 +17,12 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real sign-ins with a cheap hash: the default one costs ~0.3 s per user the fixtures create."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def workspace(db):
     from concierge.workspaces.services import create_workspace

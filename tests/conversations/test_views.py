@@ -1,0 +1,497 @@
+"""The inbox pages: the list and its filters, a conversation with its parts, and every action through
+HTMX and as a plain form — including refused input and another workspace's objects."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from concierge.contacts.services import create_contact
+from concierge.conversations import selectors, services
+from concierge.conversations.models import Conversation, Part
+from concierge.events.models import Event
+from concierge.workspaces.services import add_teammate, create_team
+
+HTMX = {"HX-Request": "true"}
+DETAIL = {**HTMX, "HX-Target": "detail-pane"}
+SIDE = {**HTMX, "HX-Target": "conversation-side"}
+
+
+def url(name, workspace, *args):
+    return reverse(f"web:{name}", args=[workspace.slug, *args])
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner.user)
+    return client
+
+
+@pytest.fixture
+def conversation(workspace, contact):
+    return services.start_conversation(
+        workspace,
+        contact=contact,
+        body="<p>My <b>export</b> fails <script>alert(1)</script></p>",
+        subject="Export",
+    )
+
+
+@pytest.fixture
+def other_conversation(other_workspace, other_contact):
+    return services.start_conversation(other_workspace, contact=other_contact, body="Globex secret problem")
+
+
+@pytest.fixture
+def other_teammate(other_workspace):
+    return other_workspace.teammates.get()
+
+
+def part_count(conversation):
+    return Part.objects.filter(conversation=conversation).count()
+
+
+def snapshot(conversation):
+    """Everything an action could change, to prove a refused one changed nothing."""
+    conversation = Conversation.objects.get(pk=conversation.pk)
+    return (
+        conversation.state,
+        conversation.snoozed_until,
+        conversation.assignee_id,
+        conversation.team_id,
+        sorted(conversation.tags.values_list("name", flat=True)),
+        part_count(conversation),
+        Event.objects.filter(conversation_ref=conversation.ref).count(),
+    )
+
+
+# ---------- The list ----------
+
+
+def test_inbox_lists_open_conversations_of_this_workspace_only(
+    owner_client, workspace, conversation, other_conversation
+):
+    response = owner_client.get(url("inbox", workspace))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Casey Customer" in page
+    assert "Globex secret problem" not in page
+    assert 'aria-current="page">Inbox' in page
+
+
+def test_inbox_filters_by_state_assignee_team_and_tag(owner_client, workspace, owner, agent, contact):
+    team = create_team(workspace, name="Reliability", members=[agent])
+    mine = services.start_conversation(workspace, contact=contact, body="assigned to owner", subject="Mine")
+    services.assign_conversation(mine, by=owner, assignee=owner)
+    theirs = services.start_conversation(workspace, contact=contact, body="for the agent", subject="Theirs")
+    services.assign_conversation(theirs, by=owner, assignee=agent, team=team)
+    services.tag_conversation(theirs, services.tag_for_name(workspace, "billing"))
+    nobody = services.start_conversation(workspace, contact=contact, body="nobody yet", subject="Nobody")
+    done = services.start_conversation(workspace, contact=contact, body="already done", subject="Done")
+    services.close_conversation(done, teammate=owner)
+
+    def subjects(**query):
+        response = owner_client.get(url("inbox", workspace), query)
+        assert response.status_code == 200
+        return {c.subject for c in response.context["page"].object_list}
+
+    assert subjects() == {"Mine", "Theirs", "Nobody"}
+    assert subjects(state="closed") == {"Done"}
+    assert subjects(state="all") == {"Mine", "Theirs", "Nobody", "Done"}
+    assert subjects(assignee="me") == {"Mine"}
+    assert subjects(assignee=str(agent.pk)) == {"Theirs"}
+    assert subjects(assignee="unassigned") == {"Nobody"}
+    assert subjects(team=str(team.pk)) == {"Theirs"}
+    assert subjects(tag="billing") == {"Theirs"}
+    assert nobody.pk  # the unassigned one exists
+
+
+def test_inbox_filter_with_another_workspaces_teammate_is_refused(
+    owner_client, workspace, conversation, other_teammate
+):
+    response = owner_client.get(url("inbox", workspace), {"assignee": str(other_teammate.pk)})
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert list(response.context["page"].object_list) == []
+
+
+def test_inbox_pages_through_conversations(owner_client, workspace, contact):
+    start = timezone.now() - timedelta(days=1)
+    for number in range(30):
+        services.start_conversation(
+            workspace, contact=contact, body=f"message {number}", at=start + timedelta(minutes=number)
+        )
+    first = owner_client.get(url("inbox", workspace))
+    second = owner_client.get(url("inbox", workspace), {"page": "2"})
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 5
+    assert "message 29" in first.content.decode()
+    assert "message 0" in second.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_inbox_list_takes_a_fixed_number_of_queries(
+    owner_client, workspace, owner, contact, django_assert_max_num_queries
+):
+    tag = services.tag_for_name(workspace, "vip")
+    for number in range(20):
+        conversation = services.start_conversation(workspace, contact=contact, body=f"hello {number}")
+        services.assign_conversation(conversation, by=owner, assignee=owner)
+        services.tag_conversation(conversation, tag)
+    with django_assert_max_num_queries(15):
+        response = owner_client.get(url("inbox", workspace))
+    assert len(response.context["page"].object_list) == 20
+
+
+def test_filter_change_over_htmx_answers_the_list_fragment(owner_client, workspace, conversation):
+    response = owner_client.get(
+        url("inbox", workspace), {"state": "open"}, headers={**HTMX, "HX-Target": "conversation-list"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    assert 'id="conversation-row-' in page
+    assert "HX-Request" in response["Vary"]
+
+
+# ---------- One conversation ----------
+
+
+def test_conversation_shows_parts_in_order_with_notes_and_system_lines(
+    owner_client, workspace, owner, agent, conversation
+):
+    services.add_note(conversation, agent, "<p>Internal: check the CSV bug</p>")
+    services.assign_conversation(conversation, by=owner, assignee=agent)
+    services.reply_as_teammate(conversation, agent, "<p>We are on it</p>")
+    services.close_conversation(conversation, teammate=agent)
+
+    page = owner_client.get(url("conversation", workspace, conversation.pk)).content.decode()
+    order = [
+        page.index("fails"),
+        page.index("Internal: check the CSV bug"),
+        page.index("Olivia Owner assigned this to Avery Agent"),
+        page.index("We are on it"),
+        page.index("Avery Agent closed this conversation"),
+    ]
+    assert order == sorted(order)
+    assert re.search(
+        r'class="part note"[^>]*>\s*<div class="message-meta">\s*<span class="note-label">Internal note', page
+    )
+    assert 'class="part system-line"' in page
+
+
+def test_messages_render_sanitised_and_everything_else_escaped(owner_client, workspace, conversation):
+    page = owner_client.get(url("conversation", workspace, conversation.pk)).content.decode()
+    assert "<b>export</b>" in page  # stored, sanitised HTML is rendered as such
+    assert "<script>alert(1)</script>" not in page
+
+    reply = owner_client.post(
+        url("conversation-reply", workspace, conversation.pk),
+        {"body": "Try <img src=x onerror=alert(1)> now\nsecond line"},
+        headers=DETAIL,
+    )
+    page = reply.content.decode()
+    assert "Try &lt;img src=x onerror=alert(1)&gt; now<br>second line" in page
+    assert "<img src=x" not in page
+    assert "Try <img" in Conversation.objects.get(pk=conversation.pk).last_part_preview
+
+
+def test_times_are_shown_in_the_teammates_own_zone_with_the_city_named(
+    client, workspace, owner, agent, contact
+):
+    at = datetime(2026, 3, 3, 19, 0, tzinfo=ZoneInfo("UTC"))
+    conversation = services.start_conversation(workspace, contact=contact, body="Hello", at=at)
+
+    client.force_login(owner.user)  # New York
+    page = client.get(url("conversation", workspace, conversation.pk)).content.decode()
+    assert "Tuesday 3 March, 2:00\u202fPM, New York time" in page
+
+    client.force_login(agent.user)  # Belgrade
+    page = client.get(url("conversation", workspace, conversation.pk)).content.decode()
+    assert "Tuesday 3 March, 8:00\u202fPM, Belgrade time" in page
+    assert 'Snooze until <span class="muted">(Belgrade time)</span>' in page
+
+
+def test_conversation_over_htmx_answers_the_detail_fragment(owner_client, workspace, conversation):
+    response = owner_client.get(url("conversation", workspace, conversation.pk), headers=DETAIL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page and 'id="timeline"' in page
+
+    full = owner_client.get(url("conversation", workspace, conversation.pk))
+    assert "<html" in full.content.decode() and 'id="conversation-list"' in full.content.decode()
+
+
+def test_history_restore_gets_the_full_page(owner_client, workspace, conversation):
+    response = owner_client.get(
+        url("conversation", workspace, conversation.pk),
+        headers={**DETAIL, "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+# ---------- Actions ----------
+
+
+def test_reply_over_htmx_adds_the_reply_and_records_the_event(owner_client, workspace, owner, conversation):
+    response = owner_client.post(
+        url("conversation-reply", workspace, conversation.pk),
+        {"body": "Thanks, a fix is on its way"},
+        headers={**DETAIL, "HX-Current-URL": "http://testserver/w/acme/inbox/?state=open"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Thanks, a fix is on its way" in page
+    assert f'id="conversation-row-{conversation.pk}" class="conversation-row" hx-swap-oob="true"' in page
+    assert "?state=open" in page  # the list row keeps the list's filters
+    last = selectors.parts_of(conversation).last()
+    assert (last.kind, last.author_teammate_id) == ("comment", owner.pk)
+    assert Event.objects.filter(conversation_ref=conversation.ref, type="conversation.replied").count() == 1
+    assert Conversation.objects.get(pk=conversation.pk).first_response_at is not None
+
+
+def test_reply_as_a_plain_form_redirects_back(owner_client, workspace, conversation):
+    response = owner_client.post(
+        url("conversation-reply", workspace, conversation.pk), {"body": "Plain form"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("conversation", workspace, conversation.pk)
+    assert selectors.parts_of(conversation).last().body == "<p>Plain form</p>"
+
+
+def test_note_is_internal_and_shown_as_such(owner_client, workspace, conversation):
+    response = owner_client.post(
+        url("conversation-note", workspace, conversation.pk), {"body": "Only for us"}, headers=DETAIL
+    )
+    assert response.status_code == 200
+    assert selectors.parts_of(conversation).last().kind == "note"
+    assert re.search(r'class="part note".*?Only for us', response.content.decode(), re.S)
+    assert [p.kind for p in selectors.parts_of(conversation, include_notes=False)] == ["comment"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "the message is empty"),
+        ("   \n  ", "the message is empty"),
+        ("x" * (settings.MAX_MESSAGE_LENGTH + 1), "the limit is 20,000"),
+    ],
+)
+@pytest.mark.parametrize("action", ["conversation-reply", "conversation-note"])
+def test_empty_or_over_long_text_is_a_form_error_and_changes_nothing(
+    owner_client, workspace, conversation, action, body, message
+):
+    before = snapshot(conversation)
+    response = owner_client.post(url(action, workspace, conversation.pk), {"body": body}, headers=DETAIL)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert message in page
+    assert 'id="composer-error"' in page
+    assert snapshot(conversation) == before
+
+
+def test_over_long_text_is_kept_in_the_composer_on_error(owner_client, workspace, conversation):
+    body = "y" * (settings.MAX_MESSAGE_LENGTH + 5)
+    response = owner_client.post(url("conversation-reply", workspace, conversation.pk), {"body": body})
+    assert response.status_code == 422  # without HTMX: the whole page, with the error
+    assert body in response.content.decode()
+    assert "<html" in response.content.decode()
+
+
+def test_assign_to_a_teammate_and_a_team_then_unassign(owner_client, workspace, agent, conversation):
+    team = create_team(workspace, name="Revenue")
+    response = owner_client.post(
+        url("conversation-assign", workspace, conversation.pk),
+        {"assignee": str(agent.pk), "team": str(team.pk)},
+        headers=SIDE,
+    )
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert (conversation.assignee_id, conversation.team_id) == (agent.pk, team.pk)
+    assert "assigned this to Avery Agent in Revenue" in response.content.decode()
+
+    owner_client.post(
+        url("conversation-assign", workspace, conversation.pk), {"assignee": "", "team": ""}, headers=SIDE
+    )
+    conversation.refresh_from_db()
+    assert (conversation.assignee_id, conversation.team_id) == (None, None)
+    assert Event.objects.filter(conversation_ref=conversation.ref, type="conversation.assigned").count() == 2
+
+
+def test_assigning_to_another_workspaces_teammate_or_team_is_refused(
+    owner_client, workspace, conversation, other_workspace, other_teammate
+):
+    other_team = create_team(other_workspace, name="Globex team")
+    before = snapshot(conversation)
+    for data in ({"assignee": str(other_teammate.pk)}, {"assignee": "", "team": str(other_team.pk)}):
+        response = owner_client.post(
+            url("conversation-assign", workspace, conversation.pk), data, headers=SIDE
+        )
+        assert response.status_code == 404
+        assert "in this workspace" in response.content.decode()  # shown as the form's error
+        assert other_teammate.name not in response.content.decode()
+    response = owner_client.post(url("conversation-assign", workspace, conversation.pk), {"assignee": "abc"})
+    assert response.status_code == 422
+    assert snapshot(conversation) == before
+
+
+def test_tag_and_untag(owner_client, workspace, conversation):
+    response = owner_client.post(
+        url("conversation-tag", workspace, conversation.pk), {"tag": "billing"}, headers=SIDE
+    )
+    assert response.status_code == 200
+    assert list(conversation.tags.values_list("name", flat=True)) == ["billing"]
+    assert "added the tag" in response.content.decode()
+    tag = selectors.tag_by_name(workspace, "billing")
+    owner_client.post(
+        url("conversation-untag", workspace, conversation.pk), {"tag": str(tag.pk)}, headers=SIDE
+    )
+    assert not conversation.tags.exists()
+    types = list(Event.objects.filter(conversation_ref=conversation.ref).values_list("type", flat=True))
+    assert types[-2:] == ["conversation.tagged", "conversation.untagged"]
+
+
+def test_bad_tags_are_refused(owner_client, workspace, conversation, other_workspace):
+    other_tag = services.tag_for_name(other_workspace, "globex-only")
+    before = snapshot(conversation)
+    empty = owner_client.post(
+        url("conversation-tag", workspace, conversation.pk), {"tag": "  "}, headers=SIDE
+    )
+    assert empty.status_code == 422 and "tag is required" in empty.content.decode()
+    long = owner_client.post(
+        url("conversation-tag", workspace, conversation.pk), {"tag": "t" * 61}, headers=SIDE
+    )
+    assert long.status_code == 422 and "the limit is 60" in long.content.decode()
+    foreign = owner_client.post(
+        url("conversation-untag", workspace, conversation.pk), {"tag": str(other_tag.pk)}, headers=SIDE
+    )
+    assert foreign.status_code == 404
+    assert snapshot(conversation) == before
+
+
+def test_close_reopen_and_closing_twice(owner_client, workspace, conversation):
+    response = owner_client.post(url("conversation-close", workspace, conversation.pk), headers=SIDE)
+    assert response.status_code == 200
+    assert Conversation.objects.get(pk=conversation.pk).state == "closed"
+    assert "Reopen" in response.content.decode()
+
+    again = owner_client.post(url("conversation-close", workspace, conversation.pk), headers=SIDE)
+    assert again.status_code == 409
+    assert "already closed" in again.content.decode()
+
+    owner_client.post(url("conversation-reopen", workspace, conversation.pk), headers=SIDE)
+    assert Conversation.objects.get(pk=conversation.pk).state == "open"
+    types = list(Event.objects.filter(conversation_ref=conversation.ref).values_list("type", flat=True))
+    assert types[-2:] == ["conversation.closed", "conversation.reopened"]
+
+
+def test_snooze_reads_the_time_in_the_teammates_zone(client, workspace, agent, conversation):
+    client.force_login(agent.user)  # Belgrade
+    tomorrow = (timezone.now() + timedelta(days=2)).astimezone(ZoneInfo("Europe/Belgrade")).date()
+    response = client.post(
+        url("conversation-snooze", workspace, conversation.pk), {"until": f"{tomorrow}T09:30"}, headers=SIDE
+    )
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.state == "snoozed"
+    expected = datetime.combine(tomorrow, datetime.min.time()).replace(
+        hour=9, minute=30, tzinfo=ZoneInfo("Europe/Belgrade")
+    )
+    assert conversation.snoozed_until == expected
+    assert "9:30\u202fAM, Belgrade time" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("until", "message"),
+    [
+        ("2020-01-01T09:00", "in the future"),
+        ("not a time", "Choose the date and time"),
+        ("", "Choose the date"),
+    ],
+)
+def test_bad_snooze_times_are_refused(owner_client, workspace, conversation, until, message):
+    before = snapshot(conversation)
+    response = owner_client.post(
+        url("conversation-snooze", workspace, conversation.pk), {"until": until}, headers=SIDE
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert 'id="snooze-error"' in response.content.decode()
+    assert snapshot(conversation) == before
+
+
+def test_actions_only_accept_post(owner_client, workspace, conversation):
+    assert owner_client.get(url("conversation-reply", workspace, conversation.pk)).status_code == 405
+
+
+# ---------- Tenancy through the pages ----------
+
+
+def test_another_workspaces_conversation_is_not_found(
+    owner_client, workspace, other_workspace, other_conversation
+):
+    assert owner_client.get(url("conversation", workspace, other_conversation.pk)).status_code == 404
+    assert owner_client.get(url("conversation", other_workspace, other_conversation.pk)).status_code == 404
+    assert owner_client.get(url("inbox", other_workspace)).status_code == 404
+    assert (
+        owner_client.get(url("conversation", workspace, other_conversation.pk), headers=DETAIL).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("conversation-reply", {"body": "sneaky"}),
+        ("conversation-note", {"body": "sneaky"}),
+        ("conversation-assign", {"assignee": ""}),
+        ("conversation-tag", {"tag": "sneaky"}),
+        ("conversation-close", {}),
+        ("conversation-snooze", {"until": "2099-01-01T09:00"}),
+    ],
+)
+def test_no_action_reaches_another_workspaces_conversation(
+    owner_client, workspace, other_workspace, other_conversation, action, data
+):
+    before = snapshot(other_conversation)
+    assert (
+        owner_client.post(url(action, workspace, other_conversation.pk), data, headers=DETAIL).status_code
+        == 404
+    )
+    assert owner_client.post(url(action, other_workspace, other_conversation.pk), data).status_code == 404
+    assert snapshot(other_conversation) == before
+    assert not services.Tag.objects.filter(name="sneaky").exists()
+
+
+def test_reopen_of_another_workspaces_closed_conversation_is_not_found(
+    owner_client, workspace, other_workspace, other_conversation
+):
+    services.close_conversation(other_conversation)
+    before = snapshot(other_conversation)
+    assert owner_client.post(url("conversation-reopen", workspace, other_conversation.pk)).status_code == 404
+    assert (
+        owner_client.post(url("conversation-reopen", other_workspace, other_conversation.pk)).status_code
+        == 404
+    )
+    assert snapshot(other_conversation) == before
+
+
+def test_a_teammate_of_both_workspaces_sees_each_in_its_own_place(
+    client, workspace, other_workspace, other_conversation
+):
+    both = add_teammate(other_workspace, email="owner@acme.test", name="Olivia at Globex")
+    client.force_login(both.user)
+    assert client.get(url("conversation", other_workspace, other_conversation.pk)).status_code == 200
+    assert client.get(url("conversation", workspace, other_conversation.pk)).status_code == 404
+
+
+def test_a_contact_of_another_workspace_never_shows_in_the_inbox(owner_client, workspace, other_workspace):
+    stranger = create_contact(other_workspace, external_id="x", name="Stranger Danger")
+    services.start_conversation(other_workspace, contact=stranger, body="hi")
+    assert (
+        "Stranger Danger" not in owner_client.get(url("inbox", workspace), {"state": "all"}).content.decode()
+    )

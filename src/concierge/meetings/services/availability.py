@@ -1,0 +1,152 @@
+"""Writes for when agents can host sessions: weekly hours (wall clock + zone), seasonal schedules,
+date overrides and time off. Existing bookings are never moved by a change of hours."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from concierge.core.errors import InvalidInput
+from concierge.core.text import clean_short_text
+from concierge.core.zones import validate_zone_name
+from concierge.meetings.models import DateOverride, TimeOff, WeeklyHours
+from concierge.workspaces.models import Teammate
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_wall_clock(value, *, field: str) -> time:
+    """'09:30' or a time; seconds are not part of working hours."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    try:
+        hours, minutes = str(value).strip().split(":")
+        return time(int(hours), int(minutes))
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"{field} '{value}' must be a time like '09:30'.", field=field) from exc
+
+
+def parse_weekday(value, *, field: str = "weekday") -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
+        return value
+    if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
+        return WEEKDAYS.index(value.strip().lower())
+    raise InvalidInput(f"{field} '{value}' must be 0-6 (Monday-Sunday) or a day's English name.", field=field)
+
+
+def _clean_interval(interval, *, field: str) -> tuple[time, time]:
+    try:
+        start, end = interval
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{field} must be pairs of start and end times.", field=field) from exc
+    start = parse_wall_clock(start, field=field)
+    end = parse_wall_clock(end, field=field)
+    return start, end
+
+
+def set_weekly_hours(
+    teammate: Teammate,
+    hours: Iterable,
+    *,
+    timezone_name: str | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> list[WeeklyHours]:
+    """Replace the teammate's weekly hours (or the seasonal schedule for exactly that date range).
+
+    `hours` holds (weekday, start, end) triples, e.g. ("monday", "09:00", "17:00"). An end at or before
+    its start runs past midnight; ("monday", "00:00", "00:00") is the whole day.
+    """
+    zone_name = validate_zone_name(timezone_name or teammate.timezone)
+    if (valid_from is None) != (valid_until is None):
+        raise InvalidInput("A seasonal schedule needs both valid_from and valid_until.", field="valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        raise InvalidInput("valid_until must not be before valid_from.", field="valid_until")
+    rows = []
+    for entry in hours:
+        try:
+            weekday, start, end = entry
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput("Each entry of hours must be (weekday, start, end).", field="hours") from exc
+        start, end = _clean_interval((start, end), field="hours")
+        rows.append(
+            WeeklyHours(
+                workspace_id=teammate.workspace_id,
+                teammate=teammate,
+                weekday=parse_weekday(weekday),
+                start_time=start,
+                end_time=end,
+                timezone=zone_name,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+        )
+    with transaction.atomic():
+        WeeklyHours.objects.filter(teammate=teammate, valid_from=valid_from, valid_until=valid_until).delete()
+        return WeeklyHours.objects.bulk_create(rows)
+
+
+def set_seasonal_hours(
+    teammate: Teammate,
+    hours: Iterable,
+    *,
+    valid_from: date,
+    valid_until: date,
+    timezone_name: str | None = None,
+) -> list[WeeklyHours]:
+    """A schedule for a date range (summer hours, a season of longer days) that replaces the weekly
+    hours on the dates it covers; weekdays it leaves out are off."""
+    if valid_from is None or valid_until is None:
+        raise InvalidInput("A seasonal schedule needs both valid_from and valid_until.", field="valid_from")
+    return set_weekly_hours(
+        teammate, hours, timezone_name=timezone_name, valid_from=valid_from, valid_until=valid_until
+    )
+
+
+def set_date_override(
+    teammate: Teammate, day: date, intervals: Iterable = (), *, timezone_name: str | None = None
+) -> list[DateOverride]:
+    """Hours for one date that replace the week's; no intervals marks the date unavailable."""
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise InvalidInput("date must be a calendar date.", field="date")
+    zone_name = validate_zone_name(timezone_name or teammate.timezone)
+    cleaned = [_clean_interval(interval, field="intervals") for interval in intervals]
+    rows = [
+        DateOverride(
+            workspace_id=teammate.workspace_id,
+            teammate=teammate,
+            date=day,
+            start_time=start,
+            end_time=end,
+            timezone=zone_name,
+        )
+        for start, end in cleaned
+    ] or [DateOverride(workspace_id=teammate.workspace_id, teammate=teammate, date=day, timezone=zone_name)]
+    with transaction.atomic():
+        DateOverride.objects.filter(teammate=teammate, date=day).delete()
+        return DateOverride.objects.bulk_create(rows)
+
+
+def clear_date_override(teammate: Teammate, day: date) -> None:
+    DateOverride.objects.filter(teammate=teammate, date=day).delete()
+
+
+def add_time_off(teammate: Teammate, *, starts_at: datetime, ends_at: datetime, reason: str = "") -> TimeOff:
+    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not isinstance(value, datetime) or timezone.is_naive(value):
+            raise InvalidInput(f"{field} must be a time with its zone offset.", field=field)
+    if ends_at <= starts_at:
+        raise InvalidInput("Time off must end after it starts.", field="ends_at")
+    reason = clean_short_text(reason, field="reason", max_length=200)
+    return TimeOff.objects.create(
+        workspace_id=teammate.workspace_id,
+        teammate=teammate,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+    )
+
+
+def remove_time_off(time_off: TimeOff) -> None:
+    time_off.delete()

@@ -405,6 +405,24 @@ def test_snooze_reads_the_time_in_the_teammates_zone(client, workspace, agent, c
     assert "9:30\u202fAM, Belgrade time" in response.content.decode()
 
 
+def test_snooze_presets_are_times_in_the_teammates_zone(client, workspace, agent, conversation):
+    client.force_login(agent.user)  # Belgrade
+    page = client.get(url("conversation", workspace, conversation.pk))
+    presets = page.context["snooze_presets"]
+    assert [label for label, _ in presets][:2] == ["In 3 hours", "Tomorrow, 9:00\u202fAM"]
+    label, value = presets[1]
+    assert f'name="until_preset" value="{value}">{label}</button>' in page.content.decode()
+
+    response = client.post(
+        url("conversation-snooze", workspace, conversation.pk), {"until_preset": value}, headers=SIDE
+    )
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    local = conversation.snoozed_until.astimezone(ZoneInfo("Europe/Belgrade"))
+    assert (local.hour, local.minute) == (9, 0)
+    assert local.date() == (timezone.now().astimezone(ZoneInfo("Europe/Belgrade")) + timedelta(days=1)).date()
+
+
 @pytest.mark.parametrize(
     ("until", "message"),
     [

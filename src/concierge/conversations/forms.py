@@ -4,9 +4,10 @@ Each reader returns clean values or raises the same errors the services raise (I
 so a page shows one kind of form error whichever layer refused the input.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.html import linebreaks
 
 from concierge.conversations import selectors
 from concierge.core.errors import InvalidInput
+from concierge.core.zones import babel_locale
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.models import Team, Teammate, Workspace
 
@@ -74,6 +76,25 @@ def message_html_from_text(text: str | None, *, field: str = "body") -> str:
             field=field,
         )
     return linebreaks(text, autoescape=True)
+
+
+def snooze_presets(zone_name: str, locale: str | None) -> list[tuple[str, str]]:
+    """Quick choices for the snooze form, as (label, datetime-local value) in the teammate's zone:
+    in three hours, tomorrow at 9:00, next Monday at 9:00."""
+    loc = babel_locale(locale)
+    now = timezone.now().astimezone(ZoneInfo(zone_name)).replace(second=0, microsecond=0)
+    tomorrow_morning = (now + timedelta(days=1)).replace(hour=9, minute=0)
+    monday_morning = (now + timedelta(days=7 - now.weekday())).replace(hour=9, minute=0)
+    choices = [
+        ("In 3 hours", now + timedelta(hours=3)),
+        (f"Tomorrow, {format_time(tomorrow_morning, 'short', locale=loc)}", tomorrow_morning),
+        (
+            f"{format_date(monday_morning, 'EEEE d MMM', locale=loc)}, {format_time(monday_morning, 'short', locale=loc)}",
+            monday_morning,
+        ),
+    ]
+    distinct = {moment.strftime("%Y-%m-%dT%H:%M"): label for label, moment in reversed(choices)}
+    return sorted(((label, value) for value, label in distinct.items()), key=lambda choice: choice[1])
 
 
 def snooze_until_from_text(value: str | None, zone_name: str) -> datetime:

@@ -15,6 +15,7 @@ from concierge.conversations.forms import (
     InboxFilterForm,
     assignee_from_form,
     message_html_from_text,
+    snooze_presets,
     snooze_until_from_text,
     tag_from_form,
     team_from_form,
@@ -69,6 +70,7 @@ def _detail_context(request, conversation: Conversation, *, error=None, action=N
         "teammates": teammates,
         "teams": list(workspace_selectors.teams(request.workspace)),
         "known_tags": list(selectors.tags(request.workspace)),
+        "snooze_presets": snooze_presets(request.teammate.timezone, request.teammate.locale),
         "list_query": _list_query(request).urlencode(),
         "error": error,
         "error_action": action,
@@ -197,7 +199,8 @@ def reopen(request, conversation_id: int):
 @teammate_page
 def snooze(request, conversation_id: int):
     def change(conversation):
-        until = snooze_until_from_text(request.POST.get("until"), request.teammate.timezone)
+        chosen = request.POST.get("until_preset") or request.POST.get("until")
+        until = snooze_until_from_text(chosen, request.teammate.timezone)
         services.snooze_conversation(conversation, until=until, teammate=request.teammate)
 
     return _run_action(request, conversation_id, "snooze", change)

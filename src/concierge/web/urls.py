@@ -12,6 +12,7 @@ workspace_pages = [
     path("", views.workspace_home, name="workspace"),
     path("inbox/", include("concierge.conversations.urls")),
     path("contacts/", include("concierge.contacts.urls")),
+    path("sessions/", include("concierge.meetings.urls")),
 ]
 
 urlpatterns = [

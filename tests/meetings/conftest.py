@@ -23,7 +23,7 @@ def chicago_agent(workspace):
     return add_teammate(
         workspace,
         email="chi@acme.test",
-        name="Chris Chicago",
+        name="Chris Carter",
         timezone_name="America/Chicago",
         password=PASSWORD,
     )
@@ -34,7 +34,7 @@ def london_agent(workspace):
     from concierge.workspaces.services import add_teammate
 
     return add_teammate(
-        workspace, email="lon@acme.test", name="Lou London", timezone_name="Europe/London", password=PASSWORD
+        workspace, email="lon@acme.test", name="Lou Lane", timezone_name="Europe/London", password=PASSWORD
     )
 
 
@@ -45,7 +45,7 @@ def adelaide_agent(workspace):
     return add_teammate(
         workspace,
         email="adl@acme.test",
-        name="Ada Adelaide",
+        name="Ada Alder",
         timezone_name="Australia/Adelaide",
         password=PASSWORD,
     )

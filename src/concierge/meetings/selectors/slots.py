@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from concierge.meetings.local_time import day_heading, is_night, local_hour
 from concierge.meetings.models import Booking, DateOverride, SessionType, TimeOff, WeeklyHours
 from concierge.workspaces.models import Teammate
 
@@ -280,3 +281,43 @@ def busy_intervals_of(
     ).values_list("teammate_id", "starts_at", "ends_at"):
         busy[agent_id].append((off_start, off_end))
     return {agent_id: merge_intervals(intervals) for agent_id, intervals in busy.items()}
+
+
+# Presentation -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    start: datetime
+    value: str  # ISO 8601 with the customer's offset: what a form posts back
+    label: str  # "2:00 PM" in the customer's zone and language
+    night: bool
+    capacity: int
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    day: date
+    heading: str  # "Tuesday 3 March"
+    slots: list[SlotChoice]
+
+
+def slots_by_local_day(slots: Sequence[Slot], zone_name: str, locale: str | None) -> list[SlotDay]:
+    """Slots grouped by the customer's calendar day, labelled in their zone and language."""
+    zone = _zone(zone_name)
+    days: dict[date, list[SlotChoice]] = defaultdict(list)
+    for slot in slots:
+        local = slot.start.astimezone(zone)
+        days[local.date()].append(
+            SlotChoice(
+                start=slot.start,
+                value=local.isoformat(),
+                label=local_hour(slot.start, zone_name, locale),
+                night=is_night(slot.start, zone_name),
+                capacity=slot.capacity,
+            )
+        )
+    return [
+        SlotDay(day=day, heading=day_heading(day, locale), slots=choices)
+        for day, choices in sorted(days.items())
+    ]

@@ -5,7 +5,7 @@ without HTMX they redirect back, so every form also works as a plain form."""
 from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
@@ -103,7 +103,7 @@ def conversation_page(request, conversation_id: int):
     return _vary_on_htmx(render(request, "conversations/inbox.html", context))
 
 
-def _run_action(request, conversation_id: int, action: str, change) -> object:
+def _run_action(request, conversation_id: int, action: str, change) -> HttpResponse:
     """Apply `change(conversation)` (which calls a service) and answer with the conversation as it now
     is; a refused input re-renders the form with its error and the status the error carries."""
     conversation = _conversation_or_404(request, conversation_id)

@@ -147,6 +147,18 @@ def test_inbox_list_takes_a_fixed_number_of_queries(
     assert len(response.context["page"].object_list) == 20
 
 
+def test_conversation_page_takes_a_fixed_number_of_queries(
+    owner_client, workspace, owner, agent, conversation, django_assert_max_num_queries
+):
+    for number in range(10):
+        services.reply_as_teammate(conversation, agent, f"reply {number}")
+        services.add_note(conversation, owner, f"note {number}")
+        services.assign_conversation(conversation, by=owner, assignee=agent if number % 2 else owner)
+    with django_assert_max_num_queries(20):
+        response = owner_client.get(url("conversation", workspace, conversation.pk))
+    assert response.content.decode().count('class="part note"') == 10
+
+
 def test_filter_change_over_htmx_answers_the_list_fragment(owner_client, workspace, conversation):
     response = owner_client.get(
         url("inbox", workspace), {"state": "open"}, headers={**HTMX, "HX-Target": "conversation-list"}

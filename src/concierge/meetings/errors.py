@@ -1,4 +1,6 @@
-"""The errors a booking can meet besides plain bad input; each carries what to tell the customer."""
+"""The errors a booking can meet besides plain bad input; each carries what to tell the customer.
+
+`extra` is added to the API's error body next to `detail` and `field`."""
 
 from concierge.core.errors import Conflict, PermissionDenied
 
@@ -10,6 +12,10 @@ class CustomerIneligible(PermissionDenied):
         super().__init__(message, field="eligibility")
         self.alternative_url = alternative_url
         self.alternative_label = alternative_label
+        self.extra = {
+            "alternative_url": alternative_url or None,
+            "alternative_label": alternative_label or None,
+        }
 
 
 class NightConfirmationNeeded(Conflict):
@@ -18,3 +24,4 @@ class NightConfirmationNeeded(Conflict):
     def __init__(self, question: str):
         super().__init__(question, field="confirm_night")
         self.question = question
+        self.extra = {"question": question}

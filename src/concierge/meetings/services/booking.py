@@ -44,7 +44,7 @@ def parse_start(value, *, field: str = "start") -> datetime:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise InvalidInput(
                 f"{field} '{value}' is not a time; send ISO 8601 with an offset, e.g. 2026-03-03T14:00:00-05:00.",
                 field=field,
@@ -57,7 +57,10 @@ def parse_start(value, *, field: str = "start") -> datetime:
             "send it with one, e.g. 2026-03-03T14:00:00-05:00.",
             field=field,
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise InvalidInput(f"{field} is out of range.", field=field) from exc
 
 
 def clean_answers(session_type: SessionType, answers: dict | None) -> dict:
@@ -181,7 +184,7 @@ def _agents_least_recently_booked_first(agent_ids) -> list[int]:
 def _meeting_link(session_type: SessionType) -> str:
     if not session_type.meeting_link_template:
         return ""
-    return session_type.meeting_link_template.format(code=secrets.token_hex(5))
+    return session_type.meeting_link_template.replace("{code}", secrets.token_hex(5))
 
 
 def _insert_for_first_free_agent(candidates, **fields) -> Booking:

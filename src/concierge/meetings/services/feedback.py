@@ -71,8 +71,6 @@ def record_feedback(
     now = now or timezone.now()
     if teammate.workspace_id != booking.workspace_id:
         raise InvalidInput("That teammate belongs to another workspace.", field="teammate")
-    if booking.status not in (Booking.Status.HELD, Booking.Status.NO_SHOW):
-        raise Conflict("Feedback is entered after the session is marked held.")
     product_usage = (product_usage or "").strip()
     if len(product_usage) > 5000:
         raise InvalidInput("product_usage is longer than 5,000 characters.", field="product_usage")
@@ -81,6 +79,13 @@ def record_feedback(
     activity_area = clean_short_text(activity_area, field="activity_area", max_length=120)
     demographics = clean_demographics(demographics)
     with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("workspace", "contact")
+            .get(pk=booking.pk)
+        )
+        if booking.status not in (Booking.Status.HELD, Booking.Status.NO_SHOW):
+            raise Conflict("Feedback is entered after the session is marked held.")
         feedback, created = Feedback.objects.update_or_create(
             booking=booking,
             defaults={

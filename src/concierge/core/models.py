@@ -1,0 +1,35 @@
+from django.db import models
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a creating API call sent with an `Idempotency-Key` header.
+
+    A repeat of the call (same caller, method, path and key) gets this answer back instead of
+    running again. The unique constraint is what makes two concurrent repeats safe: the second
+    insert waits for the first transaction and then fails, so only one of them runs.
+    """
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
+    # Who sent it within the workspace: "api" (any API key) or "contact:<id>" (the messenger).
+    caller = models.CharField(max_length=40)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    key = models.CharField(max_length=255)
+    # SHA-256 of the request body (canonical JSON), to refuse the same key for a different request.
+    request_hash = models.CharField(max_length=64)
+    # Empty until the first call has its answer; both are written in that call's transaction.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "caller", "method", "path", "key"],
+                name="idempotency_key_unique_per_caller_and_route",
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

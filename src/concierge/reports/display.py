@@ -187,7 +187,7 @@ class FigureSpec:
 
 HUMAN_METRICS = {
     "conversations": FigureSpec("Conversations", Kind.COUNT, Better.EITHER),
-    "ratings": FigureSpec("Rated conversations", Kind.COUNT, Better.HIGHER),
+    "ratings": FigureSpec("Rated conversations", Kind.COUNT, Better.EITHER),
     "rating_average": FigureSpec("Average rating", Kind.RATING, Better.HIGHER, "no ratings"),
     "rating_positive_share": FigureSpec("Rated 4 or 5", Kind.RATE, Better.HIGHER, "no ratings"),
     "median_first_response_seconds": FigureSpec(

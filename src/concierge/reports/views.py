@@ -228,6 +228,7 @@ def support_report_page(request):
             "previous_text": period_text(*previous, locale),
             "figures": figures,
             "stopped": figures["sessions.stopped"],
+            "quiet_period": not figures["sessions.total"].value and not figures["proactive.sent"].value,
             "charts": _report_charts(figures, locale),
             "figures_csv_url": _url(
                 request, "web:support-report-figures-csv", _period_query(period, filters)

@@ -1,5 +1,7 @@
 """The JSON API root. Mounted at /api/; each app adds its router under /v1/. Docs at /api/docs."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -21,7 +23,13 @@ api = NinjaAPI(
 def _describe_validation_errors(errors: list[dict]) -> str:
     described = []
     for error in errors:
-        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        location = list(error.get("loc", ()))
+        # ("body", "<parameter>", "field", …) or ("query", "field"): keep what the client named.
+        if location[:1] == ["body"] and len(location) > 2:
+            location = location[2:]
+        elif location[:1] and location[0] in ("body", "query", "path", "header"):
+            location = location[1:]
+        location = ".".join(str(part) for part in location)
         described.append(f"{location or 'request'}: {error.get('msg', 'is invalid')}")
     return "; ".join(described) or "The request is invalid."
 
@@ -55,6 +63,14 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
 
 
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request, {"detail": f"The request body is larger than the limit of {limit} bytes."}, status=413
+    )
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
@@ -62,9 +78,16 @@ def http_error(request, exc: HttpError):
 
 def register_routers() -> None:
     """Each app's router, added once. An app that grows an API adds one line here."""
+    from concierge.contacts.api import router as contacts_router
+    from concierge.conversations.api import messenger_router, tags_router
+    from concierge.conversations.api import router as conversations_router
     from concierge.workspaces.api import router as workspaces_router
 
     api.add_router("/v1/", workspaces_router)
+    api.add_router("/v1/", contacts_router)
+    api.add_router("/v1/", conversations_router)
+    api.add_router("/v1/", tags_router)
+    api.add_router("/v1/messenger/", messenger_router)
 
 
 register_routers()

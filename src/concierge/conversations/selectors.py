@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from concierge.contacts.models import Contact
 from concierge.conversations.models import Conversation, Part, Tag
 from concierge.core.errors import NotFound
 from concierge.workspaces.models import Workspace
@@ -14,6 +15,7 @@ def inbox(
     team_id: int | None = None,
     tag: str | None = None,
     contact_id: int | None = None,
+    tag_id: int | None = None,
 ) -> QuerySet[Conversation]:
     """Conversations newest activity first, with what a list row shows loaded in a fixed number of queries."""
     queryset = Conversation.objects.filter(workspace=workspace)
@@ -27,6 +29,8 @@ def inbox(
         queryset = queryset.filter(team_id=team_id)
     if tag:
         queryset = queryset.filter(tags__workspace=workspace, tags__name=tag)
+    if tag_id is not None:
+        queryset = queryset.filter(tags__workspace=workspace, tags__id=tag_id)
     if contact_id is not None:
         queryset = queryset.filter(contact_id=contact_id)
     return (
@@ -46,6 +50,36 @@ def conversation_by_id(workspace: Workspace, conversation_id: int) -> Conversati
     if conversation is None:
         raise NotFound(f"No conversation with id {conversation_id} in this workspace.")
     return conversation
+
+
+def conversations_of_contact(workspace: Workspace, contact: Contact) -> QuerySet[Conversation]:
+    """What the messenger lists for a contact: their conversations, newest first."""
+    return Conversation.objects.filter(workspace=workspace, contact=contact).order_by("-created_at", "-id")
+
+
+def conversation_of_contact(workspace: Workspace, contact: Contact, conversation_id: int) -> Conversation:
+    """One of the contact's own conversations; anyone else's is a NotFound."""
+    conversation = (
+        Conversation.objects.filter(workspace=workspace, contact=contact, pk=conversation_id)
+        .select_related("workspace", "contact")
+        .first()
+    )
+    if conversation is None:
+        raise NotFound(f"No conversation with id {conversation_id} for this contact.")
+    return conversation
+
+
+def parts_visible_to_contact(conversation: Conversation) -> QuerySet[Part]:
+    """The messages a customer sees: never internal notes, assignments, tags or other changes."""
+    return (
+        Part.objects.filter(
+            workspace_id=conversation.workspace_id,
+            conversation=conversation,
+            kind__in=[Part.Kind.COMMENT, Part.Kind.BOT_ANSWER],
+        )
+        .select_related("author_teammate")
+        .order_by("created_at", "id")
+    )
 
 
 def parts_of(conversation: Conversation, *, include_notes: bool = True) -> QuerySet[Part]:

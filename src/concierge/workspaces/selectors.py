@@ -34,6 +34,15 @@ def teammate_by_id(workspace: Workspace, teammate_id: int) -> Teammate:
     return teammate
 
 
+def teammates_by_ids(workspace: Workspace, teammate_ids: list[int]) -> list[Teammate]:
+    """The workspace's teammates with these ids, in the order given; an unknown id is a NotFound."""
+    found = {teammate.pk: teammate for teammate in teammates(workspace).filter(pk__in=set(teammate_ids))}
+    for teammate_id in teammate_ids:
+        if teammate_id not in found:
+            raise NotFound(f"No teammate with id {teammate_id} in this workspace.")
+    return [found[teammate_id] for teammate_id in dict.fromkeys(teammate_ids)]
+
+
 def teams(workspace: Workspace) -> QuerySet[Team]:
     return (
         Team.objects.filter(workspace=workspace)

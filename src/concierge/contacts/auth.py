@@ -1,0 +1,137 @@
+"""Authentication for the contact-facing (messenger) API: who is the customer on the other end."""
+
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import APIKeyHeader
+
+from concierge.contacts import selectors, services
+from concierge.contacts.models import Contact
+from concierge.core.errors import Conflict, NotFound
+from concierge.workspaces.models import Workspace
+from concierge.workspaces.selectors import workspace_by_slug
+
+WORKSPACE_HEADER = "X-Workspace"
+VISITOR_HEADER = "X-Visitor-Id"
+USER_HEADER = "X-User-Id"
+USER_HASH_HEADER = "X-User-Hash"
+# Ids as a browser or a customer's backend would send them: visible ASCII, bounded.
+CONTACT_ID_PATTERN = re.compile(r"^[\x21-\x7e]{1,190}$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,60}$")
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def user_hash_for(workspace: Workspace, user_id: str) -> str:
+    """The identity-verification hash a customer's backend computes for one of its users."""
+    return hmac.new(workspace.identity_secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+
+
+def _refuse(message: str) -> HttpError:
+    return HttpError(401, message)
+
+
+class MessengerContact(APIKeyHeader):
+    """Identifies the workspace and the contact of a messenger request; never takes an API key.
+
+    Headers:
+      X-Workspace: the workspace's slug (required).
+      then either
+      X-Visitor-Id: the anonymous visitor's id (the messenger makes one and keeps it). The contact is
+                    the workspace's lead with that visitor id, created on first use.
+      or
+      X-User-Id:    the customer's own id for a signed-in user (the contact's external_id), with
+      X-User-Hash:  hex HMAC-SHA256(workspace.identity_secret, user id), computed by the customer's
+                    backend (never in the browser). The contact is the user with that external id,
+                    created on first use. A missing or wrong hash is refused (compared in constant time).
+    When both are sent the verified user wins. A visitor id that belongs to an identified user is
+    refused: only the user id and its hash open a user's conversations.
+
+    On success sets request.workspace and request.contact (and returns the contact); any failure is
+    a 401 with a `detail` saying what to send. Use it as `Router(auth=MessengerContact())`.
+    """
+
+    param_name = WORKSPACE_HEADER
+
+    def authenticate(self, request, key: str | None) -> Contact:
+        workspace = self._workspace(key)
+        user_id = request.headers.get(USER_HEADER)
+        if user_id is not None:
+            contact = self._verified_user(workspace, user_id, request.headers.get(USER_HASH_HEADER))
+        else:
+            contact = self._visitor(workspace, request.headers.get(VISITOR_HEADER))
+        self._note_seen(contact)
+        request.workspace = workspace
+        request.contact = contact
+        return contact
+
+    def _workspace(self, slug: str | None) -> Workspace:
+        if not slug:
+            raise _refuse(f"Send the workspace's slug in the {WORKSPACE_HEADER} header.")
+        if not SLUG_PATTERN.match(slug):
+            raise _refuse(
+                f"{WORKSPACE_HEADER} must be a workspace slug (lowercase letters, digits, hyphens)."
+            )
+        try:
+            return workspace_by_slug(slug)
+        except NotFound:
+            raise _refuse(f"No workspace with the slug given in {WORKSPACE_HEADER}.") from None
+
+    def _verified_user(self, workspace: Workspace, user_id: str, user_hash: str | None) -> Contact:
+        if not CONTACT_ID_PATTERN.match(user_id):
+            raise _refuse(f"{USER_HEADER} must be 1 to 190 visible ASCII characters.")
+        if not user_hash:
+            raise _refuse(
+                f"{USER_HASH_HEADER} is required with {USER_HEADER}: hex HMAC-SHA256 of the user id, "
+                "keyed with the workspace's identity secret."
+            )
+        if not hmac.compare_digest(
+            user_hash.strip().lower().encode(), user_hash_for(workspace, user_id).encode()
+        ):
+            raise _refuse(f"{USER_HASH_HEADER} does not match {USER_HEADER}; identity not verified.")
+        contact = selectors.contact_by_external_id(workspace, user_id)
+        if contact is None:
+            contact = self._created_once(
+                lambda: services.contact_for_external_id(workspace, user_id),
+                lambda: selectors.contact_by_external_id(workspace, user_id),
+            )
+        return contact
+
+    def _visitor(self, workspace: Workspace, visitor_id: str | None) -> Contact:
+        if visitor_id is None:
+            raise _refuse(
+                f"Send {VISITOR_HEADER} (an anonymous visitor) or {USER_HEADER} and {USER_HASH_HEADER}."
+            )
+        if not CONTACT_ID_PATTERN.match(visitor_id):
+            raise _refuse(f"{VISITOR_HEADER} must be 1 to 190 visible ASCII characters.")
+        contact = selectors.contact_by_visitor_id(workspace, visitor_id)
+        if contact is None:
+            contact = self._created_once(
+                lambda: services.contact_for_visitor(workspace, visitor_id),
+                lambda: selectors.contact_by_visitor_id(workspace, visitor_id),
+            )
+        if contact.kind != Contact.Kind.LEAD or contact.merged_into_id is not None:
+            raise _refuse(
+                f"This visitor was identified as a user: send {USER_HEADER} and {USER_HASH_HEADER} instead."
+            )
+        return contact
+
+    @staticmethod
+    def _created_once(create, find) -> Contact:
+        """Two first requests of one new contact race to create it; the loser takes the winner's."""
+        try:
+            return create()
+        except Conflict:
+            contact = find()
+            if contact is None:
+                raise
+            return contact
+
+    @staticmethod
+    def _note_seen(contact: Contact) -> None:
+        now = timezone.now()
+        if contact.last_seen_at is None or now - contact.last_seen_at > SEEN_EVERY:
+            services.touch_contact(contact)

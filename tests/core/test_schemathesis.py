@@ -1,0 +1,86 @@
+"""Schemathesis against the OpenAPI schema, with the app in-process (WSGI): whatever it sends, valid
+or not, the API never answers with a 5xx, and its successful answers match the schema."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from concierge.contacts.services import create_contact
+from concierge.conversations import services as conversation_services
+from concierge.workspaces.services import create_api_key, create_team
+
+EXAMPLES_PER_OPERATION = 20
+
+
+@pytest.fixture
+def seeded(workspace, owner, agent, contact):
+    """A small workspace with one of everything, so generated small ids often hit real rows."""
+    team = create_team(workspace, name="Reliability", members=[agent])
+    lead = create_contact(workspace, visitor_id="fuzz-visitor")
+    for who in (contact, lead):
+        conversation = conversation_services.start_conversation(workspace, contact=who, body="Seeded")
+        conversation_services.assign_conversation(conversation, by=owner, assignee=agent, team=team)
+        conversation_services.tag_conversation(
+            conversation, conversation_services.tag_for_name(workspace, "seed")
+        )
+        conversation_services.add_note(conversation, agent, "note")
+    _, raw_key = create_api_key(workspace, name="schemathesis")
+    return {
+        "api": {"Authorization": f"Bearer {raw_key}"},
+        "messenger": {"X-Workspace": workspace.slug, "X-Visitor-Id": "fuzz-visitor"},
+    }
+
+
+@pytest.fixture
+def connection_kept_between_requests():
+    """Django's WSGI handler closes the database connection after each request, which would end the
+    test's transaction; like Django's test client, keep it open while the test runs."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+def load_schema():
+    from concierge.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+OPERATIONS = [result.ok() for result in load_schema().get_all_operations()]
+
+
+def generated_requests(operation):
+    """Valid requests, and requests that break the schema on purpose."""
+    return st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
+def test_no_operation_answers_with_a_server_error(operation, seeded, connection_kept_between_requests):
+    credentials = seeded["messenger"] if operation.path.startswith("/api/v1/messenger/") else seeded["api"]
+
+    @given(case=generated_requests(operation))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def call_and_check(case):
+        response = case.call(headers=credentials)
+        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+    call_and_check()

@@ -1,0 +1,100 @@
+"""`concierge demo [--serve]`: the database, the demo workspace "Acme", and (with --serve) the server."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from concierge.core.management.commands.serve import add_server_arguments, serve_from_options
+from concierge.core.management.migrating import migrate_with_progress
+from concierge.core.management.production_server import port_from_environment
+from concierge.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
+
+FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def send_demo_mail_to_files() -> str | None:
+    """Without a mail server configured (no EMAIL_HOST), the demo writes its mail into var/mail.
+
+    Returns the folder, or None when a mail server or backend was configured. The environment is set
+    too, so the background worker the demo starts writes mail to the same folder.
+    """
+    if os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_BACKEND"):
+        return None
+    folder = str(settings.VAR_DIR / "mail")
+    os.environ["EMAIL_BACKEND"] = FILE_MAIL_BACKEND
+    os.environ["EMAIL_FILE_PATH"] = folder
+    settings.EMAIL_BACKEND = FILE_MAIL_BACKEND
+    settings.EMAIL_FILE_PATH = folder
+    return folder
+
+
+class Command(BaseCommand):
+    help = "Set up the database with the demo workspace 'Acme' (once) and print how to sign in; --serve also serves it."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--serve", action="store_true", help="then serve it, as `concierge serve --with-worker`"
+        )
+        parser.add_argument("--contacts", type=int, default=300, help="contacts to create (default: 300)")
+        parser.add_argument(
+            "--conversations", type=int, default=400, help="conversations to create (default: 400)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2024, help="random seed; the same seed gives the same data"
+        )
+        add_server_arguments(parser)
+
+    def handle(self, *args, **options):
+        console = Console(stderr=True)
+        if options["contacts"] < 1 or options["conversations"] < 0:
+            raise CommandError("--contacts must be at least 1 and --conversations at least 0.")
+        mail_folder = send_demo_mail_to_files()
+        migrate_with_progress(console)
+        self.seed(console, options)
+        try:
+            port = options["port"] or port_from_environment()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        address = f"http://{options['host']}:{port}/"
+
+        def print_sign_in():
+            console.print(f"\n  Concierge demo:  [bold]{address}[/bold]")
+            console.print(
+                f"  Sign in as:      [bold]{DEMO_OWNER_EMAIL}[/bold]  password  [bold]{DEMO_PASSWORD}[/bold]"
+            )
+            if mail_folder:
+                console.print(f"  Mail it sends:   written to {mail_folder} (set EMAIL_HOST to send it)")
+            console.print()
+
+        if not options["serve"]:
+            print_sign_in()
+            console.print("Start it with `concierge demo --serve` (or `concierge serve`).")
+            return
+        options["with_worker"] = True
+        serve_from_options(options, console=console, on_ready=print_sign_in)
+
+    def seed(self, console: Console, options: dict) -> None:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task_id = progress.add_task("Seeding the demo workspace", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task_id, completed=done, total=total)
+
+            result = seed_demo_workspace(
+                contacts=options["contacts"],
+                conversations=options["conversations"],
+                seed=options["seed"],
+                on_progress=advance,
+            )
+        if result.created:
+            console.print(
+                f"Demo workspace '{result.workspace.name}' seeded: {result.contacts} contacts, "
+                f"{result.conversations} conversations over the last 60 days."
+            )
+        else:
+            console.print(f"Demo workspace '{result.workspace.name}' is already there; nothing added.")

@@ -1,0 +1,134 @@
+"""`concierge worker`: run background tasks from the database queue, and enqueue recurring work.
+
+The queue is django-tasks-db's (`db_worker` does the running). Recurring work is declared by any app
+as `RECURRING = [(task, timedelta)]` in its `tasks.py`; the worker enqueues each one on that schedule
+unless one is already waiting or running. Tasks are idempotent, so two workers racing is harmless.
+"""
+
+import importlib
+import logging
+import signal
+import threading
+import time
+from datetime import timedelta
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+from django_tasks.base import Task, TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+logger = logging.getLogger("concierge.worker")
+
+
+def recurring_tasks() -> list[tuple[Task, timedelta]]:
+    """Every (task, interval) that installed Concierge apps declare in their tasks.py."""
+    found = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("concierge."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.tasks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.tasks":
+                raise
+            continue
+        found.extend(getattr(module, "RECURRING", []))
+    return found
+
+
+def is_waiting_or_running(task: Task) -> bool:
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).exists()
+
+
+def enqueue_recurring_work(due: list[Task]) -> list[Task]:
+    """Enqueue each task unless one is already waiting or running; returns those enqueued."""
+    enqueued = []
+    for task in due:
+        if not is_waiting_or_running(task):
+            task.enqueue()
+            enqueued.append(task)
+    return enqueued
+
+
+class RecurringWorkScheduler(threading.Thread):
+    """Beside the worker loop: enqueues each recurring task when its interval has passed."""
+
+    def __init__(self, schedule: list[tuple[Task, timedelta]], tick_seconds: float = 5.0):
+        super().__init__(name="concierge-recurring-work", daemon=True)
+        self.schedule = schedule
+        self.tick_seconds = tick_seconds
+        self.last_enqueued: dict[str, float] = {}
+
+    def due_now(self) -> list[Task]:
+        now = time.monotonic()
+        return [
+            task
+            for task, every in self.schedule
+            if now - self.last_enqueued.get(task.module_path, -1e12) >= every.total_seconds()
+        ]
+
+    def run(self) -> None:
+        while True:
+            close_old_connections()
+            try:
+                due = self.due_now()
+                enqueue_recurring_work(due)
+                for task in due:
+                    self.last_enqueued[task.module_path] = time.monotonic()
+            except Exception:  # keep the schedule alive through a passing database error
+                logger.exception("Could not enqueue recurring work; trying again shortly")
+            finally:
+                connection.close()
+            time.sleep(self.tick_seconds)
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (the database queue) and enqueue recurring work such as waking snoozed conversations."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--queue-name", default="*", help="queues to run, comma-separated; '*' for all (default)"
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between polls of an empty queue (default: 1)"
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="enqueue the recurring work once, run every task waiting, then exit (for cron or tests)",
+        )
+        parser.add_argument(
+            "--no-recurring",
+            action="store_true",
+            help="only run queued tasks; leave recurring work to another worker",
+        )
+
+    def handle(self, *args, **options):
+        schedule = [] if options["no_recurring"] else recurring_tasks()
+        if options["batch"]:
+            enqueue_recurring_work([task for task, _ in schedule])
+        elif schedule:
+            RecurringWorkScheduler(schedule).start()
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.run_queue(options)
+        finally:
+            for sig, handler in handlers.items():  # db_worker installs its own; give the caller's back
+                signal.signal(sig, handler)
+
+    def run_queue(self, options: dict) -> None:
+        call_command(
+            "db_worker",
+            queue_name=options["queue_name"],
+            interval=options["interval"],
+            batch=options["batch"],
+            reload=False,
+            startup_delay=not options["batch"],
+            verbosity=options["verbosity"],
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )

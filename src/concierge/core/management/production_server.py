@@ -1,0 +1,79 @@
+"""The production web server (gunicorn) that `concierge serve` and `concierge demo --serve` run."""
+
+import os
+import subprocess
+import sys
+
+from django.core.wsgi import get_wsgi_application
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+
+def default_worker_count() -> int:
+    """WEB_CONCURRENCY when set (gunicorn's convention), else two processes per core plus one."""
+    if os.environ.get("WEB_CONCURRENCY"):
+        return int(os.environ["WEB_CONCURRENCY"])
+    return (os.cpu_count() or 1) * 2 + 1
+
+
+def port_from_environment() -> int:
+    value = os.environ.get("PORT", "8000")
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ValueError(f"PORT must be a number from 1 to 65535, not '{value}'.")
+    return int(value)
+
+
+class ConciergeWsgiServer(BaseApplication):
+    """gunicorn configured from Python, serving Concierge's WSGI application."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Each worker process builds the application after the fork, with its own database connections.
+        return get_wsgi_application()
+
+
+def run_production_server(
+    *, host: str, port: int, workers: int, threads: int, with_worker: bool = False, on_ready=None
+) -> None:
+    """Serve until stopped (Ctrl+C or SIGTERM). With `with_worker`, a `concierge worker` runs beside it."""
+    # Connections opened by migrate/seeding must not be shared with the forked worker processes.
+    connections.close_all()
+
+    def when_ready(server):
+        if on_ready is not None:
+            on_ready()
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "proc_name": "concierge",
+        "when_ready": when_ready,
+    }
+    background_worker = _start_background_worker() if with_worker else None
+    server_pid = os.getpid()
+    try:
+        ConciergeWsgiServer(options).run()
+    finally:
+        # gunicorn's forked web workers unwind through here too when they exit; only the server stops it.
+        if background_worker is not None and os.getpid() == server_pid:
+            background_worker.terminate()
+            background_worker.wait(timeout=15)
+
+
+def _start_background_worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "concierge.cli", "worker"], env=os.environ.copy())

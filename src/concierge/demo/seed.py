@@ -1,0 +1,432 @@
+"""Seed the demo workspace "Acme" through the services, with 60 days of believable support history.
+
+Everything is written by the same service functions pages and the API use, with their `at=` argument
+to replay the past, so the event log and the reports built on it tell the same story as the inbox.
+The same seed gives the same workspace: the choices come from one `random.Random(seed)`.
+"""
+
+import random
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from concierge.contacts.models import Contact
+from concierge.contacts.services import create_contact, merge_lead_into_user
+from concierge.conversations import services as conversations
+from concierge.conversations.models import Conversation
+from concierge.conversations.selectors import conversation_by_id
+from concierge.core.errors import NotFound
+from concierge.demo import people, stories
+from concierge.workspaces.models import Team, Teammate, Workspace
+from concierge.workspaces.selectors import teammates as teammates_of
+from concierge.workspaces.selectors import workspace_by_slug
+from concierge.workspaces.services import add_teammate, create_team, create_workspace, update_teammate
+
+DEMO_SLUG = "acme"
+DEMO_NAME = "Acme"
+DEMO_TIMEZONE = "America/New_York"
+DEMO_OWNER_EMAIL = "owner@acme.test"
+DEMO_PASSWORD = "acme-demo-password"  # every demo teammate signs in with it; `concierge demo` prints it
+HISTORY_DAYS = 60
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class DemoSeedResult:
+    workspace: Workspace
+    created: bool
+    contacts: int = 0
+    conversations: int = 0
+
+
+def seed_demo_workspace(
+    *,
+    contacts: int = 300,
+    conversations: int = 400,
+    seed: int = 2024,
+    now: datetime | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> DemoSeedResult:
+    """Create Acme with its teammates, teams, contacts and conversations; leave an existing Acme alone."""
+    try:
+        return DemoSeedResult(workspace=workspace_by_slug(DEMO_SLUG), created=False)
+    except NotFound:
+        pass
+    desk = DemoDesk(rng=random.Random(seed), now=(now or timezone.now()).replace(second=0, microsecond=0))
+    total = contacts + conversations
+    report = on_progress or (lambda done, total: None)
+    # One transaction: the demo is there whole or not at all, and SQLite commits once instead of 10,000 times.
+    with transaction.atomic():
+        desk.open_workspace()
+        for done in range(contacts):
+            desk.add_contact(done)
+            report(done + 1, total)
+        for done, (start, story, contact) in enumerate(desk.plan_conversations(conversations)):
+            ConversationPlay(desk, story, contact, start).play()
+            report(contacts + done + 1, total)
+        desk.merge_leads_who_signed_up()
+    return DemoSeedResult(desk.workspace, created=True, contacts=contacts, conversations=conversations)
+
+
+def ascii_word(text: str) -> str:
+    """'Jovanović' -> 'jovanovic', "O'Brien" -> 'obrien' (for made-up email addresses)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
+@dataclass
+class DemoDesk:
+    """The workspace being seeded and what the conversations draw on."""
+
+    rng: random.Random
+    now: datetime
+    workspace: Workspace | None = None
+    teammates: list[Teammate] = field(default_factory=list)
+    teams: dict[str, Team] = field(default_factory=dict)
+    members: dict[str, list[Teammate]] = field(default_factory=dict)
+    contacts: list[Contact] = field(default_factory=list)
+    company_of: dict[int, str] = field(default_factory=dict)
+    tags: dict[str, object] = field(default_factory=dict)
+    used_emails: set[str] = field(default_factory=set)
+    contacts_who_wrote: list[Contact] = field(default_factory=list)
+
+    def open_workspace(self) -> None:
+        owner = people.TEAMMATES[0]
+        self.workspace = create_workspace(
+            name=DEMO_NAME,
+            slug=DEMO_SLUG,
+            timezone_name=DEMO_TIMEZONE,
+            owner_email=owner.email,
+            owner_password=DEMO_PASSWORD,
+            owner_name=owner.name,
+        )
+        for person in people.TEAMMATES:
+            if person.role == "owner":
+                owner_teammate = teammates_of(self.workspace).get(role="owner")
+                teammate = update_teammate(
+                    owner_teammate, timezone_name=person.timezone, locale=person.locale
+                )
+            else:
+                teammate = add_teammate(
+                    self.workspace,
+                    email=person.email,
+                    name=person.name,
+                    role=person.role,
+                    timezone_name=person.timezone,
+                    locale=person.locale,
+                    password=DEMO_PASSWORD,
+                )
+            self.teammates.append(teammate)
+        for name in people.TEAM_NAMES:
+            members = [t for t, p in zip(self.teammates, people.TEAMMATES, strict=True) if name in p.teams]
+            self.teams[name] = create_team(self.workspace, name=name, members=members)
+            self.members[name] = members
+
+    def add_contact(self, number: int) -> None:
+        rng = self.rng
+        city = rng.choice(people.CITIES)
+        first, last = rng.choice(people.FIRST_NAMES), rng.choice(people.LAST_NAMES)
+        company = rng.choice(people.COMPANIES)
+        if rng.random() < 0.75:
+            plan = rng.choices([p for p, _ in people.PLANS], weights=[w for _, w in people.PLANS])[0]
+            contact = create_contact(
+                self.workspace,
+                external_id=f"usr_{number + 1:05d}",
+                email=self.unique_email(first, last, company),
+                name=f"{first} {last}",
+                timezone=city.timezone,
+                locale=city.locale,
+                city=city.name,
+                attributes={
+                    "plan": plan,
+                    "company": company,
+                    "seats": rng.choice([1, 3, 5, 12, 25, 60, 250]) if plan != "free" else 1,
+                    "signed_up": (self.now - timedelta(days=rng.randint(20, 900))).date().isoformat(),
+                },
+            )
+        else:
+            gave_email = rng.random() < 0.3
+            contact = create_contact(
+                self.workspace,
+                visitor_id=f"v_{rng.getrandbits(48):012x}",
+                email=self.unique_email(first, last, company) if gave_email else "",
+                name=f"{first} {last}" if gave_email else "",
+                timezone=city.timezone,
+                locale=city.locale,
+                city=city.name,
+                attributes={
+                    "landing_page": rng.choice(people.LANDING_PAGES),
+                    "utm_source": rng.choice(people.TRAFFIC_SOURCES),
+                },
+            )
+        self.contacts.append(contact)
+        self.company_of[contact.pk] = company
+
+    def unique_email(self, first: str, last: str, company: str) -> str:
+        base = f"{ascii_word(first)}.{ascii_word(last)}@{ascii_word(company)}.example"
+        email, n = base, 1
+        while email in self.used_emails:
+            n += 1
+            email = base.replace("@", f"{n}@")
+        self.used_emails.add(email)
+        return email
+
+    def plan_conversations(self, count: int) -> list[tuple[datetime, stories.Story, Contact]]:
+        """Who writes about what and when, in the order it happened."""
+        plans = []
+        for _ in range(count):
+            contact = self.rng.choice(self.contacts)
+            plans.append((self.start_time_for(contact), self.rng.choice(stories.STORIES), contact))
+        plans.sort(key=lambda plan: plan[0])
+        return plans
+
+    def start_time_for(self, contact: Contact) -> datetime:
+        """Mostly on working days, mostly in the customer's working hours, within the last 60 days."""
+        rng, zone = self.rng, ZoneInfo(contact.timezone or DEMO_TIMEZONE)
+        hour_weights = [1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 8, 9, 10, 9, 8, 6, 4, 3, 3, 2, 2, 1]
+        while True:
+            day = (self.now.astimezone(zone) - timedelta(days=rng.randrange(HISTORY_DAYS))).date()
+            if day.weekday() >= 5 and rng.random() < 0.65:
+                continue
+            hour = rng.choices(range(24), weights=hour_weights)[0]
+            local = datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=zone)
+            start = local.astimezone(ZoneInfo("UTC"))
+            if start < self.now - timedelta(minutes=5):
+                return start
+
+    def tag(self, name: str):
+        if name not in self.tags:
+            self.tags[name] = conversations.tag_for_name(self.workspace, name)
+        return self.tags[name]
+
+    def merge_leads_who_signed_up(self, how_many: int = 4) -> None:
+        """A few anonymous visitors later signed up: their conversations move to the new user."""
+        leads = list({c.pk: c for c in self.contacts_who_wrote if c.kind == Contact.Kind.LEAD}.values())
+        for number, lead in enumerate(leads[:how_many]):
+            first, last = self.rng.choice(people.FIRST_NAMES), self.rng.choice(people.LAST_NAMES)
+            company = self.rng.choice(people.COMPANIES)
+            user = create_contact(
+                self.workspace,
+                external_id=f"usr_signup_{number + 1:03d}",
+                email=lead.email or self.unique_email(first, last, company),
+                name=lead.name or f"{first} {last}",
+                attributes={"plan": "starter", "company": company, "seats": 3},
+            )
+            merge_lead_into_user(lead, user)
+
+
+class ReachedNow(Exception):
+    """The story would go on past the present moment: the conversation stays as it is now."""
+
+
+class ConversationPlay:
+    """Plays one story through the services, step by step, each step some minutes after the last."""
+
+    def __init__(self, desk: DemoDesk, story: stories.Story, contact: Contact, start: datetime):
+        self.desk, self.rng, self.story, self.contact = desk, desk.rng, story, contact
+        self.clock = start
+        # Recent conversations are more often still open or snoozed, as in a real inbox.
+        self.is_recent = desk.now - start < timedelta(days=4)
+        self.team = desk.teams[story.team]
+        self.agent = self.rng.choice(desk.members[story.team])
+        self.words = {
+            "first": (contact.name or "there").split()[0],
+            "company": desk.company_of.get(contact.pk, "your company"),
+            "city": contact.city or "your city",
+            "agent": self.agent.name.split()[0],
+        }
+        self.conversation: Conversation | None = None
+
+    def say(self, template: str) -> str:
+        return template.format(**self.words)
+
+    def later(self, minutes: float) -> datetime:
+        moment = (self.clock + timedelta(minutes=max(1.0, minutes))).replace(microsecond=0)
+        if moment >= self.desk.now:
+            raise ReachedNow
+        self.clock = moment
+        return moment
+
+    def response_delay(self) -> float:
+        """Minutes until a teammate answers: usually within the hour, sometimes the next day."""
+        return min(self.rng.lognormvariate(3.6, 1.1), 26 * 60)
+
+    def customer_delay(self) -> float:
+        return min(self.rng.lognormvariate(3.2, 1.3), 48 * 60)
+
+    def play(self) -> None:
+        self.desk.contacts_who_wrote.append(self.contact)
+        try:
+            if self.contact.kind == Contact.Kind.USER and self.rng.random() < 0.05:
+                self.play_outreach()
+            else:
+                self.play_support_request()
+        except ReachedNow:
+            pass
+
+    def play_outreach(self) -> None:
+        self.conversation = conversations.start_conversation(
+            self.desk.workspace,
+            contact=self.contact,
+            body=self.say(self.rng.choice(stories.OUTREACH)),
+            channel=Conversation.Channel.EMAIL,
+            teammate=self.agent,
+            subject="A note from Acme",
+            at=self.clock,
+        )
+        conversations.reply_as_contact(
+            self.conversation, self.say(stories.OUTREACH_REPLY), at=self.later(self.customer_delay())
+        )
+        self.close_and_maybe_rate()
+
+    def play_support_request(self) -> None:
+        rng, story = self.rng, self.story
+        is_lead = self.contact.kind == Contact.Kind.LEAD
+        channel = "messenger" if is_lead else rng.choices(["messenger", "email", "api"], weights=[6, 3, 1])[0]
+        self.conversation = conversations.start_conversation(
+            self.desk.workspace,
+            contact=self.contact,
+            body=self.say(story.opening),
+            channel=channel,
+            subject=story.subject,
+            at=self.clock,
+        )
+        if story.bot_answer and channel == "messenger" and rng.random() < 0.6:
+            conversations.deliver_bot_answer(self.conversation, story.bot_answer, at=self.later(0.5))
+            if rng.random() < 0.4:
+                conversations.reply_as_contact(
+                    self.conversation,
+                    rng.choice(stories.BOT_HELPED),
+                    at=self.later(self.customer_delay() / 4),
+                )
+                conversations.close_conversation(self.conversation, by="bot", at=self.later(1))
+                self.maybe_rate()
+                return
+            conversations.reply_as_contact(
+                self.conversation, rng.choice(stories.BOT_DID_NOT_HELP), at=self.later(2)
+            )
+        self.route_and_tag()
+        self.work_the_conversation()
+
+    def route_and_tag(self) -> None:
+        rng, story = self.rng, self.story
+        conversations.assign_conversation(
+            self.conversation, by=None, assignee=None, team=self.team, at=self.later(rng.uniform(1, 5))
+        )
+        if rng.random() < 0.08:
+            wrong = self.desk.tag(rng.choice([s.tag for s in stories.STORIES if s.tag != story.tag]))
+            conversations.tag_conversation(self.conversation, wrong, at=self.later(1))
+            conversations.untag_conversation(self.conversation, wrong, teammate=self.agent, at=self.later(20))
+        conversations.tag_conversation(self.conversation, self.desk.tag(story.tag), at=self.later(1))
+        if rng.random() < 0.15:
+            self.hand_over_to_another_team()
+        conversations.assign_conversation(
+            self.conversation,
+            by=self.agent,
+            assignee=self.agent,
+            team=self.conversation.team,
+            at=self.later(self.response_delay() / 3),
+        )
+
+    def hand_over_to_another_team(self) -> None:
+        other = self.rng.choice([name for name in self.desk.teams if name != self.story.team])
+        self.agent = self.rng.choice(self.desk.members[other])
+        self.words["agent"] = self.agent.name.split()[0]
+        conversations.add_note(
+            self.conversation,
+            self.rng.choice(self.desk.members[self.story.team]),
+            f"Passing this to {other}: it's on their side.",
+            at=self.later(10),
+        )
+        conversations.assign_conversation(
+            self.conversation, by=None, assignee=None, team=self.desk.teams[other], at=self.later(1)
+        )
+
+    def work_the_conversation(self) -> None:
+        rng, story = self.rng, self.story
+        if story.note and rng.random() < 0.6:
+            conversations.add_note(
+                self.conversation, self.agent, story.note, at=self.later(rng.uniform(2, 15))
+            )
+        replies = list(story.teammate_replies)
+        conversations.reply_as_teammate(
+            self.conversation, self.agent, self.say(replies.pop(0)), at=self.later(self.response_delay())
+        )
+        for follow_up in story.customer_follow_ups:
+            conversations.reply_as_contact(
+                self.conversation, self.say(follow_up), at=self.later(self.customer_delay())
+            )
+            if replies:
+                conversations.reply_as_teammate(
+                    self.conversation,
+                    self.agent,
+                    self.say(replies.pop(0)),
+                    at=self.later(self.response_delay()),
+                )
+        if rng.random() < (0.3 if self.is_recent else 0.1):
+            self.snooze_while_waiting()
+        if story.extra_tag and rng.random() < 0.5:
+            conversations.tag_conversation(
+                self.conversation, self.desk.tag(story.extra_tag), teammate=self.agent, at=self.later(2)
+            )
+        if rng.random() < (0.35 if self.is_recent else 0.05):
+            return  # left open: waiting on the customer
+        conversations.reply_as_teammate(
+            self.conversation, self.agent, self.say(story.resolution), at=self.later(self.response_delay())
+        )
+        self.close_and_maybe_rate()
+        if rng.random() < 0.1:
+            self.customer_comes_back()
+        elif rng.random() < 0.03:
+            conversations.reopen_conversation(self.conversation, teammate=self.agent, at=self.later(60 * 20))
+            conversations.add_note(
+                self.conversation, self.agent, "Reopened: following up on the fix.", at=self.later(2)
+            )
+            conversations.close_conversation(self.conversation, teammate=self.agent, at=self.later(30))
+
+    def snooze_while_waiting(self) -> None:
+        conversation = self.conversation
+        conversations.add_note(conversation, self.agent, stories.SNOOZE_NOTE, at=self.later(3))
+        until = self.later(1) + timedelta(hours=self.rng.choice([4, 24, 48, 72]))
+        conversations.snooze_conversation(conversation, until=until, teammate=self.agent, at=self.clock)
+        if until >= self.desk.now:
+            raise ReachedNow  # still snoozed today; `concierge worker` wakes it when the time comes
+        if self.rng.random() < 0.3:
+            # The customer wrote before the snooze ran out, which brings it back.
+            conversations.reply_as_contact(
+                conversation, "Any news on this?", at=self.later((until - self.clock).total_seconds() / 120)
+            )
+        else:
+            conversations.wake_snoozed_conversations(self.desk.workspace, now=until)
+            self.clock = until
+            self.conversation = conversation_by_id(self.desk.workspace, conversation.pk)
+
+    def close_and_maybe_rate(self) -> None:
+        conversations.close_conversation(
+            self.conversation, teammate=self.agent, at=self.later(self.rng.uniform(1, 30))
+        )
+        self.maybe_rate()
+
+    def maybe_rate(self) -> None:
+        if self.rng.random() < 0.55:
+            rating = self.rng.choices([1, 2, 3, 4, 5], weights=[4, 5, 10, 30, 51])[0]
+            remark = self.say(self.rng.choice(stories.RATING_REMARKS[rating]))
+            conversations.rate_conversation(
+                self.conversation, rating=rating, remark=remark, at=self.later(self.customer_delay())
+            )
+
+    def customer_comes_back(self) -> None:
+        conversation = self.conversation
+        conversations.reply_as_contact(
+            conversation, self.rng.choice(stories.CAME_BACK), at=self.later(self.rng.uniform(600, 4000))
+        )
+        conversations.reply_as_teammate(
+            conversation, self.agent, self.say(stories.CAME_BACK_ANSWER), at=self.later(self.response_delay())
+        )
+        conversations.close_conversation(conversation, teammate=self.agent, at=self.later(5))

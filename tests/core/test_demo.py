@@ -1,0 +1,110 @@
+"""The demo data: seeded through the services (the event log agrees with the rows), once only."""
+
+import io
+from collections import Counter
+
+from django.contrib.auth import authenticate
+from django.core import mail
+from django.core.management import call_command
+
+from concierge.contacts.models import Contact
+from concierge.conversations.models import Conversation, Part
+from concierge.core.management.commands.demo import send_demo_mail_to_files
+from concierge.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
+from concierge.events.models import Event
+from concierge.workspaces.models import Workspace
+
+SMALL = {"contacts": 25, "conversations": 30}
+
+
+def test_the_demo_workspace_has_teams_teammates_contacts_and_a_history_in_the_event_log(db):
+    progress = []
+    result = seed_demo_workspace(**SMALL, on_progress=lambda done, total: progress.append((done, total)))
+
+    workspace = result.workspace
+    assert result.created
+    assert (workspace.slug, workspace.timezone) == ("acme", "America/New_York")
+    assert sorted(workspace.teams.values_list("name", flat=True)) == ["Product", "Reliability", "Revenue"]
+    teammates = workspace.teammates.all()
+    assert len(teammates) == 6
+    assert {t.timezone.split("/")[0] for t in teammates} == {"America", "Europe"}
+    assert {"America/Los_Angeles", "America/New_York"} <= {t.timezone for t in teammates}
+    assert authenticate(username=DEMO_OWNER_EMAIL, password=DEMO_PASSWORD).teammates.get().role == "owner"
+    assert all(team.members.exists() for team in workspace.teams.all())
+    assert Contact.objects.filter(workspace=workspace, kind="lead").exists()
+    assert Contact.objects.filter(workspace=workspace, kind="user").count() >= SMALL["contacts"] // 2
+    assert progress[-1] == (55, 55)
+
+    conversations = Conversation.objects.filter(workspace=workspace)
+    assert conversations.count() == 30
+    assert conversations.filter(state="closed").exists()
+    assert conversations.filter(rating__isnull=False).exists()
+    assert conversations.filter(tags__isnull=False).exists()
+    assert conversations.filter(assignee__isnull=False).exists()
+    assert min(c.created_at for c in conversations) < max(c.created_at for c in conversations)
+
+    # Written through the services: the event log agrees with the rows.
+    events = Counter(Event.objects.filter(workspace=workspace).values_list("type", flat=True))
+    parts = Counter(Part.objects.filter(workspace=workspace).values_list("kind", flat=True))
+    assert events["conversation.started"] == conversations.count()
+    assert events["conversation.replied"] == parts["comment"] - conversations.count() + parts["bot_answer"]
+    assert events["conversation.note_added"] == parts["note"]
+    assert events["conversation.assigned"] == parts["assignment"]
+    assert events["conversation.rated"] == conversations.filter(rating__isnull=False).count()
+    assert events["conversation.closed"] >= conversations.filter(state="closed").count()
+    for conversation in conversations:
+        first_part = conversation.parts.order_by("created_at").first()
+        assert first_part.created_at == conversation.created_at
+
+
+def test_seeding_twice_adds_nothing_the_second_time(db):
+    first = seed_demo_workspace(**SMALL)
+    counts = (Contact.objects.count(), Conversation.objects.count(), Event.objects.count())
+
+    second = seed_demo_workspace(**SMALL)
+
+    assert not second.created
+    assert second.workspace == first.workspace
+    assert Workspace.objects.count() == 1
+    assert (Contact.objects.count(), Conversation.objects.count(), Event.objects.count()) == counts
+
+
+def test_demo_command_seeds_once_and_prints_the_address_and_the_login(db, monkeypatch, capsys):
+    monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")  # keep this process's mail settings as they are
+    monkeypatch.setenv("PORT", "8123")
+    call_command("demo", "--contacts", "5", "--conversations", "4")
+    call_command("demo", "--contacts", "5", "--conversations", "4")
+
+    printed = capsys.readouterr().err
+    assert "http://127.0.0.1:8123/" in printed
+    assert DEMO_OWNER_EMAIL in printed and DEMO_PASSWORD in printed
+    assert "already there; nothing added" in printed
+    assert Conversation.objects.count() == 4
+
+
+def test_without_a_mail_server_the_demo_writes_mail_into_var_mail(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("EMAIL_BACKEND", "unset")
+    monkeypatch.delenv("EMAIL_BACKEND")
+    monkeypatch.delenv("EMAIL_HOST", raising=False)
+    monkeypatch.setenv("EMAIL_FILE_PATH", "unset")
+
+    assert send_demo_mail_to_files() == str(tmp_path / "mail")
+    mail.send_mail("Welcome", "Hello from the demo", "support@acme.test", ["casey@customer.test"])
+
+    (written,) = (tmp_path / "mail").iterdir()
+    assert "Hello from the demo" in written.read_text()
+
+
+def test_with_a_mail_server_the_demo_leaves_mail_settings_alone(settings, monkeypatch):
+    monkeypatch.setenv("EMAIL_HOST", "smtp.example.org")
+    backend = settings.EMAIL_BACKEND
+    assert send_demo_mail_to_files() is None
+    assert backend == settings.EMAIL_BACKEND
+
+
+def test_demo_prints_nothing_to_stdout(db, monkeypatch):
+    monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
+    out = io.StringIO()
+    call_command("demo", "--contacts", "3", "--conversations", "0", stdout=out)
+    assert out.getvalue() == ""

@@ -39,6 +39,8 @@ def service_error(request, exc: ServiceError):
     body = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
+    # Some errors carry more for the client to act on (e.g. the question a night-time booking asks).
+    body.update(getattr(exc, "extra", None) or {})
     return api.create_response(request, body, status=exc.status_code)
 
 
@@ -81,6 +83,9 @@ def register_routers() -> None:
     from concierge.contacts.api import router as contacts_router
     from concierge.conversations.api import messenger_router, tags_router
     from concierge.conversations.api import router as conversations_router
+    from concierge.meetings.api import links_router as meeting_links_router
+    from concierge.meetings.api import messenger_router as meetings_messenger_router
+    from concierge.meetings.api import router as meetings_router
     from concierge.workspaces.api import router as workspaces_router
 
     api.add_router("/v1/", workspaces_router)
@@ -88,6 +93,9 @@ def register_routers() -> None:
     api.add_router("/v1/", conversations_router)
     api.add_router("/v1/", tags_router)
     api.add_router("/v1/messenger/", messenger_router)
+    api.add_router("/v1/", meetings_router)
+    api.add_router("/v1/", meeting_links_router)
+    api.add_router("/v1/messenger/", meetings_messenger_router)
 
 
 register_routers()

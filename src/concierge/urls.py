@@ -6,5 +6,6 @@ from concierge.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("book/", include("concierge.meetings.public_urls")),
     path("", include("concierge.web.urls")),
 ]

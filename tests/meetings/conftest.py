@@ -120,3 +120,6 @@ def run_tasks():
         return outcomes
 
     return run
+
+
+from tests.api_client import api, other_api, signed_in_customer, visitor  # noqa: E402, F401  (API fixtures)

@@ -41,6 +41,8 @@ EARLIEST_POSSIBLE = datetime.min.replace(tzinfo=UTC)
 
 def parse_start(value, *, field: str = "start") -> datetime:
     """An instant with its zone offset, as a datetime or ISO 8601 text; a bare wall-clock time is refused."""
+    if value is None or value == "":
+        raise InvalidInput("Please pick a time.", field=field)
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())

@@ -1,0 +1,130 @@
+"""Shapes of the teammates' page forms. They only parse what was posted; every rule lives in the
+services, whose errors the pages show next to the form."""
+
+from datetime import date, timedelta
+
+from django import forms
+
+from concierge.meetings.models import SessionType
+from concierge.meetings.services.booking import DECLINE_REASONS
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ChecklistItemForm(forms.Form):
+    index = forms.IntegerField(min_value=0, max_value=100)
+    done = forms.BooleanField(required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(choices=[(key, label.capitalize()) for key, label in DECLINE_REASONS.items()])
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Told to the customer by email, with the slot freed.",
+    )
+
+
+class NoShowForm(forms.Form):
+    side = forms.ChoiceField(choices=[("customer", "The customer"), ("agent", "The agent")])
+
+
+class FollowUpForm(forms.Form):
+    recap = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}))
+    articles = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One help article per line: a URL, or 'Title | URL'.",
+    )
+    next_steps = forms.CharField(required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def article_links(self) -> list[dict]:
+        links = []
+        for line in self.cleaned_data.get("articles", "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            title, _, url = line.rpartition("|")
+            links.append({"title": title.strip() or url.strip(), "url": url.strip()})
+        return links
+
+
+class FeedbackForm(forms.Form):
+    product_usage = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="How they use the product",
+    )
+    important_features = forms.CharField(
+        required=False, max_length=2000, label="Features that matter most", help_text="Comma-separated."
+    )
+    missing_features = forms.CharField(
+        required=False, max_length=2000, label="Features they miss", help_text="Comma-separated."
+    )
+    activity_area = forms.CharField(required=False, max_length=120, label="Activity area")
+    company_size = forms.CharField(required=False, max_length=120, label="Company size")
+    role = forms.CharField(required=False, max_length=120, label="Role")
+    region = forms.CharField(required=False, max_length=120, label="Country or region")
+    age_range = forms.CharField(required=False, max_length=120, label="Age range")
+
+    DEMOGRAPHICS = ("company_size", "role", "region", "age_range")
+
+    def demographics(self) -> dict:
+        return {key: self.cleaned_data[key] for key in self.DEMOGRAPHICS if self.cleaned_data.get(key)}
+
+
+class SessionTypeForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    topic = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    length_minutes = forms.IntegerField(initial=30, min_value=1, max_value=10_000)
+    slot_step_minutes = forms.IntegerField(initial=30, min_value=1, max_value=10_000)
+    buffer_after_minutes = forms.IntegerField(initial=10, min_value=0, max_value=10_000)
+    minimum_notice_minutes = forms.IntegerField(initial=240, min_value=0, max_value=100_000)
+    horizon = forms.ChoiceField(choices=SessionType.Horizon.choices, initial=SessionType.Horizon.DAYS)
+    horizon_days = forms.IntegerField(initial=14, min_value=1, max_value=10_000)
+    on_demand_hours = forms.IntegerField(initial=4, min_value=1, max_value=10_000)
+    channel = forms.ChoiceField(choices=SessionType.Channel.choices)
+    meeting_link_template = forms.CharField(
+        required=False, max_length=500, help_text="e.g. https://meet.example.com/acme-{code}"
+    )
+    hosts = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    host_team = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, teammates=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hosts"].choices = [(t.pk, t.name) for t in teammates]
+        self.fields["host_team"].choices = [("", "— a pool of teammates —")] + [(t.pk, t.name) for t in teams]
+
+
+class TriggerForm(forms.Form):
+    session_type = forms.IntegerField(min_value=1)
+    place = forms.CharField(max_length=120, help_text="Where it is offered, e.g. 'setup page'.")
+    kind = forms.ChoiceField(
+        choices=[("product_button", "Button in the product"), ("email_link", "Link in an email")]
+    )
+
+
+PERIODS = {"7": 7, "30": 30, "90": 90}
+
+
+class PeriodForm(forms.Form):
+    """Last 7 / 30 / 90 days, or a custom range of local dates."""
+
+    period = forms.ChoiceField(
+        choices=[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("custom", "Custom")],
+        required=False,
+    )
+    start = forms.DateField(required=False, label="From")
+    end = forms.DateField(required=False, label="To")
+
+    def dates(self, today: date) -> tuple[date, date]:
+        period = self.cleaned_data.get("period") or "30"
+        if period == "custom" and self.cleaned_data.get("start") and self.cleaned_data.get("end"):
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        days = PERIODS.get(period, 30)
+        return today - timedelta(days=days - 1), today

@@ -1,0 +1,236 @@
+"""The customer's pages (no sign-in): book from a trigger's link, then see, reschedule or cancel the
+session from the signed link in the confirmation email.
+
+Times are shown in the customer's zone — detected from the browser, changeable — named by city, in
+their language. A start between 00:00 and 05:59 for them needs a second, spelt-out confirmation.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_http_methods
+
+from concierge.core.errors import NotFound, ServiceError
+from concierge.core.zones import known_zone_names
+from concierge.meetings import links
+from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
+from concierge.meetings.local_time import (
+    CUSTOMER_LANGUAGES,
+    canonical_zone,
+    city_time,
+    customer_language,
+    django_language,
+    session_time,
+    zone_choices,
+)
+from concierge.meetings.models import Booking, BookingTrigger, SessionType
+from concierge.meetings.selectors.bookings import booking_for_manage_token
+from concierge.meetings.selectors.session_types import eligibility_problem, intake_questions, trigger_by_token
+from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
+from concierge.meetings.services.booking import book_session, cancel_booking, reschedule_booking
+
+ANSWER_PREFIX = "answer_"
+
+
+def _trigger_or_404(token: str) -> BookingTrigger:
+    try:
+        return trigger_by_token(token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _customer_zone(request, fallback: str) -> tuple[str, bool]:
+    """The zone asked for (query or form), and whether the customer chose it (else: detect it)."""
+    asked = request.POST.get("timezone") or request.GET.get("tz") or ""
+    if asked in known_zone_names():
+        return canonical_zone(asked), True
+    return fallback, False
+
+
+def _language(request, default: str) -> str:
+    asked = request.POST.get("lang") or request.GET.get("lang")
+    return customer_language(asked, request.headers.get("Accept-Language", ""), default)
+
+
+def _slot_days(session_type: SessionType, zone_name: str, lang: str):
+    return slots_by_local_day(free_slots(session_type), zone_name, lang)
+
+
+def _answers_from(request, questions) -> dict:
+    return {question.key: request.POST.get(ANSWER_PREFIX + question.key, "") for question in questions}
+
+
+def _page(request, template: str, context: dict, lang: str, status: int = 200):
+    with translation.override(django_language(lang)):
+        response = render(
+            request, template, {**context, "lang": lang, "languages": CUSTOMER_LANGUAGES}, status=status
+        )
+    response["Content-Language"] = django_language(lang)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def booking_page(request, token):
+    trigger = _trigger_or_404(token)
+    session_type = trigger.session_type
+    workspace = session_type.workspace
+    zone_name, zone_chosen = _customer_zone(request, workspace.timezone)
+    lang = _language(request, workspace.locale)
+    questions = intake_questions(session_type)
+    context = {
+        "trigger": trigger,
+        "session_type": session_type,
+        "workspace": workspace,
+        "questions": questions,
+        "zone_name": zone_name,
+        "zone_chosen": zone_chosen,
+        "zone_choices": zone_choices(lang),
+        "city_time": city_time(zone_name, lang),
+        "values": {"name": "", "email": "", "start": "", "answers": {}},
+    }
+    if request.method == "GET":
+        context["days"] = _slot_days(session_type, zone_name, lang)
+        return _page(request, "meetings/public/book.html", context, lang)
+
+    answers = _answers_from(request, questions)
+    values = {
+        "name": request.POST.get("name", ""),
+        "email": request.POST.get("email", ""),
+        "start": request.POST.get("start", ""),
+        "answers": answers,
+    }
+    context["values"] = values
+    try:
+        with translation.override(django_language(lang)):
+            booking = book_session(
+                session_type,
+                trigger=trigger,
+                start=values["start"] or None,
+                timezone_name=zone_name,
+                locale=lang,
+                customer_name=values["name"],
+                customer_email=values["email"],
+                answers={key: value for key, value in answers.items() if value},
+                confirm_night=request.POST.get("confirm_night") == "yes",
+            )
+    except NightConfirmationNeeded as exc:
+        return _page(
+            request, "meetings/public/confirm_night.html", {**context, "question": exc.question}, lang
+        )
+    except CustomerIneligible as exc:
+        return _page(
+            request, "meetings/public/ineligible.html", {**context, "refusal": exc}, lang, status=403
+        )
+    except ServiceError as exc:
+        context["days"] = _slot_days(session_type, zone_name, lang)
+        context["error"] = exc
+        return _page(request, "meetings/public/book.html", context, lang, status=exc.status_code)
+    return redirect(reverse("meetings_public:manage", args=[links.manage_token(booking)]) + "?booked=1")
+
+
+@require_http_methods(["POST"])
+def eligibility_fragment(request, token):
+    """Checked as soon as the intake is answered, so an ineligible customer knows before picking a time."""
+    trigger = _trigger_or_404(token)
+    session_type = trigger.session_type
+    lang = _language(request, session_type.workspace.locale)
+    answers = {
+        key: value for key, value in _answers_from(request, intake_questions(session_type)).items() if value
+    }
+    rule = eligibility_problem(session_type, attributes={}, answers=answers)
+    return _page(request, "meetings/public/_eligibility.html", {"rule": rule}, lang)
+
+
+def _booking_or_error_page(request, signed):
+    try:
+        return booking_for_manage_token(signed), None
+    except ServiceError as exc:
+        lang = _language(request, "en")
+        return None, _page(
+            request, "meetings/public/bad_link.html", {"error": exc}, lang, status=exc.status_code
+        )
+
+
+def _manage_context(booking: Booking, signed: str) -> dict:
+    return {
+        "booking": booking,
+        "signed": signed,
+        "workspace": booking.workspace,
+        "session_type": booking.session_type,
+        "when": session_time(booking.starts_at, booking.customer_timezone, booking.customer_locale),
+        "city_time": city_time(booking.customer_timezone, booking.customer_locale),
+        "is_upcoming": booking.status == Booking.Status.BOOKED and booking.starts_at > timezone.now(),
+    }
+
+
+@require_http_methods(["GET"])
+def manage_booking(request, signed):
+    booking, error_page = _booking_or_error_page(request, signed)
+    if error_page:
+        return error_page
+    context = {**_manage_context(booking, signed), "just_booked": request.GET.get("booked") == "1"}
+    return _page(request, "meetings/public/session.html", context, booking.customer_locale)
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule_booking_page(request, signed):
+    booking, error_page = _booking_or_error_page(request, signed)
+    if error_page:
+        return error_page
+    zone_name, zone_chosen = _customer_zone(request, booking.customer_timezone)
+    lang = _language(request, booking.customer_locale)
+    context = {
+        **_manage_context(booking, signed),
+        "zone_name": zone_name,
+        "zone_chosen": True,
+        "zone_choices": zone_choices(lang),
+        "city_time": city_time(zone_name, lang),
+        "values": {"start": request.POST.get("start", "")},
+    }
+    if request.method == "POST":
+        try:
+            with translation.override(django_language(lang)):
+                booking = reschedule_booking(
+                    booking,
+                    start=request.POST.get("start") or None,
+                    timezone_name=zone_name,
+                    locale=lang,
+                    confirm_night=request.POST.get("confirm_night") == "yes",
+                )
+        except NightConfirmationNeeded as exc:
+            return _page(
+                request, "meetings/public/confirm_night.html", {**context, "question": exc.question}, lang
+            )
+        except ServiceError as exc:
+            context["error"] = exc
+            status = exc.status_code
+        else:
+            return redirect(
+                reverse("meetings_public:manage", args=[links.manage_token(booking)]) + "?booked=1"
+            )
+    else:
+        status = 200
+    days = slots_by_local_day(
+        free_slots(booking.session_type, exclude_booking_id=booking.pk), zone_name, lang
+    )
+    context["days"] = [day for day in days if day.slots]
+    return _page(request, "meetings/public/reschedule.html", context, lang, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_booking_page(request, signed):
+    booking, error_page = _booking_or_error_page(request, signed)
+    if error_page:
+        return error_page
+    context = _manage_context(booking, signed)
+    if request.method == "POST":
+        try:
+            booking = cancel_booking(booking, by=Booking.Side.CUSTOMER, reason=request.POST.get("reason", ""))
+        except ServiceError as exc:
+            context["error"] = exc
+            return _page(
+                request, "meetings/public/cancel.html", context, booking.customer_locale, exc.status_code
+            )
+        return redirect("meetings_public:manage", signed=signed)
+    return _page(request, "meetings/public/cancel.html", context, booking.customer_locale)

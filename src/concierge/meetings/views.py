@@ -1,0 +1,341 @@
+"""Teammates' 1:1 session pages under /w/<slug>/sessions/: the list, one session (customer, intake,
+past conversations, notes, checklist, timer, outcome, follow-up and feedback), the session types
+with their booking links, the feedback insights and the report with its chart."""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from concierge.conversations.selectors import inbox
+from concierge.core.errors import InvalidInput, NotFound, ServiceError
+from concierge.core.pagination import paginate
+from concierge.core.zones import babel_locale
+from concierge.meetings import forms, links
+from concierge.meetings.charts import daily_chart
+from concierge.meetings.local_time import session_time
+from concierge.meetings.models import Booking
+from concierge.meetings.selectors.bookings import booking_by_id, bookings
+from concierge.meetings.selectors.reports import feedback_insights, recent_feedback, sessions_report
+from concierge.meetings.selectors.session_types import session_type_by_id, session_types
+from concierge.meetings.services import booking as booking_services
+from concierge.meetings.services import feedback as feedback_services
+from concierge.meetings.services import followup as followup_services
+from concierge.meetings.services import outcomes, preparation
+from concierge.meetings.services import session_types as type_services
+from concierge.web.access import teammate_page
+from concierge.workspaces.selectors import team_by_id, teammates, teams
+
+SECTION = "sessions"
+PAST_CONVERSATIONS = 10
+
+
+def _local_today(workspace) -> date:
+    return timezone.now().astimezone(ZoneInfo(workspace.timezone)).date()
+
+
+@teammate_page
+@require_http_methods(["GET"])
+def session_list(request):
+    """Upcoming sessions first (earliest on top); 'past' and 'all' views; only mine on request."""
+    view = request.GET.get("view", "upcoming")
+    mine = request.GET.get("mine") == "1"
+    now = timezone.now()
+    queryset = bookings(request.workspace, agent_id=request.teammate.pk if mine else None)
+    if view == "upcoming":
+        queryset = queryset.filter(status=Booking.Status.BOOKED, ends_at__gt=now)
+        order = ("starts_at", "id")
+    elif view == "past":
+        queryset = queryset.filter(starts_at__lte=now)
+        order = ("-starts_at", "-id")
+    else:
+        view = "all"
+        order = ("-starts_at", "-id")
+    try:
+        page = paginate(queryset, order=order, cursor=request.GET.get("cursor"), limit=50)
+    except ServiceError:
+        page = paginate(queryset, order=order, cursor=None, limit=50)
+    rows = [
+        {
+            "booking": item,
+            "when": session_time(item.starts_at, request.teammate.timezone, request.teammate.locale),
+        }
+        for item in page.items
+    ]
+    return render(
+        request,
+        "meetings/list.html",
+        {"section": SECTION, "rows": rows, "view": view, "mine": mine, "next_cursor": page.next_cursor},
+    )
+
+
+def _session_context(request, booking: Booking) -> dict:
+    teammate = request.teammate
+    can_act_now = booking.status == Booking.Status.BOOKED and booking.starts_at <= timezone.now()
+    past = inbox(request.workspace, contact_id=booking.contact_id)[:PAST_CONVERSATIONS]
+    feedback = getattr(booking, "feedback", None)
+    follow_up = getattr(booking, "follow_up", None)
+    feedback_initial = {}
+    if feedback is not None:
+        features = list(feedback.features.all())
+        feedback_initial = {
+            "product_usage": feedback.product_usage,
+            "activity_area": feedback.activity_area,
+            "important_features": ", ".join(f.label for f in features if f.kind == "important"),
+            "missing_features": ", ".join(f.label for f in features if f.kind == "missing"),
+            **feedback.demographics,
+        }
+    return {
+        "section": SECTION,
+        "booking": booking,
+        "contact": booking.contact,
+        "when_for_me": session_time(booking.starts_at, teammate.timezone, teammate.locale),
+        "when_for_customer": session_time(
+            booking.starts_at, booking.customer_timezone, booking.customer_locale
+        ),
+        "answers": [
+            (question.label, booking.answers.get(question.key, ""))
+            for question in booking.session_type.questions.all()
+            if booking.answers.get(question.key)
+        ],
+        "past_conversations": past,
+        "notes_form": forms.NotesForm(initial={"notes": booking.notes}),
+        "decline_form": forms.DeclineForm(),
+        "no_show_form": forms.NoShowForm(),
+        "follow_up_form": forms.FollowUpForm(),
+        "feedback_form": forms.FeedbackForm(initial=feedback_initial),
+        "is_upcoming": booking.status == Booking.Status.BOOKED and booking.starts_at > timezone.now(),
+        "can_mark_outcome": can_act_now,
+        "can_follow_up": follow_up is None
+        and (
+            booking.status == Booking.Status.HELD
+            or (booking.status == Booking.Status.NO_SHOW and booking.no_show_side == Booking.Side.CUSTOMER)
+        ),
+        "can_enter_feedback": booking.status in (Booking.Status.HELD, Booking.Status.NO_SHOW),
+        "follow_up": follow_up,
+        "feedback": feedback,
+        "customer_link": links.manage_url(booking),
+    }
+
+
+def _booking_or_404(request, booking_id: int) -> Booking:
+    try:
+        return booking_by_id(request.workspace, booking_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@teammate_page
+@require_http_methods(["GET"])
+def session_page(request, booking_id):
+    booking = _booking_or_404(request, booking_id)
+    return render(request, "meetings/session.html", _session_context(request, booking))
+
+
+def _act(request, booking: Booking, action: str) -> str:
+    """Run one posted action through its service; returns what to tell the teammate."""
+    teammate = request.teammate
+    if action == "notes":
+        form = forms.NotesForm(request.POST)
+        _require_valid(form)
+        preparation.update_booking_notes(booking, form.cleaned_data["notes"])
+        return "Notes saved."
+    if action == "checklist":
+        form = forms.ChecklistItemForm(request.POST)
+        _require_valid(form)
+        preparation.set_checklist_item_done(booking, form.cleaned_data["index"], form.cleaned_data["done"])
+        return "Checklist updated."
+    if action == "decline":
+        form = forms.DeclineForm(request.POST)
+        _require_valid(form)
+        booking_services.decline_booking(
+            booking,
+            teammate=teammate,
+            reason=form.cleaned_data["reason"],
+            message=form.cleaned_data["message"],
+        )
+        return "Marked ineligible: the customer is told and the slot is free again."
+    if action == "held":
+        outcomes.mark_session_held(booking, teammate=teammate)
+        return "Marked held. Send the follow-up and enter the feedback below."
+    if action == "no-show":
+        form = forms.NoShowForm(request.POST)
+        _require_valid(form)
+        outcomes.mark_no_show(booking, side=form.cleaned_data["side"], teammate=teammate)
+        return "No-show recorded."
+    if action == "cancel":
+        booking_services.cancel_booking(booking, by=Booking.Side.AGENT, reason=request.POST.get("reason", ""))
+        return "Cancelled: both sides are told."
+    if action == "follow-up":
+        form = forms.FollowUpForm(request.POST)
+        _require_valid(form)
+        followup_services.send_follow_up(
+            booking,
+            teammate=teammate,
+            recap=form.cleaned_data["recap"],
+            article_links=form.article_links(),
+            next_steps=form.cleaned_data["next_steps"],
+        )
+        return "Follow-up sent."
+    if action == "feedback":
+        form = forms.FeedbackForm(request.POST)
+        _require_valid(form)
+        feedback_services.record_feedback(
+            booking,
+            teammate=teammate,
+            product_usage=form.cleaned_data["product_usage"],
+            important_features=form.cleaned_data["important_features"],
+            missing_features=form.cleaned_data["missing_features"],
+            activity_area=form.cleaned_data["activity_area"],
+            demographics=form.demographics(),
+        )
+        return "Feedback saved."
+    raise Http404("No such action.")
+
+
+def _require_valid(form) -> None:
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        if field == "__all__":
+            raise InvalidInput(" ".join(errors))
+        raise InvalidInput(f"{form.fields[field].label or field}: {' '.join(errors)}", field=field)
+
+
+@teammate_page
+@require_POST
+def session_action(request, booking_id, action):
+    booking = _booking_or_404(request, booking_id)
+    try:
+        done = _act(request, booking, action)
+    except ServiceError as exc:
+        context = _session_context(request, _booking_or_404(request, booking_id))
+        context["error"] = exc
+        return render(request, "meetings/session.html", context, status=exc.status_code)
+    messages.success(request, done)
+    return redirect("web:meetings_session", slug=request.workspace.slug, booking_id=booking.pk)
+
+
+@teammate_page
+@require_http_methods(["GET", "POST"])
+def session_types_page(request):
+    workspace = request.workspace
+    people, groups = list(teammates(workspace).filter(is_active=True)), list(teams(workspace))
+    type_form = forms.SessionTypeForm(teammates=people, teams=groups)
+    trigger_form = forms.TriggerForm()
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "trigger":
+                trigger_form = forms.TriggerForm(request.POST)
+                _require_valid(trigger_form)
+                session_type = session_type_by_id(workspace, trigger_form.cleaned_data["session_type"])
+                type_services.create_booking_trigger(
+                    session_type,
+                    place=trigger_form.cleaned_data["place"],
+                    kind=trigger_form.cleaned_data["kind"],
+                )
+                messages.success(request, "Booking link added.")
+            else:
+                type_form = forms.SessionTypeForm(request.POST, teammates=people, teams=groups)
+                _require_valid(type_form)
+                fields = dict(type_form.cleaned_data)
+                host_ids = set(fields.pop("hosts"))
+                hosts = [p for p in people if p.pk in host_ids]
+                team_id = fields.pop("host_team")
+                fields["host_team"] = team_by_id(workspace, team_id) if team_id else None
+                type_services.create_session_type(workspace, hosts=hosts, **fields)
+                messages.success(request, "Session type created.")
+            return redirect("web:meetings_types", slug=workspace.slug)
+        except ServiceError as exc:
+            error, status = exc, exc.status_code
+    rows = [
+        {"type": item, "triggers": [(t, links.booking_page_url(t)) for t in item.triggers.all()]}
+        for item in session_types(workspace)
+    ]
+    return render(
+        request,
+        "meetings/types.html",
+        {
+            "section": SECTION,
+            "rows": rows,
+            "type_form": type_form,
+            "trigger_form": trigger_form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _period(request) -> tuple[forms.PeriodForm, date, date]:
+    form = forms.PeriodForm(request.GET or None)
+    today = _local_today(request.workspace)
+    if form.is_bound and form.is_valid():
+        first, last = form.dates(today)
+    else:
+        form = forms.PeriodForm(initial={"period": "30"})
+        form.is_valid()
+        first, last = today - timedelta(days=29), today
+    return form, first, last
+
+
+@teammate_page
+@require_http_methods(["GET"])
+def insights_page(request):
+    form, first, last = _period(request)
+    try:
+        insights = feedback_insights(request.workspace, first, last)
+    except ServiceError as exc:
+        return render(
+            request,
+            "meetings/insights.html",
+            {"section": SECTION, "form": form, "error": exc},
+            status=exc.status_code,
+        )
+    peak = max(
+        [
+            row["count"]
+            for key in ("missing_features", "important_features", "activity_areas")
+            for row in insights[key]
+        ]
+        + [1]
+    )
+    return render(
+        request,
+        "meetings/insights.html",
+        {
+            "section": SECTION,
+            "form": form,
+            "first": first,
+            "last": last,
+            "insights": insights,
+            "peak": peak,
+            "recent": recent_feedback(request.workspace),
+        },
+    )
+
+
+@teammate_page
+@require_http_methods(["GET"])
+def reports_page(request):
+    form, first, last = _period(request)
+    try:
+        report = sessions_report(request.workspace, first, last)
+    except ServiceError as exc:
+        return render(
+            request,
+            "meetings/reports.html",
+            {"section": SECTION, "form": form, "error": exc},
+            status=exc.status_code,
+        )
+    locale = babel_locale(request.teammate.locale)
+    chart = daily_chart(report.daily, day_label=lambda day: format_skeleton("MMMd", day, locale=locale))
+    return render(
+        request,
+        "meetings/reports.html",
+        {"section": SECTION, "form": form, "report": report, "chart": chart, "first": first, "last": last},
+    )

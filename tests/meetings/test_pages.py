@@ -1,0 +1,165 @@
+"""The teammates' 1:1 session pages: the list, a session's page and its actions, session types with
+their links, the report with its chart, and the insights — each for its own workspace only."""
+
+from datetime import date
+
+import pytest
+
+from concierge.conversations.services import start_conversation
+from concierge.meetings.models import Booking, BookingTrigger, SessionType
+from concierge.meetings.services.booking import book_session
+from concierge.meetings.services.outcomes import mark_session_held
+from concierge.meetings.services.session_types import add_intake_question
+
+from .conftest import utc
+
+NOW = utc(2027, 3, 8, 0, 0)
+
+
+@pytest.fixture
+def booking(session_type, trigger, contact):
+    add_intake_question(session_type, label="What do you expect?", key="expect")
+    start_conversation(session_type.workspace, contact=contact, body="How do I connect my domain?")
+    return book_session(
+        session_type,
+        trigger=trigger,
+        contact=contact,
+        start=utc(2027, 3, 9, 15, 0),
+        timezone_name="America/Los_Angeles",
+        answers={"expect": "Set up routing"},
+        now=NOW,
+    )
+
+
+@pytest.fixture
+def signed_in(client, chicago_agent):
+    client.force_login(chicago_agent.user)
+    return client
+
+
+def test_the_list_shows_sessions_in_the_teammates_own_time(signed_in, booking, workspace):
+    page = signed_in.get(f"/w/{workspace.slug}/sessions/?view=all")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Tuesday 9 March at 9:00 AM, Chicago time" in text
+    assert "Casey Customer" in text and "setup page" in text
+
+
+def test_the_session_page_shows_intake_past_conversations_and_both_times(signed_in, booking, workspace):
+    text = signed_in.get(f"/w/{workspace.slug}/sessions/{booking.pk}/").content.decode()
+    assert "Set up routing" in text
+    assert "How do I connect my domain?" in text
+    assert "Tuesday 9 March at 9:00 AM, Chicago time" in text
+    assert "The customer sees: Tuesday 9 March at 7:00 AM, Los Angeles time" in text
+    assert "data-session-timer" in text and 'data-length-minutes="30"' in text
+
+
+def test_actions_run_through_the_services_and_show_their_errors(signed_in, booking, workspace):
+    base = f"/w/{workspace.slug}/sessions/{booking.pk}"
+    assert signed_in.post(f"{base}/notes/", {"notes": "Bring the DNS guide"}).status_code == 302
+    assert signed_in.post(f"{base}/checklist/", {"index": 0, "done": "on"}).status_code == 302
+    too_early = signed_in.post(f"{base}/held/")
+    assert too_early.status_code == 409
+    assert "This session has not started yet." in too_early.content.decode()
+    assert signed_in.post(f"{base}/checklist/", {"index": 9, "done": "on"}).status_code == 404
+    declined = signed_in.post(f"{base}/decline/", {"reason": "answered_in_conversation", "message": ""})
+    assert declined.status_code == 302
+    booking.refresh_from_db()
+    assert (booking.notes, booking.checklist[0]["done"], booking.status) == (
+        "Bring the DNS guide",
+        True,
+        "declined",
+    )
+
+
+def test_after_the_session_the_agent_follows_up_and_enters_feedback(
+    signed_in, booking, workspace, chicago_agent
+):
+    mark_session_held(booking, teammate=chicago_agent, now=utc(2027, 3, 9, 15, 35))
+    base = f"/w/{workspace.slug}/sessions/{booking.pk}"
+    page = signed_in.get(f"{base}/").content.decode()
+    assert "Send the follow-up" in page and "What we learnt" in page
+    sent = signed_in.post(
+        f"{base}/follow-up/",
+        {
+            "recap": "Routing set up",
+            "articles": "Routing | https://help.example.com/routing",
+            "next_steps": "Invite team",
+        },
+    )
+    assert sent.status_code == 302
+    saved = signed_in.post(
+        f"{base}/feedback/",
+        {"product_usage": "Two shops", "missing_features": "Dark mode, Exports", "activity_area": "Retail"},
+    )
+    assert saved.status_code == 302
+    insights = signed_in.get(f"/w/{workspace.slug}/sessions/insights/")  # entered today: the last 30 days
+    text = insights.content.decode()
+    assert "Dark mode" in text and "Retail" in text
+
+
+def test_the_report_page_draws_its_own_chart(signed_in, booking, workspace):
+    page = signed_in.get(
+        f"/w/{workspace.slug}/sessions/reports/?period=custom&start=2027-03-01&end=2027-03-31"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert '<svg class="chart"' in text and 'class="bar-booked"' in text
+    assert 'data-figure="booked">1<' in text
+    assert "setup page" in text
+    assert "cdn" not in text.lower()
+    bad = signed_in.get(
+        f"/w/{workspace.slug}/sessions/reports/?period=custom&start=2027-03-31&end=2027-03-01"
+    )
+    assert bad.status_code == 422
+
+
+def test_session_types_and_links_are_made_from_the_page(signed_in, workspace, chicago_agent, agents):
+    url = f"/w/{workspace.slug}/sessions/types/"
+    created = signed_in.post(
+        url,
+        {
+            "form": "type",
+            "name": "Payments",
+            "length_minutes": 45,
+            "slot_step_minutes": 15,
+            "buffer_after_minutes": 10,
+            "minimum_notice_minutes": 60,
+            "horizon": "days",
+            "horizon_days": 7,
+            "on_demand_hours": 4,
+            "channel": "video",
+            "hosts": [chicago_agent.pk],
+        },
+    )
+    assert created.status_code == 302
+    session_type = SessionType.objects.get(name="Payments")
+    assert list(session_type.hosts.all()) == [chicago_agent]
+    linked = signed_in.post(
+        url,
+        {
+            "form": "trigger",
+            "session_type": session_type.pk,
+            "place": "billing page",
+            "kind": "product_button",
+        },
+    )
+    assert linked.status_code == 302
+    token = BookingTrigger.objects.get(place="billing page").token
+    assert f"/book/{token}/" in signed_in.get(url).content.decode()
+    duplicate = signed_in.post(url, {"form": "type", **{"name": "Payments", "length_minutes": 0}})
+    assert duplicate.status_code == 422
+
+
+def test_another_workspaces_teammate_sees_nothing(client, booking, other_workspace, workspace):
+    client.force_login(other_workspace.teammates.get().user)
+    assert client.get(f"/w/{workspace.slug}/sessions/{booking.pk}/").status_code == 404
+    assert client.get(f"/w/{other_workspace.slug}/sessions/{booking.pk}/").status_code == 404
+    assert (
+        client.post(
+            f"/w/{other_workspace.slug}/sessions/{booking.pk}/decline/", {"reason": "other"}
+        ).status_code
+        == 404
+    )
+    assert Booking.objects.get().status == "booked"
+    assert date(2027, 3, 9) == booking.starts_at.date()

@@ -55,6 +55,11 @@ class MessengerContact(APIKeyHeader):
     """
 
     param_name = WORKSPACE_HEADER
+    openapi_description = (
+        f"The workspace's slug in {WORKSPACE_HEADER}, and the contact: {VISITOR_HEADER} for an anonymous "
+        f"visitor, or {USER_HEADER} with {USER_HASH_HEADER} = hex HMAC-SHA256(identity secret, user id) "
+        "for a signed-in user."
+    )
 
     def authenticate(self, request, key: str | None) -> Contact:
         workspace = self._workspace(key)

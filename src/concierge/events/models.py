@@ -1,13 +1,16 @@
-"""The append-only support event log (shared spec: events.md).
+"""The append-only support event log (shared spec: events.md) and the descriptions of proactive messages.
 
-One row per event. Product services append rows in the same transaction as their change; the
-importer and the events API append imported history. Rows are never updated or deleted.
+One `Event` row per event. Product services append rows in the same transaction as their change; the
+importer and the events API append imported history. Rows are never updated or deleted. The funnel
+report never rescans this table: its rollups (concierge.reports) are maintained as events are appended.
 """
 
 from django.db import models
 
 from concierge.contacts.models import Contact
 from concierge.workspaces.models import Workspace
+
+REF_MAX_LENGTH = 190
 
 
 class Event(models.Model):
@@ -16,8 +19,8 @@ class Event(models.Model):
     at = models.DateTimeField()
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     # References by the names the log uses (a conversation's ref, a message's id, …).
-    conversation_ref = models.CharField(max_length=64, null=True, blank=True)
-    message_ref = models.CharField(max_length=64, null=True, blank=True)
+    conversation_ref = models.CharField(max_length=REF_MAX_LENGTH, null=True, blank=True)
+    message_ref = models.CharField(max_length=REF_MAX_LENGTH, null=True, blank=True)
     # The rest of the event's fields as the spec names them (channel, initiator, author, rating, …).
     data = models.JSONField(default=dict, blank=True)
     # The event's own `id` when it has one: importing it again changes nothing.
@@ -32,12 +35,43 @@ class Event(models.Model):
                 name="event_external_id_unique_in_workspace",
             )
         ]
+        # Few indexes on purpose: each one costs every imported event a random B-tree insert.
         indexes = [
             models.Index(fields=["workspace", "at"], name="event_ws_at"),
-            models.Index(fields=["workspace", "contact", "at"], name="event_ws_contact_at"),
-            models.Index(fields=["workspace", "conversation_ref", "at"], name="event_ws_conversation_at"),
+            models.Index(
+                fields=["workspace", "conversation_ref", "at"],
+                name="event_ws_conversation_at",
+                condition=models.Q(conversation_ref__isnull=False),
+            ),
         ]
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.type} at {self.at.isoformat()}"
+
+
+class MessageDescription(models.Model):
+    """What the log knows about a proactive message (the `outbound_message` record): the report's
+    proactive filters read it as it is now, so tagging a message later changes which sends count."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    ref = models.CharField(max_length=REF_MAX_LENGTH)
+    content_type = models.CharField(max_length=60, null=True, blank=True)
+    sender = models.CharField(max_length=190, null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "ref"], name="message_description_ref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    def passes(self, *, tag: str | None, content_type: str | None, sender: str | None) -> bool:
+        return (
+            (tag is None or tag in (self.tags or []))
+            and (content_type is None or self.content_type == content_type)
+            and (sender is None or self.sender == sender)
+        )

@@ -1,0 +1,97 @@
+"""Bulk reads and writes in plain SQL for the event log and its rollups.
+
+Everything here runs on SQLite and PostgreSQL alike; the few database-specific speed-ups (COPY on
+PostgreSQL, a larger page cache on SQLite, a shared lock) sit behind these functions and nothing
+else in the code knows about them.
+"""
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from django.db import connection
+
+# Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
+CHUNK = 500
+
+
+def chunked(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def select(sql: str, params: Sequence = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute_many(sql: str, rows: list[Sequence]) -> None:
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def insert_rows(model, columns: Sequence[str], rows: list[Sequence]) -> None:
+    """Append rows (COPY on PostgreSQL, a prepared multi-row INSERT elsewhere)."""
+    if not rows:
+        return
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    if is_postgresql():
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table(model)} ({quoted}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    execute_many(f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))})", rows)
+
+
+def add_to_totals(
+    model, key_columns: Sequence[str], value_columns: Sequence[str], rows: list[Sequence]
+) -> None:
+    """Add each row's values to the totals row with the same key, creating it when missing."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    name = table(model)
+    columns = [*key_columns, *value_columns]
+    updates = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in value_columns)
+    execute_many(
+        f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) VALUES ({placeholders(len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) DO UPDATE SET {updates}",
+        rows,
+    )
+
+
+def datetime_value(instant: datetime):
+    """A UTC instant as the database's datetime column takes it in a raw statement."""
+    if is_postgresql():
+        return instant
+    # Django keeps SQLite datetimes as naive UTC text ('YYYY-MM-DD HH:MM:SS[.ffffff]').
+    return str(instant.astimezone(UTC).replace(tzinfo=None))
+
+
+def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
+    """Read rows and hold a shared lock on them to the end of the transaction (PostgreSQL); SQLite
+    already lets only one writer in at a time."""
+    return select(sql + (" FOR SHARE" if is_postgresql() else ""), params)
+
+
+def prepare_for_bulk_writes() -> None:
+    """A larger page cache for the imports' random index inserts (SQLite's default is 2 MB)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")

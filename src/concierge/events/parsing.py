@@ -1,0 +1,304 @@
+"""Reading one line of a support log (shared spec: events.md) into an event or a record, or saying
+exactly why it is bad. The importer and the events API share this, so both accept the same input."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from concierge.core.errors import InvalidInput
+from concierge.core.zones import validate_locale_name, validate_zone_name
+from concierge.events import types as event_types
+from concierge.events.models import REF_MAX_LENGTH
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+CONTACT_RECORD = "contact"
+MESSAGE_RECORD = "outbound_message"
+RECORD_TYPES = frozenset({CONTACT_RECORD, MESSAGE_RECORD})
+
+# Extra fields each event type must carry (the spec marks the rest optional or defaulted).
+# `conversation` and `message` become the event's references; the others are kept in its data.
+REQUIRED_FIELDS = {
+    event_types.HELP_CENTER_VISITED: ("channel",),
+    event_types.ARTICLE_SEARCHED: ("channel", "query"),
+    event_types.ARTICLE_VIEWED: ("channel", "article"),
+    event_types.CONVERSATION_STARTED: ("conversation", "channel"),
+    event_types.BOT_ANSWERED: ("conversation",),
+    event_types.CONVERSATION_REPLIED: ("conversation", "author"),
+    event_types.CONVERSATION_CLOSED: ("conversation", "by"),
+    event_types.CONVERSATION_REOPENED: ("conversation",),
+    event_types.CONVERSATION_RATED: ("conversation", "rating"),
+    event_types.OUTBOUND_SENT: ("message",),
+    event_types.OUTBOUND_OPENED: ("message",),
+    event_types.OUTBOUND_CLICKED: ("message",),
+    event_types.OUTBOUND_REACTED: ("message", "reaction"),
+}
+OPTIONAL_FIELDS = {
+    event_types.CONVERSATION_STARTED: ("initiator", "teammate"),
+    event_types.CONVERSATION_REPLIED: ("teammate",),
+    event_types.CONVERSATION_CLOSED: ("teammate",),
+    event_types.CONVERSATION_RATED: ("remark",),
+}
+# Values the report reads, so they must be ones it understands.
+ALLOWED_VALUES = {
+    "initiator": ("contact", "teammate"),
+    "author": ("teammate", "contact", "bot"),
+    "by": ("teammate", "bot", "contact"),
+}
+CONVERSATION_CHANNELS = ("messenger", "email", "api")
+COMMON_FIELDS = frozenset({"type", "at", "contact", "id"})
+
+
+class BadLine(Exception):
+    """A line the log cannot take, with the reason in words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class LogEvent:
+    """One event on its way into the log. `at_us` is `at` in microseconds since the Unix epoch."""
+
+    type: str
+    at: datetime
+    at_us: int
+    contact_ref: str | None
+    conversation_ref: str | None = None
+    message_ref: str | None = None
+    data: dict = field(default_factory=dict)
+    external_id: str | None = None
+    contact_id: int | None = None
+
+
+@dataclass(slots=True)
+class MessageRecord:
+    """An `outbound_message` record: only the fields it names are replaced."""
+
+    ref: str
+    fields: dict
+
+
+@dataclass(slots=True)
+class ContactRecord:
+    """A `contact` record: creates the contact or updates the fields it names."""
+
+    external_id: str
+    fields: dict
+
+
+def microseconds_since_epoch(instant: datetime) -> int:
+    return (instant - EPOCH) // ONE_MICROSECOND
+
+
+def parse_log_line(raw: bytes | str) -> LogEvent | MessageRecord | ContactRecord | None:
+    """One line of a JSON Lines file; None for a blank line."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadLine(f"not valid UTF-8 (byte {exc.start + 1})") from exc
+    if not raw.strip():
+        return None
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise BadLine("not valid JSON: nested too deeply") from exc
+    return parse_log_object(obj)
+
+
+def parse_log_object(obj) -> LogEvent | MessageRecord | ContactRecord:
+    """One decoded JSON value: an event or a record, else BadLine with the reason."""
+    if not isinstance(obj, dict):
+        raise BadLine(f"not a JSON object but {_json_kind(obj)}")
+    type_ = obj.get("type")
+    if type_ is None:
+        raise BadLine("lacks the required field 'type'")
+    if not isinstance(type_, str):
+        raise BadLine("'type' must be a string")
+    if type_ in event_types.SPEC_EVENT_TYPES:
+        return _parse_event(type_, obj)
+    if type_ == MESSAGE_RECORD:
+        return _parse_message_record(obj)
+    if type_ == CONTACT_RECORD:
+        return _parse_contact_record(obj)
+    raise BadLine(f"unknown type '{_shorten(type_)}'")
+
+
+def _parse_event(type_: str, obj: dict) -> LogEvent:
+    at = parse_instant(_required(obj, "at"))
+    contact_ref = _identifier(obj, "contact", required=True)
+    external_id = _identifier(obj, "id", required=False)
+    data = {}
+    conversation_ref = message_ref = None
+    for name in REQUIRED_FIELDS[type_]:
+        if name == "conversation":
+            conversation_ref = _identifier(obj, name, required=True)
+        elif name == "message":
+            message_ref = _identifier(obj, name, required=True)
+        else:
+            data[name] = _extra_value(type_, name, _required(obj, name))
+    for name in OPTIONAL_FIELDS.get(type_, ()):
+        value = obj.get(name)
+        if value is not None:
+            data[name] = _extra_value(type_, name, value)
+    if type_ == event_types.CONVERSATION_REPLIED and data["author"] == "teammate" and "teammate" not in data:
+        raise BadLine("a reply by a teammate lacks the required field 'teammate'")
+    if type_ == event_types.CONVERSATION_STARTED:
+        data.setdefault("initiator", "contact")
+    return LogEvent(
+        type=type_,
+        at=at,
+        at_us=microseconds_since_epoch(at),
+        contact_ref=contact_ref,
+        conversation_ref=conversation_ref,
+        message_ref=message_ref,
+        data=data,
+        external_id=external_id,
+    )
+
+
+def parse_instant(value) -> datetime:
+    """An ISO 8601 time that carries its offset ('2026-03-01T09:30:00Z', '…+05:45')."""
+    if not isinstance(value, str):
+        raise BadLine("'at' must be an ISO 8601 time given as a string")
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadLine(f"'at' is not an ISO 8601 time: '{_shorten(value)}'") from exc
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise BadLine(f"'at' has no UTC offset: '{_shorten(value)}' (write e.g. '…Z' or '…+01:00')")
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError as exc:
+        raise BadLine(f"'at' is out of range: '{_shorten(value)}'") from exc
+
+
+def _required(obj: dict, name: str):
+    value = obj.get(name)
+    if value is None:
+        raise BadLine(f"lacks the required field '{name}'")
+    return value
+
+
+def _identifier(obj: dict, name: str, *, required: bool) -> str | None:
+    """An id (contact, conversation, message, event): a non-empty string, or a whole number."""
+    value = obj.get(name)
+    if value is None:
+        if required:
+            raise BadLine(f"lacks the required field '{name}'")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise BadLine(f"'{name}' must be a string")
+    value = str(value).strip()
+    if not value:
+        raise BadLine(f"'{name}' must not be empty")
+    if len(value) > REF_MAX_LENGTH:
+        raise BadLine(f"'{name}' is {len(value)} characters long; the limit is {REF_MAX_LENGTH}")
+    return value
+
+
+def _extra_value(type_: str, name: str, value):
+    if name == "rating":
+        return _rating(value)
+    if name == "teammate":
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise BadLine("'teammate' must be a string")
+        return str(value)
+    if not isinstance(value, str):
+        raise BadLine(f"'{name}' must be a string")
+    allowed = ALLOWED_VALUES.get(name)
+    if type_ == event_types.CONVERSATION_STARTED and name == "channel":
+        allowed = CONVERSATION_CHANNELS
+    if allowed and value not in allowed:
+        raise BadLine(f"'{name}' must be one of {', '.join(allowed)}, not '{_shorten(value)}'")
+    return value
+
+
+def _rating(value) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise BadLine(f"'rating' must be a whole number from 1 to 5, not {_shorten(json.dumps(value))}")
+    return value
+
+
+def _parse_message_record(obj: dict) -> MessageRecord:
+    ref = _identifier(obj, "id", required=True)
+    fields = {}
+    for name in ("content_type", "sender"):
+        if name in obj:
+            value = obj[name]
+            if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+                raise BadLine(f"'{name}' must be a string")
+            fields[name] = None if value is None else str(value)
+    if fields.get("content_type") is not None and len(fields["content_type"]) > 60:
+        raise BadLine("'content_type' is longer than 60 characters")
+    if fields.get("sender") is not None and len(fields["sender"]) > 190:
+        raise BadLine("'sender' is longer than 190 characters")
+    if "tags" in obj:
+        tags = obj["tags"]
+        if tags is None:
+            tags = []
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise BadLine("'tags' must be a list of strings")
+        fields["tags"] = list(dict.fromkeys(tags))
+    return MessageRecord(ref=ref, fields=fields)
+
+
+CONTACT_TEXT_LIMITS = {"name": 190, "city": 120}
+
+
+def _parse_contact_record(obj: dict) -> ContactRecord:
+    external_id = _identifier(obj, "id", required=True)
+    fields = {}
+    for name in ("name", "email", "timezone", "locale", "city"):
+        if name not in obj or obj[name] is None:
+            continue
+        value = obj[name]
+        if not isinstance(value, str):
+            raise BadLine(f"'{name}' must be a string")
+        value = value.strip()
+        if name in CONTACT_TEXT_LIMITS and len(value) > CONTACT_TEXT_LIMITS[name]:
+            raise BadLine(f"'{name}' is longer than {CONTACT_TEXT_LIMITS[name]} characters")
+        if value:
+            _check_contact_value(name, value)
+        fields[name] = value
+    return ContactRecord(external_id=external_id, fields=fields)
+
+
+def _check_contact_value(name: str, value: str) -> None:
+    try:
+        if name == "email":
+            validate_email(value.lower())
+        elif name == "timezone":
+            validate_zone_name(value)
+        elif name == "locale":
+            validate_locale_name(value)
+    except ValidationError as exc:
+        raise BadLine(f"'{name}' is not a valid email address: '{_shorten(value)}'") from exc
+    except InvalidInput as exc:
+        raise BadLine(exc.message) from exc
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

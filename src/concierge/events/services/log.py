@@ -1,0 +1,174 @@
+"""Appending to the support event log, one event (the product) or a batch (imports, the API).
+
+Whatever the way in, the funnel report's rollups are updated in the same transaction, and an event
+whose `id` is already in the log changes nothing.
+"""
+
+import json
+from collections import OrderedDict
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from concierge.contacts.models import Contact
+from concierge.events.bulk_sql import chunked, datetime_value, insert_rows, placeholders, select, table
+from concierge.events.models import Event
+from concierge.events.parsing import LogEvent, microseconds_since_epoch
+from concierge.reports.services import apply_events_to_rollups
+from concierge.workspaces.models import Workspace
+
+EVENT_COLUMNS = (
+    "workspace_id",
+    "type",
+    "at",
+    "contact_id",
+    "conversation_ref",
+    "message_ref",
+    "data",
+    "external_id",
+    "recorded_at",
+)
+
+
+def record_event(
+    workspace: Workspace,
+    type: str,
+    *,
+    contact: Contact,
+    at: datetime | None = None,
+    conversation_ref: str | None = None,
+    message_ref: str | None = None,
+    data: dict | None = None,
+    external_id: str | None = None,
+) -> Event:
+    """Append one event. Must run inside the caller's transaction so the log and the change agree."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside the transaction of the change it records")
+    if contact.workspace_id != workspace.pk:
+        raise ValueError("the event's contact belongs to another workspace")
+    if external_id is not None:
+        existing = Event.objects.filter(workspace=workspace, external_id=external_id).first()
+        if existing is not None:
+            return existing
+    event = Event.objects.create(
+        workspace=workspace,
+        type=type,
+        at=at or timezone.now(),
+        contact=contact,
+        conversation_ref=conversation_ref,
+        message_ref=message_ref,
+        data=data or {},
+        external_id=external_id,
+    )
+    apply_events_to_rollups(
+        workspace,
+        [
+            LogEvent(
+                type=type,
+                at=event.at,
+                at_us=microseconds_since_epoch(event.at),
+                contact_ref=None,
+                conversation_ref=conversation_ref,
+                message_ref=message_ref,
+                data=event.data,
+                external_id=external_id,
+                contact_id=contact.pk,
+            )
+        ],
+    )
+    return event
+
+
+def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
+    """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
+    update the rollups. Returns the events taken and how many were duplicates."""
+    ids = sorted({e.external_id for e in events if e.external_id is not None})
+    known = set()
+    for chunk in chunked(ids):
+        known.update(
+            row[0]
+            for row in select(
+                f"SELECT external_id FROM {table(Event)} WHERE workspace_id = %s "
+                f"AND external_id IN ({placeholders(len(chunk))})",
+                [workspace.pk, *chunk],
+            )
+        )
+    taken, duplicates = [], 0
+    for event in events:
+        if event.external_id is not None:
+            if event.external_id in known:
+                duplicates += 1
+                continue
+            known.add(event.external_id)
+        taken.append(event)
+    now = datetime_value(timezone.now())
+    insert_rows(
+        Event,
+        EVENT_COLUMNS,
+        [
+            (
+                workspace.pk,
+                e.type,
+                datetime_value(e.at),
+                e.contact_id,
+                e.conversation_ref,
+                e.message_ref,
+                json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
+                e.external_id,
+                now,
+            )
+            for e in taken
+        ],
+    )
+    apply_events_to_rollups(workspace, taken)
+    return taken, duplicates
+
+
+class ContactDirectory:
+    """Contacts by the external id the log names them with; unknown ids create a contact. Keeps a
+    bounded cache so a long import stays in bounded memory."""
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.cache: OrderedDict[str, int] = OrderedDict()
+
+    def ids_for(self, external_ids: set[str]) -> dict[str, int]:
+        found = {ref: self.cache[ref] for ref in external_ids if ref in self.cache}
+        missing = sorted(external_ids - found.keys())
+        if missing:
+            found.update(self._existing(missing))
+            unknown = [ref for ref in missing if ref not in found]
+            if unknown:
+                # Bulk creation for imports: a contact named only by the log is a user with that id.
+                Contact.objects.bulk_create(
+                    [
+                        Contact(workspace=self.workspace, kind=Contact.Kind.USER, external_id=ref)
+                        for ref in unknown
+                    ],
+                    ignore_conflicts=True,
+                )
+                found.update(self._existing(unknown))
+        for ref, contact_id in found.items():
+            self.remember(ref, contact_id)
+        return found
+
+    def remember(self, external_id: str, contact_id: int) -> None:
+        self.cache[external_id] = contact_id
+        self.cache.move_to_end(external_id)
+        if len(self.cache) > self.CACHE_LIMIT:
+            self.cache.popitem(last=False)
+
+    def _existing(self, external_ids: list[str]) -> dict[str, int]:
+        found = {}
+        for chunk in chunked(external_ids):
+            found.update(
+                select(
+                    f"SELECT external_id, id FROM {table(Contact)} WHERE workspace_id = %s "
+                    f"AND external_id IN ({placeholders(len(chunk))})",
+                    [self.workspace.pk, *chunk],
+                )
+            )
+        return found

@@ -1,0 +1,134 @@
+"""Proactive sends and their (message, contact) pairs' engagement, from a batch of new events."""
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from concierge.events import types as event_types
+from concierge.events.bulk_sql import chunked, execute_many, insert_rows, placeholders, select, table
+from concierge.reports.models import OutboundPair, OutboundSend
+
+ENGAGEMENT_FLAG = {
+    event_types.OUTBOUND_OPENED: "opened",
+    event_types.OUTBOUND_CLICKED: "clicked",
+    event_types.OUTBOUND_REACTED: "reacted",
+}
+
+
+@dataclass(slots=True)
+class SendRow:
+    id: int | None
+    contact_id: int
+    message_ref: str
+    at_us: int
+    prev_at_us: int | None
+    opened: bool
+    clicked: bool
+    reacted: bool
+
+    def columns(self) -> tuple:
+        return (self.prev_at_us, self.opened, self.clicked, self.reacted)
+
+
+@dataclass(slots=True)
+class PairRow:
+    id: int | None
+    opened: bool = False
+    clicked: bool = False
+    reacted: bool = False
+
+    def flags(self) -> tuple[bool, bool, bool]:
+        return (self.opened, self.clicked, self.reacted)
+
+
+def apply_outbound_events(workspace_id: int, events, totals) -> None:
+    sends = [e for e in events if e.type == event_types.OUTBOUND_SENT]
+    engagements = [e for e in events if e.type in ENGAGEMENT_FLAG]
+    if not sends and not engagements:
+        return
+    touched = {(e.contact_id, e.message_ref) for e in sends + engagements}
+    pairs, stored_sends = _load(workspace_id, touched)
+    old_flags = {key: pair.flags() for key, pair in pairs.items()}
+    for event in engagements:
+        pair = pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
+        setattr(pair, ENGAGEMENT_FLAG[event.type], True)
+    new_sends = defaultdict(list)
+    for event in sends:
+        pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
+        new_sends[(event.contact_id, event.message_ref)].append(
+            SendRow(None, event.contact_id, event.message_ref, event.at_us, None, False, False, False)
+        )
+    send_updates, send_inserts = [], []
+    for key in sorted(touched):
+        pair = pairs[key]
+        rows = [(replace(row), row) for row in stored_sends.get(key, [])]
+        rows += [(None, row) for row in new_sends.get(key, [])]
+        rows.sort(
+            key=lambda pair_of_rows: (pair_of_rows[1].at_us, pair_of_rows[0] is None, pair_of_rows[1].id or 0)
+        )
+        prev_at = None
+        for old, row in rows:
+            row.prev_at_us = prev_at
+            row.opened, row.clicked, row.reacted = pair.flags()
+            prev_at = row.at_us
+            if old is None:
+                send_inserts.append(
+                    (workspace_id, row.contact_id, row.message_ref, row.at_us, *row.columns())
+                )
+            elif old.columns() != row.columns():
+                send_updates.append((*row.columns(), row.id))
+                totals.count_send(old, -1)
+            else:
+                continue
+            totals.count_send(row, 1)
+    execute_many(
+        f"UPDATE {table(OutboundSend)} SET prev_at_us = %s, opened = %s, clicked = %s, reacted = %s WHERE id = %s",
+        send_updates,
+    )
+    insert_rows(
+        OutboundSend,
+        ("workspace_id", "contact_id", "message_ref", "at_us", "prev_at_us", "opened", "clicked", "reacted"),
+        send_inserts,
+    )
+    _save_pairs(workspace_id, pairs, old_flags)
+
+
+def _load(workspace_id: int, touched: set) -> tuple[dict, dict]:
+    pairs, sends = {}, defaultdict(list)
+    for chunk in chunked(sorted({contact_id for contact_id, _ in touched})):
+        params = [workspace_id, *chunk]
+        for pair_id, contact_id, message_ref, opened, clicked, reacted in select(
+            f"SELECT id, contact_id, message_ref, opened, clicked, reacted FROM {table(OutboundPair)} "
+            f"WHERE workspace_id = %s AND contact_id IN ({placeholders(len(chunk))})",
+            params,
+        ):
+            if (contact_id, message_ref) in touched:
+                pairs[(contact_id, message_ref)] = PairRow(
+                    pair_id, bool(opened), bool(clicked), bool(reacted)
+                )
+        for values in select(
+            f"SELECT id, contact_id, message_ref, at_us, prev_at_us, opened, clicked, reacted "
+            f"FROM {table(OutboundSend)} WHERE workspace_id = %s AND contact_id IN ({placeholders(len(chunk))})",
+            params,
+        ):
+            if (values[1], values[2]) in touched:
+                sends[(values[1], values[2])].append(SendRow(*values[:5], *(bool(v) for v in values[5:])))
+    return pairs, sends
+
+
+def _save_pairs(workspace_id: int, pairs: dict, old_flags: dict) -> None:
+    inserts = [
+        (workspace_id, contact_id, message_ref, *pair.flags())
+        for (contact_id, message_ref), pair in sorted(pairs.items())
+        if pair.id is None
+    ]
+    updates = [
+        (*pair.flags(), pair.id)
+        for key, pair in pairs.items()
+        if pair.id is not None and old_flags[key] != pair.flags()
+    ]
+    execute_many(
+        f"UPDATE {table(OutboundPair)} SET opened = %s, clicked = %s, reacted = %s WHERE id = %s", updates
+    )
+    insert_rows(
+        OutboundPair, ("workspace_id", "contact_id", "message_ref", "opened", "clicked", "reacted"), inserts
+    )

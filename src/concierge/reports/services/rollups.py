@@ -1,0 +1,67 @@
+"""Keeping the funnel report's rollups in step with the event log, in the transaction that appends
+the events. Events may arrive in any order: the result is always as if all had arrived at once."""
+
+from collections import defaultdict
+
+from django.db import transaction
+
+from concierge.contacts.models import Contact
+from concierge.events import types as event_types
+from concierge.events.bulk_sql import chunked, is_postgresql
+from concierge.reports.funnel import seeking_kind
+from concierge.reports.services.conversation_facts import merge_conversation_events, save_conversations
+from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
+from concierge.reports.services.outbound import apply_outbound_events
+from concierge.reports.services.sessions import recompute_sessions
+from concierge.workspaces.models import Workspace
+
+
+def apply_events_to_rollups(workspace: Workspace, events) -> None:
+    """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
+    message_ref, data) into the rollups. Must run in the transaction that appended them."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("rollups must change in the transaction that appends their events")
+    events = [e for e in events if e.type in event_types.SPEC_EVENT_TYPES]
+    if not events:
+        return
+    totals = DayTotalsChange(zone_for_writing(workspace))
+    _lock_contacts(sorted({e.contact_id for e in events}))
+    changed = merge_conversation_events(workspace.pk, events)
+    anchors: dict[int, int] = {}
+    new_actions: dict[int, list[tuple[int, str]]] = defaultdict(list)
+
+    def touch(contact_id: int, at_us: int) -> None:
+        if contact_id not in anchors or at_us < anchors[contact_id]:
+            anchors[contact_id] = at_us
+
+    for event in events:
+        kind = seeking_kind(event.type, event.data)
+        if kind is not None:
+            new_actions[event.contact_id].append((event.at_us, kind))
+            touch(event.contact_id, event.at_us)
+    for old, row in changed.values():
+        for state in (old.state if old else None, row.state):
+            if state is not None and state.contact_id is not None and state.started_us is not None:
+                touch(state.contact_id, state.started_us)
+    placed = recompute_sessions(workspace.pk, anchors, new_actions, changed, totals)
+    placed_refs = {row.state.ref for _, row in placed}
+    for _, row in changed.values():
+        if row.state.ref not in placed_refs:
+            row.place_in_session(None, "")
+            placed.append(changed[row.state.ref])
+    save_conversations(workspace.pk, placed, totals)
+    apply_outbound_events(workspace.pk, events, totals)
+    totals.save(workspace.pk)
+
+
+def _lock_contacts(contact_ids: list[int]) -> None:
+    """Writers of one contact's rollups queue behind each other (PostgreSQL; SQLite has one writer)."""
+    if not is_postgresql():
+        return
+    for chunk in chunked(contact_ids):
+        list(
+            Contact.objects.select_for_update(no_key=True)
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk")
+        )

@@ -1,0 +1,192 @@
+"""Support sessions per contact, recomputed from the earliest instant a batch of events touches.
+
+A contact's sessions before that instant cannot change (a session's bounds depend only on earlier
+actions), so only the session holding it and the later ones are re-chained, from the actions they
+keep, plus the new ones. The conversations started from then on are placed in the new sessions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from concierge.events.bulk_sql import chunked, execute_many, insert_rows, placeholders, select, table
+from concierge.reports.funnel import DAY_US, sessions_of_contact
+from concierge.reports.models import SupportSession
+from concierge.reports.services.conversation_facts import ConversationRow, conversations_of_contacts_since
+
+SESSION_COLUMNS = (
+    "prev_start_us",
+    "status",
+    "actions",
+    "article_views",
+    "article_views_resolved",
+    "bot_answered",
+    "bot_resolved",
+)
+
+
+@dataclass(slots=True)
+class StoredSession:
+    id: int
+    contact_id: int
+    start_us: int
+    prev_start_us: int | None
+    status: str
+    actions_text: str
+    article_views: int
+    article_views_resolved: int
+    bot_answered: bool
+    bot_resolved: bool
+
+    def columns(self) -> tuple:
+        return (
+            self.prev_start_us,
+            self.status,
+            self.actions_text,
+            self.article_views,
+            self.article_views_resolved,
+            self.bot_answered,
+            self.bot_resolved,
+        )
+
+
+def encode_actions(actions: list[tuple[int, str]]) -> str:
+    return ";".join(f"{at}{kind}" for at, kind in actions)
+
+
+def decode_actions(text: str) -> list[tuple[int, str]]:
+    return [(int(item[:-1]), item[-1]) for item in text.split(";")] if text else []
+
+
+def _outcome_columns(outcome) -> tuple:
+    return (
+        outcome.prev_start_us,
+        outcome.status,
+        encode_actions(outcome.actions),
+        outcome.article_views,
+        outcome.article_views_resolved,
+        outcome.bot_answered,
+        outcome.bot_resolved,
+    )
+
+
+def _sessions_ending_after(workspace_id: int, contact_ids, floor_us: int) -> dict[int, list[StoredSession]]:
+    sessions = defaultdict(list)
+    for values in select(
+        f"SELECT id, contact_id, start_us, {', '.join(SESSION_COLUMNS)} FROM {table(SupportSession)} "
+        f"WHERE workspace_id = %s AND contact_id IN ({placeholders(len(contact_ids))}) AND end_us > %s "
+        "ORDER BY contact_id, start_us",
+        [workspace_id, *contact_ids, floor_us],
+    ):
+        sessions[values[1]].append(
+            StoredSession(*values[:8], bot_answered=bool(values[8]), bot_resolved=bool(values[9]))
+        )
+    return sessions
+
+
+def _latest_session_starts(workspace_id: int, contact_ids) -> dict[int, int]:
+    if not contact_ids:
+        return {}
+    return dict(
+        select(
+            f"SELECT contact_id, MAX(start_us) FROM {table(SupportSession)} WHERE workspace_id = %s "
+            f"AND contact_id IN ({placeholders(len(contact_ids))}) GROUP BY contact_id",
+            [workspace_id, *contact_ids],
+        )
+    )
+
+
+class SessionWrites:
+    """Session rows to delete, update and insert, written in that order."""
+
+    def __init__(self, workspace_id: int):
+        self.workspace_id = workspace_id
+        self.deletes: list[tuple] = []
+        self.updates: list[tuple] = []
+        self.inserts: list[tuple] = []
+
+    def save(self) -> None:
+        name = table(SupportSession)
+        execute_many(f"DELETE FROM {name} WHERE id = %s", self.deletes)
+        execute_many(
+            f"UPDATE {name} SET {', '.join(f'{c} = %s' for c in SESSION_COLUMNS)} WHERE id = %s", self.updates
+        )
+        insert_rows(
+            SupportSession,
+            ("workspace_id", "contact_id", "start_us", "end_us", *SESSION_COLUMNS),
+            self.inserts,
+        )
+
+
+def recompute_sessions(
+    workspace_id: int,
+    anchors: dict[int, int],
+    new_actions: dict[int, list[tuple[int, str]]],
+    changed_conversations: dict[str, tuple[ConversationRow | None, ConversationRow]],
+    totals,
+) -> list[tuple[ConversationRow | None, ConversationRow]]:
+    """Re-chain each contact's sessions from its anchor (the earliest instant the batch touches) and
+    place its conversations. Returns every conversation row placed anew, as (stored, now)."""
+    changed_by_contact = defaultdict(list)
+    for old, row in changed_conversations.values():
+        if row.state.contact_id is not None and row.state.started_us is not None:
+            changed_by_contact[row.state.contact_id].append((old, row))
+    placed: list[tuple[ConversationRow | None, ConversationRow]] = []
+    writes = SessionWrites(workspace_id)
+    for chunk in chunked(sorted(anchors)):
+        stored = _sessions_ending_after(workspace_id, chunk, min(anchors[c] for c in chunk))
+        affected = {c: [s for s in stored.get(c, ()) if s.start_us + DAY_US > anchors[c]] for c in chunk}
+        latest = _latest_session_starts(workspace_id, [c for c in chunk if not affected[c]])
+        recompute_from = {
+            c: min(anchors[c], affected[c][0].start_us) if affected[c] else anchors[c] for c in chunk
+        }
+        loaded = defaultdict(list)
+        for row in conversations_of_contacts_since(workspace_id, chunk, min(recompute_from.values())):
+            if (
+                row.state.ref not in changed_conversations
+                and row.state.started_us >= recompute_from[row.state.contact_id]
+            ):
+                loaded[row.state.contact_id].append((row.snapshot(), row))
+        for contact_id in chunk:
+            rows = loaded[contact_id] + changed_by_contact.get(contact_id, [])
+            prev_start = (
+                affected[contact_id][0].prev_start_us if affected[contact_id] else latest.get(contact_id)
+            )
+            actions = [a for s in affected[contact_id] for a in decode_actions(s.actions_text)]
+            actions += new_actions.get(contact_id, [])
+            outcomes = sessions_of_contact(actions, [row.state for _, row in rows], prev_start)
+            _place_conversations(rows, outcomes)
+            placed.extend(rows)
+            _diff_sessions(contact_id, affected[contact_id], outcomes, writes, totals)
+    writes.save()
+    return placed
+
+
+def _place_conversations(rows, outcomes) -> None:
+    row_of_state = {id(row.state): row for _, row in rows}
+    for _, row in rows:
+        row.place_in_session(None, "")
+    for outcome in outcomes:
+        for state in outcome.conversations:
+            row_of_state[id(state)].place_in_session(outcome.start_us, outcome.status)
+
+
+def _diff_sessions(
+    contact_id: int, stored: list[StoredSession], outcomes, writes: SessionWrites, totals
+) -> None:
+    stored_by_start = {s.start_us: s for s in stored}
+    for outcome in outcomes:
+        columns = _outcome_columns(outcome)
+        old = stored_by_start.pop(outcome.start_us, None)
+        if old is None:
+            writes.inserts.append(
+                (writes.workspace_id, contact_id, outcome.start_us, outcome.end_us, *columns)
+            )
+        elif old.columns() != columns:
+            writes.updates.append((*columns, old.id))
+            totals.count_session(old, -1)
+        else:
+            continue
+        totals.count_session(outcome, 1)
+    for old in stored_by_start.values():
+        writes.deletes.append((old.id,))
+        totals.count_session(old, -1)

@@ -80,6 +80,14 @@ def test_a_bad_or_foreign_cursor_is_refused_clearly(workspace, contact, cursor):
         paginate(conversation_selectors.inbox(workspace), order=INBOX_ORDER, cursor=cursor, limit=10)
 
 
+@pytest.mark.parametrize("name", ["nul\x00", "\ud800"])
+def test_a_forged_cursor_cannot_carry_text_a_database_refuses(workspace, name):
+    create_tag(workspace, "a")
+    cursor = _forge(["conversations.tag:name,id", name, 1])
+    with pytest.raises(InvalidInput, match="cursor is not valid"):
+        paginate(conversation_selectors.tags(workspace), order=("name", "id"), cursor=cursor, limit=10)
+
+
 def test_another_lists_cursor_is_refused(workspace):
     for n in range(3):
         create_contact(workspace, email=f"p{n}@example.test")

@@ -83,7 +83,7 @@ def _decode_cursor(queryset: QuerySet, order: tuple[str, ...], cursor: str) -> l
         raise invalid
     decoded = []
     for name, value in zip(order, values, strict=True):
-        if value is None or isinstance(value, (dict, list, bool)):
+        if value is None or isinstance(value, (dict, list, bool)) or not _storable(value):
             raise invalid
         try:
             value = _field(queryset, name).to_python(value)
@@ -95,6 +95,17 @@ def _decode_cursor(queryset: QuerySet, order: tuple[str, ...], cursor: str) -> l
             raise invalid
         decoded.append(value)
     return decoded
+
+
+def _storable(value) -> bool:
+    """A forged cursor must not smuggle what a database refuses (NUL, lone surrogates) into a query."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
 
 
 def _rows_after(order: tuple[str, ...], values: list) -> Q:

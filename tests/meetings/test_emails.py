@@ -8,6 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from concierge.events.models import Event
+from concierge.meetings.errors import NightConfirmationNeeded
 from concierge.meetings.services.booking import book_session, decline_booking
 from concierge.meetings.services.followup import send_follow_up
 from concierge.meetings.services.outcomes import mark_no_show, mark_session_held
@@ -76,6 +77,43 @@ def test_the_confirmation_states_the_customers_city_time_and_the_agents_their_ow
     )
     agent_start = invite_start(to_agent)
     assert (str(agent_start.tzinfo), agent_start.hour) == ("America/Chicago", 9)
+
+
+def test_the_customer_reads_their_own_language(session_type, mailbox, run_tasks):
+    book_session(
+        session_type,
+        start=MONDAY_AFTER_US_CHANGE,
+        timezone_name="Europe/Berlin",
+        locale="de",
+        customer_name="Dana",
+        customer_email="dana@customer.test",
+        now=NOW,
+    )
+    run_tasks()
+    [message] = mailbox.to("dana@customer.test")
+    assert message["Subject"].strip() == "Ihre 1:1-Sitzung: Montag, 15. März um 15:00, Ortszeit Berlin"
+    text = body_of(message)
+    assert "Hallo Dana," in text
+    assert "Wir haben unsere Sitzung am Montag, 15. März um 15:00, Ortszeit Berlin." in text
+    # The agent in Chicago still reads English, in their own time.
+    [to_agent] = mailbox.to("chi@acme.test")
+    assert "You'll have a session with Dana on Monday 15 March at 9:00 AM, Chicago time." in body_of(to_agent)
+
+
+def test_a_night_time_question_in_serbian(session_type):
+    with pytest.raises(NightConfirmationNeeded) as error:
+        book_session(
+            session_type,
+            start=utc(2027, 3, 16, 0, 0),  # Adelaide 10:30 on Tuesday: 01:00 in Belgrade
+            timezone_name="Europe/Belgrade",
+            locale="sr_Latn",
+            customer_name="Mila",
+            customer_email="mila@customer.test",
+            now=NOW,
+        )
+    assert (
+        error.value.question == "utorak, 16. mart u 01:00 (noću), lokalno vreme: Beograd — da li je to tačno?"
+    )
 
 
 def test_a_decline_tells_the_customer_at_once_and_frees_the_slot(

@@ -46,7 +46,10 @@ def test_the_page_lists_slots_in_the_chosen_zone_named_by_city(client, page_url,
 def test_the_page_speaks_the_browsers_language(client, page_url):
     page = client.get(page_url, {"tz": "Europe/Berlin"}, headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert page["Content-Language"] == "de"
-    assert 'value="de" selected' in page.content.decode()
+    text = page.content.decode()
+    assert 'value="de" selected' in text
+    assert "Wählen Sie eine Zeit (Ortszeit Berlin)" in text
+    assert "Diese Zeit buchen" in text
 
 
 def test_a_night_slot_asks_again_then_books_and_confirms_in_city_time(client, page_url, session_type):

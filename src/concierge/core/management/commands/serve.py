@@ -22,6 +22,11 @@ def add_server_arguments(parser) -> None:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per web process (default: 4)")
     parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="skip applying migrations first (run `concierge migrate` yourself)",
+    )
+    parser.add_argument(
         "--with-worker", action="store_true", help="also run `concierge worker` (background tasks) beside it"
     )
 
@@ -35,7 +40,8 @@ def serve_from_options(options: dict, *, console: Console, on_ready=None) -> Non
     workers = options["workers"] or default_worker_count()
     if workers < 1 or options["threads"] < 1:
         raise CommandError("--workers and --threads must be at least 1.")
-    migrate_with_progress(console)
+    if not options["no_migrate"]:
+        migrate_with_progress(console)
 
     def announce():
         console.print(

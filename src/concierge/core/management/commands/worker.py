@@ -6,6 +6,7 @@ unless one is already waiting or running. Tasks are idempotent, so two workers r
 """
 
 import importlib
+import io
 import logging
 import signal
 import threading
@@ -54,14 +55,26 @@ def enqueue_recurring_work(due: list[Task]) -> list[Task]:
     return enqueued
 
 
-class RecurringWorkScheduler(threading.Thread):
-    """Beside the worker loop: enqueues each recurring task when its interval has passed."""
+def prune_finished_task_results(keep_days: int) -> None:
+    """The queue keeps a row per task run (one a minute for each recurring task): drop old ones."""
+    call_command(
+        "prune_db_task_results", queue_name="*", min_age_days=keep_days, verbosity=0, stdout=io.StringIO()
+    )
 
-    def __init__(self, schedule: list[tuple[Task, timedelta]], tick_seconds: float = 5.0):
+
+class RecurringWorkScheduler(threading.Thread):
+    """Beside the worker loop: enqueues each recurring task when its interval has passed, and prunes
+    finished task results once an hour."""
+
+    PRUNE_EVERY_SECONDS = 3600
+
+    def __init__(self, schedule: list[tuple[Task, timedelta]], keep_days: int, tick_seconds: float = 5.0):
         super().__init__(name="concierge-recurring-work", daemon=True)
         self.schedule = schedule
+        self.keep_days = keep_days
         self.tick_seconds = tick_seconds
         self.last_enqueued: dict[str, float] = {}
+        self.last_pruned = -1e12
 
     def due_now(self) -> list[Task]:
         now = time.monotonic()
@@ -79,6 +92,9 @@ class RecurringWorkScheduler(threading.Thread):
                 enqueue_recurring_work(due)
                 for task in due:
                     self.last_enqueued[task.module_path] = time.monotonic()
+                if time.monotonic() - self.last_pruned >= self.PRUNE_EVERY_SECONDS:
+                    prune_finished_task_results(self.keep_days)
+                    self.last_pruned = time.monotonic()
             except Exception:  # keep the schedule alive through a passing database error
                 logger.exception("Could not enqueue recurring work; trying again shortly")
             finally:
@@ -102,17 +118,23 @@ class Command(BaseCommand):
             help="enqueue the recurring work once, run every task waiting, then exit (for cron or tests)",
         )
         parser.add_argument(
+            "--keep-results-days",
+            type=int,
+            default=7,
+            help="finished task results older than this are pruned hourly (default: 7)",
+        )
+        parser.add_argument(
             "--no-recurring",
             action="store_true",
-            help="only run queued tasks; leave recurring work to another worker",
+            help="only run queued tasks; leave recurring work and pruning to another worker",
         )
 
     def handle(self, *args, **options):
         schedule = [] if options["no_recurring"] else recurring_tasks()
         if options["batch"]:
             enqueue_recurring_work([task for task, _ in schedule])
-        elif schedule:
-            RecurringWorkScheduler(schedule).start()
+        elif not options["no_recurring"]:
+            RecurringWorkScheduler(schedule, keep_days=options["keep_results_days"]).start()
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.run_queue(options)

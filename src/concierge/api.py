@@ -83,9 +83,11 @@ def register_routers() -> None:
     from concierge.contacts.api import router as contacts_router
     from concierge.conversations.api import messenger_router, tags_router
     from concierge.conversations.api import router as conversations_router
+    from concierge.events.api import router as events_router
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
+    from concierge.reports.api import router as reports_router
     from concierge.workspaces.api import router as workspaces_router
 
     api.add_router("/v1/", workspaces_router)
@@ -96,6 +98,8 @@ def register_routers() -> None:
     api.add_router("/v1/", meetings_router)
     api.add_router("/v1/", meeting_links_router)
     api.add_router("/v1/messenger/", meetings_messenger_router)
+    api.add_router("/v1/", events_router)
+    api.add_router("/v1/", reports_router)
 
 
 register_routers()

@@ -188,6 +188,17 @@ def _required(obj: dict, name: str):
     return value
 
 
+def _storable(name: str, value: str) -> str:
+    """Text every database can store: no NUL character, no lone UTF-16 surrogate."""
+    if "\x00" in value:
+        raise BadLine(f"'{name}' contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadLine(f"'{name}' is not valid Unicode text") from exc
+    return value
+
+
 def _identifier(obj: dict, name: str, *, required: bool) -> str | None:
     """An id (contact, conversation, message, event): a non-empty string, or a whole number."""
     value = obj.get(name)
@@ -197,7 +208,7 @@ def _identifier(obj: dict, name: str, *, required: bool) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise BadLine(f"'{name}' must be a string")
-    value = str(value).strip()
+    value = _storable(name, str(value).strip())
     if not value:
         raise BadLine(f"'{name}' must not be empty")
     if len(value) > REF_MAX_LENGTH:
@@ -211,9 +222,10 @@ def _extra_value(type_: str, name: str, value):
     if name == "teammate":
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise BadLine("'teammate' must be a string")
-        return str(value)
+        return _storable(name, str(value))
     if not isinstance(value, str):
         raise BadLine(f"'{name}' must be a string")
+    _storable(name, value)
     allowed = ALLOWED_VALUES.get(name)
     if type_ == event_types.CONVERSATION_STARTED and name == "channel":
         allowed = CONVERSATION_CHANNELS
@@ -238,7 +250,7 @@ def _parse_message_record(obj: dict) -> MessageRecord:
             value = obj[name]
             if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
                 raise BadLine(f"'{name}' must be a string")
-            fields[name] = None if value is None else str(value)
+            fields[name] = None if value is None else _storable(name, str(value))
     if fields.get("content_type") is not None and len(fields["content_type"]) > 60:
         raise BadLine("'content_type' is longer than 60 characters")
     if fields.get("sender") is not None and len(fields["sender"]) > 190:
@@ -249,6 +261,8 @@ def _parse_message_record(obj: dict) -> MessageRecord:
             tags = []
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
             raise BadLine("'tags' must be a list of strings")
+        for tag in tags:
+            _storable("tags", tag)
         fields["tags"] = list(dict.fromkeys(tags))
     return MessageRecord(ref=ref, fields=fields)
 
@@ -265,7 +279,7 @@ def _parse_contact_record(obj: dict) -> ContactRecord:
         value = obj[name]
         if not isinstance(value, str):
             raise BadLine(f"'{name}' must be a string")
-        value = value.strip()
+        value = _storable(name, value.strip())
         if name in CONTACT_TEXT_LIMITS and len(value) > CONTACT_TEXT_LIMITS[name]:
             raise BadLine(f"'{name}' is longer than {CONTACT_TEXT_LIMITS[name]} characters")
         if value:

@@ -6,9 +6,11 @@ workspace's zone has changed since the totals were built, it counts from the row
 the period instead (same answer, slower) until the next write rebuilds them.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -16,6 +18,7 @@ from django.db.models import QuerySet
 from concierge.core.errors import InvalidInput
 from concierge.events.bulk_sql import select, table
 from concierge.events.models import MessageDescription
+from concierge.reports.exports import write_conversation_facts_csv, write_figures_csv
 from concierge.reports.funnel import (
     AFTER_SELF_SERVE,
     FROM_START,
@@ -51,6 +54,20 @@ ENGAGEMENTS = ("opened", "clicked", "reacted")
 
 
 # Periods ---------------------------------------------------------------------------------------
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_report_date(value: str | None, *, field: str) -> date:
+    """A date given as YYYY-MM-DD; an impossible one (2026-02-30) is a clear error."""
+    if not value:
+        raise InvalidInput(f"'{field}' is required (a date as YYYY-MM-DD).", field=field)
+    if not DATE_PATTERN.match(value):
+        raise InvalidInput(f"'{field}' must be a date as YYYY-MM-DD, not '{value[:40]}'.", field=field)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"'{field}' is not a real date: '{value}' ({exc}).", field=field) from exc
 
 
 def _check_period(date_from: date, date_to: date) -> None:
@@ -434,3 +451,24 @@ def sends_in_period(
             )
         sends = sends.filter(**{engagement: True})
     return sends.select_related("contact").order_by("at_us", "id")
+
+
+def write_conversations_csv(
+    workspace: Workspace, date_from: date, date_to: date, out: TextIO, group: str | None = None
+) -> None:
+    """The per-conversation facts of the period's sessions as CSV, times in the workspace's zone."""
+    conversations = conversations_in_period(workspace, date_from, date_to, group).iterator(chunk_size=2000)
+    write_conversation_facts_csv(conversations, workspace.timezone, out)
+
+
+__all__ = [
+    "conversations_in_period",
+    "parse_report_date",
+    "period_bounds",
+    "previous_period",
+    "sends_in_period",
+    "sessions_in_period",
+    "support_report",
+    "write_conversations_csv",
+    "write_figures_csv",
+]

@@ -1,0 +1,45 @@
+"""The events API: a customer's backend posts events to the support log (API-key auth)."""
+
+from ninja import Router, Status
+
+from concierge.events.schemas import MAX_EVENTS_PER_CALL, BadBatchOut, EventBatchIn, EventBatchOut
+from concierge.events.services.importing import BadBatch, append_log_objects
+
+router = Router(tags=["events"])
+
+
+@router.post(
+    "/events",
+    response={200: EventBatchOut, 422: BadBatchOut},
+    summary="Append events to the support log",
+)
+def post_events(request, payload: EventBatchIn):
+    """Up to 1,000 events (or records) per call, validated like the lines of an imported log: any bad
+    one rejects the whole call (422, each bad item's index and reason) and nothing is written. An
+    event whose `id` is already in the log changes nothing, so a call can be retried safely."""
+    if len(payload.events) > MAX_EVENTS_PER_CALL:
+        return Status(
+            422,
+            {
+                "detail": f"{len(payload.events):,} events in one call; the limit is {MAX_EVENTS_PER_CALL:,}.",
+                "errors": [],
+            },
+        )
+    try:
+        result = append_log_objects(request.workspace, payload.events)
+    except BadBatch as exc:
+        return Status(
+            422,
+            {
+                "detail": f"{len(exc.bad)} of {len(payload.events)} events are bad; nothing was written.",
+                "errors": [{"index": index, "reason": reason} for index, reason in exc.bad],
+            },
+        )
+    return Status(
+        200,
+        {
+            "events_taken": result.events_taken,
+            "duplicates_skipped": result.duplicates_skipped,
+            "records_applied": result.records_applied,
+        },
+    )

@@ -1,5 +1,8 @@
 """Schemathesis against the OpenAPI schema, with the app in-process (WSGI): whatever it sends, valid
-or not, the API never answers with a 5xx, and its successful answers match the schema."""
+or not, the API never answers with a 5xx, and its successful answers match the schema.
+
+Every operation in the schema is tested, other apps' too; the messenger's with a visitor's headers,
+the rest with an API key."""
 
 import pytest
 import schemathesis
@@ -15,7 +18,7 @@ from concierge.contacts.services import create_contact
 from concierge.conversations import services as conversation_services
 from concierge.workspaces.services import create_api_key, create_team
 
-EXAMPLES_PER_OPERATION = 20
+EXAMPLES_PER_OPERATION = 15
 
 
 @pytest.fixture
@@ -81,6 +84,8 @@ def test_no_operation_answers_with_a_server_error(operation, seeded, connection_
     )
     def call_and_check(case):
         response = case.call(headers=credentials)
-        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+        # Every answer: never a 5xx. A success: exactly the documented shape.
+        checks = [not_a_server_error] + ([response_schema_conformance] if response.status_code < 300 else [])
+        case.validate_response(response, checks=checks)
 
     call_and_check()

@@ -13,6 +13,7 @@ workspace_pages = [
     path("inbox/", include("concierge.conversations.urls")),
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
+    path("reports/", include("concierge.reports.urls")),
 ]
 
 urlpatterns = [

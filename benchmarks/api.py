@@ -124,9 +124,9 @@ def prepare_workspace(args: argparse.Namespace) -> Workload:
             seed=have,
             on_progress=lambda done, total: progress.update(grow, completed=done),
         )
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # fresh planner statistics after a large insert
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        # Fresh planner statistics after a large insert (autovacuum would get there, but later).
+        cursor.execute("ANALYZE")
     _, raw_key = create_api_key(workspace, name="benchmark")
     workload = Workload(
         api_key=raw_key,

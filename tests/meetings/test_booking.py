@@ -193,3 +193,13 @@ def test_cancel_frees_the_slot_and_cannot_happen_twice(session_type):
     with pytest.raises(Conflict, match="cancelled"):
         cancel_booking(booking, now=NOW)
     assert Event.objects.filter(type="meeting.cancelled").count() == 1
+
+
+def test_a_workspace_goes_with_its_sessions_but_a_booked_session_type_stays(session_type, workspace):
+    from django.db.models import RestrictedError
+
+    book(session_type)
+    with pytest.raises(RestrictedError):
+        session_type.delete()
+    workspace.delete()
+    assert not Booking.objects.exists()

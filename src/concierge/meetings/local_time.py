@@ -5,7 +5,7 @@ between 00:00 and 05:59 in the customer's zone is "night" and is spelt out for a
 """
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -40,10 +40,10 @@ def _plain_spaces(text: str) -> str:
 
 def local_day(instant: datetime, zone_name: str, locale: str | None) -> str:
     """'Tuesday 3 March' in the person's zone and language."""
-    local = instant.astimezone(ZoneInfo(zone_name))
-    return _plain_spaces(format_date(local, _day_pattern(locale or "en"), locale=babel_locale(locale)))
+    return day_heading(instant.astimezone(ZoneInfo(zone_name)).date(), locale)
 
 
+@lru_cache(maxsize=4096)
 def day_heading(day: date, locale: str | None) -> str:
     """A calendar date (already local) as a heading: 'Tuesday 3 March'."""
     return _plain_spaces(format_date(day, _day_pattern(locale or "en"), locale=babel_locale(locale)))
@@ -52,7 +52,13 @@ def day_heading(day: date, locale: str | None) -> str:
 def local_hour(instant: datetime, zone_name: str, locale: str | None) -> str:
     """'2:00 PM' (or '14:00') in the person's zone and language."""
     local = instant.astimezone(ZoneInfo(zone_name))
-    return _plain_spaces(format_time(local, format="short", locale=babel_locale(locale)))
+    return _hour_label(local.hour, local.minute, locale)
+
+
+@lru_cache(maxsize=4096)
+def _hour_label(hour: int, minute: int, locale: str | None) -> str:
+    # A slot list labels hundreds of starts that share a few dozen wall-clock times.
+    return _plain_spaces(format_time(time(hour, minute), format="short", locale=babel_locale(locale)))
 
 
 def city_time(zone_name: str, locale: str | None) -> str:

@@ -266,12 +266,12 @@ class Booking(models.Model):
         AGENT = "agent"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="bookings")
+    session_type = models.ForeignKey(SessionType, on_delete=models.RESTRICT, related_name="bookings")
     trigger = models.ForeignKey(
         BookingTrigger, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
     )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="bookings")
-    agent = models.ForeignKey(Teammate, on_delete=models.PROTECT, related_name="bookings")
+    agent = models.ForeignKey(Teammate, on_delete=models.RESTRICT, related_name="bookings")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

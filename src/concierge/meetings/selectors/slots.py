@@ -19,14 +19,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, Func, Q
 from django.utils import timezone
 
 from concierge.meetings.local_time import day_heading, is_night, local_hour
 from concierge.meetings.models import Booking, DateOverride, SessionType, TimeOff, WeeklyHours
 from concierge.workspaces.models import Teammate
-
-Interval = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -93,10 +91,11 @@ def free_slots(
     hosts = list(agent_ids) if agent_ids is not None else host_ids(session_type)
     if not hosts:
         return []
-    length = timedelta(minutes=session_type.length_minutes)
-    step = timedelta(minutes=session_type.slot_step_minutes)
-    blocked = length + timedelta(minutes=session_type.buffer_after_minutes)
-    span_end = latest + blocked
+    length = session_type.length_minutes * 60
+    step = session_type.slot_step_minutes * 60
+    blocked = length + session_type.buffer_after_minutes * 60
+    first, last = _seconds(earliest), _seconds(latest)
+    span_end = latest + timedelta(seconds=blocked)
 
     working = working_intervals_of(hosts, earliest, span_end)
     busy = busy_intervals_of(
@@ -106,7 +105,7 @@ def free_slots(
         include_bookings=not ignore_bookings,
         exclude_booking_id=exclude_booking_id,
     )
-    agents_by_start: dict[datetime, list[int]] = defaultdict(list)
+    agents_by_start: dict[int, list[int]] = defaultdict(list)
     for agent_id in hosts:
         for slot_start in free_starts(
             working.get(agent_id, []),
@@ -114,29 +113,43 @@ def free_slots(
             length=length,
             step=step,
             blocked=blocked,
-            earliest=earliest,
-            latest=latest,
+            earliest=first,
+            latest=last,
         ):
             agents_by_start[slot_start].append(agent_id)
     return [
-        Slot(start=slot_start, end=slot_start + length, agent_ids=tuple(agents))
+        Slot(start=_instant(slot_start), end=_instant(slot_start + length), agent_ids=tuple(agents))
         for slot_start, agents in sorted(agents_by_start.items())
     ]
+
+
+# Intervals are (start, end) in whole seconds since the epoch: the arithmetic over thousands of
+# candidate starts stays cheap, and instants are made only for the slots returned.
+Interval = tuple[int, int]
+
+
+def _seconds(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def _instant(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def free_starts(
     working: Sequence[Interval],
     busy: Sequence[Interval],
     *,
-    length: timedelta,
-    step: timedelta,
-    blocked: timedelta,
-    earliest: datetime,
-    latest: datetime,
-) -> list[datetime]:
-    """One host's free slot starts. `working` and `busy` are sorted and merged (disjoint)."""
-    starts: list[datetime] = []
+    length: int,
+    step: int,
+    blocked: int,
+    earliest: int,
+    latest: int,
+) -> list[int]:
+    """One host's free slot starts (seconds). `working` and `busy` are sorted and merged (disjoint)."""
+    starts: list[int] = []
     next_busy = 0
+    busy_count = len(busy)
     for work_start, work_end in working:
         if work_end - length < earliest:
             continue
@@ -144,9 +157,9 @@ def free_starts(
             break
         slot_start = _first_step_at_or_after(work_start, step, earliest)
         while slot_start + length <= work_end and slot_start <= latest:
-            while next_busy < len(busy) and busy[next_busy][1] <= slot_start:
+            while next_busy < busy_count and busy[next_busy][1] <= slot_start:
                 next_busy += 1
-            if next_busy < len(busy) and busy[next_busy][0] < slot_start + blocked:
+            if next_busy < busy_count and busy[next_busy][0] < slot_start + blocked:
                 slot_start = _first_step_at_or_after(work_start, step, busy[next_busy][1])
                 continue
             starts.append(slot_start)
@@ -154,15 +167,14 @@ def free_starts(
     return starts
 
 
-def _first_step_at_or_after(origin: datetime, step: timedelta, instant: datetime) -> datetime:
+def _first_step_at_or_after(origin: int, step: int, instant: int) -> int:
     if instant <= origin:
         return origin
-    steps = -((origin - instant) // step)  # ceiling division of timedeltas
-    return origin + steps * step
+    return origin - ((origin - instant) // step) * step  # origin + ceil((instant - origin) / step) steps
 
 
 def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[list[datetime]] = []
+    merged: list[list[int]] = []
     for start, end in sorted(intervals):
         if end <= start:
             continue
@@ -182,14 +194,15 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@lru_cache(maxsize=8192)
 def wall_clock_interval(day: date, start: time, end: time, zone_name: str) -> Interval:
-    """Wall-clock times on a date in a zone as UTC instants. An end at or before the start is on the
-    next day. A wall time skipped by a spring-forward change is read with the offset before it."""
+    """Wall-clock times on a date in a zone as instants (seconds). An end at or before the start is on
+    the next day. A wall time skipped by a spring-forward change is read with the offset before it."""
     zone = _zone(zone_name)
     end_day = day if end > start else day + timedelta(days=1)
     return (
-        datetime.combine(day, start, tzinfo=zone).astimezone(UTC),
-        datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC),
+        int(datetime.combine(day, start, tzinfo=zone).timestamp()),
+        int(datetime.combine(end_day, end, tzinfo=zone).timestamp()),
     )
 
 
@@ -207,50 +220,80 @@ def working_intervals_of(
     # A day in any zone lies within a day either side of the UTC date.
     first_day = (start - timedelta(days=1)).date()
     last_day = (end + timedelta(days=1)).date()
-    weekly: dict[int, list[WeeklyHours]] = defaultdict(list)
-    for row in WeeklyHours.objects.filter(teammate_id__in=agent_ids).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),
+    lower, upper = _seconds(start), _seconds(end)
+    weekly: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        WeeklyHours.objects.filter(teammate_id__in=agent_ids)
+        .filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),
+        )
+        .values_list(
+            "teammate_id", "weekday", "start_time", "end_time", "timezone", "valid_from", "valid_until"
+        )
     ):
-        weekly[row.teammate_id].append(row)
-    overrides: dict[tuple[int, date], list[DateOverride]] = defaultdict(list)
-    for row in DateOverride.objects.filter(
+        weekly[row[0]].append(row[1:])
+    overrides: dict[tuple[int, date], list[tuple]] = defaultdict(list)
+    for teammate_id, day, start_time, end_time, zone_name in DateOverride.objects.filter(
         teammate_id__in=agent_ids, date__gte=first_day, date__lte=last_day
-    ):
-        overrides[(row.teammate_id, row.date)].append(row)
+    ).values_list("teammate_id", "date", "start_time", "end_time", "timezone"):
+        overrides[(teammate_id, day)].append((start_time, end_time, zone_name))
 
+    days = list(_dates_between(first_day, last_day))
     result: dict[int, list[Interval]] = {}
     for agent_id in agent_ids:
         rows = weekly.get(agent_id, [])
-        seasonal = [row for row in rows if row.valid_from or row.valid_until]
-        regular = [row for row in rows if not (row.valid_from or row.valid_until)]
+        seasonal = [row for row in rows if row[4] or row[5]]
+        regular_by_weekday: dict[int, list[tuple]] = defaultdict(list)
+        for row in rows:
+            if not (row[4] or row[5]):
+                regular_by_weekday[row[0]].append(row)
         intervals: list[Interval] = []
-        for day in _dates_between(first_day, last_day):
+        for day in days:
             day_overrides = overrides.get((agent_id, day))
             if day_overrides is not None:
                 intervals.extend(
-                    wall_clock_interval(day, row.start_time, row.end_time, row.timezone)
-                    for row in day_overrides
-                    if row.start_time is not None and row.end_time is not None
+                    wall_clock_interval(day, start_time, end_time, zone_name)
+                    for start_time, end_time, zone_name in day_overrides
+                    if start_time is not None and end_time is not None
                 )
                 continue
-            season = [row for row in seasonal if _covers(row, day)]
-            for row in season or regular:
-                if row.weekday == day.weekday():
-                    intervals.append(wall_clock_interval(day, row.start_time, row.end_time, row.timezone))
+            weekday = day.weekday()
+            season = [row for row in seasonal if _covers(row[4], row[5], day)] if seasonal else None
+            for row in (
+                [r for r in season if r[0] == weekday] if season else regular_by_weekday.get(weekday, ())
+            ):
+                intervals.append(wall_clock_interval(day, row[1], row[2], row[3]))
         result[agent_id] = [
-            interval for interval in merge_intervals(intervals) if interval[1] > start and interval[0] < end
+            interval for interval in merge_intervals(intervals) if interval[1] > lower and interval[0] < upper
         ]
     return result
 
 
-def _covers(row: WeeklyHours, day: date) -> bool:
-    return (row.valid_from is None or row.valid_from <= day) and (
-        row.valid_until is None or day <= row.valid_until
-    )
+def _covers(valid_from: date | None, valid_until: date | None, day: date) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
 
 
 # Busy time ----------------------------------------------------------------------------------------
+
+
+class EpochSeconds(Func):
+    """An instant column as whole seconds since the epoch, computed by the database: turning a few
+    thousand rows into datetimes and back in Python costs more than the whole slot arithmetic."""
+
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django keeps instants on SQLite as UTC text, which strftime reads as UTC. The percent sign is
+        # doubled twice: once for this template, once for the driver's parameter placeholders.
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)", **extra
+        )
 
 
 def busy_intervals_of(
@@ -273,13 +316,13 @@ def busy_intervals_of(
         if exclude_booking_id is not None:
             bookings = bookings.exclude(pk=exclude_booking_id)
         for agent_id, booking_start, booking_end in bookings.values_list(
-            "agent_id", "starts_at", "blocked_until"
+            "agent_id", EpochSeconds("starts_at"), EpochSeconds("blocked_until")
         ):
             busy[agent_id].append((booking_start, booking_end))
     for agent_id, off_start, off_end in TimeOff.objects.filter(
         teammate_id__in=agent_ids, starts_at__lt=end, ends_at__gt=start
     ).values_list("teammate_id", "starts_at", "ends_at"):
-        busy[agent_id].append((off_start, off_end))
+        busy[agent_id].append((_seconds(off_start), _seconds(off_end)))
     return {agent_id: merge_intervals(intervals) for agent_id, intervals in busy.items()}
 
 

@@ -163,3 +163,60 @@ def test_another_workspaces_teammate_sees_nothing(client, booking, other_workspa
     )
     assert Booking.objects.get().status == "booked"
     assert date(2027, 3, 9) == booking.starts_at.date()
+
+
+def test_a_teammate_sets_their_hours_dates_and_time_off_from_the_page(signed_in, workspace, chicago_agent):
+    from concierge.meetings.models import DateOverride, TimeOff, WeeklyHours
+
+    url = f"/w/{workspace.slug}/sessions/availability/"
+    assert "Chris Carter's hours" in signed_in.get(url).content.decode()
+    weekly = {
+        "form": "weekly",
+        "timezone": "America/Chicago",
+        "monday": "09:00-12:00, 13:00-17:00",
+        "friday": "10:00-14:00",
+    }
+    assert signed_in.post(url, weekly).status_code == 302
+    rows = WeeklyHours.objects.filter(teammate=chicago_agent, valid_from__isnull=True).order_by(
+        "weekday", "start_time"
+    )
+    assert [(r.weekday, f"{r.start_time:%H:%M}", f"{r.end_time:%H:%M}") for r in rows] == [
+        (0, "09:00", "12:00"),
+        (0, "13:00", "17:00"),
+        (4, "10:00", "14:00"),
+    ]
+    bad = signed_in.post(url, {**weekly, "tuesday": "nine to five"})
+    assert bad.status_code == 422 and "is not a range" in bad.content.decode()
+    assert WeeklyHours.objects.filter(teammate=chicago_agent, valid_from__isnull=True).count() == 3
+
+    assert signed_in.post(url, {"form": "override", "date": "2031-12-24", "hours": ""}).status_code == 302
+    assert DateOverride.objects.get(teammate=chicago_agent).start_time is None
+    off = {"form": "time-off", "starts": "2031-07-01T00:00", "ends": "2031-07-15T00:00", "reason": "Holiday"}
+    assert signed_in.post(url, off).status_code == 302
+    time_off = TimeOff.objects.get(teammate=chicago_agent)
+    assert time_off.starts_at == utc(2031, 7, 1, 5, 0)  # midnight in Chicago (CDT)
+    assert signed_in.post(url, {"form": "remove-time-off", "time_off": time_off.pk}).status_code == 302
+    assert not TimeOff.objects.exists()
+
+
+def test_only_owners_and_admins_change_someone_elses_hours(
+    signed_in, workspace, owner, chicago_agent, london_agent
+):
+    from concierge.meetings.models import WeeklyHours
+
+    url = f"/w/{workspace.slug}/sessions/availability/"
+    signed_in.post(
+        url,
+        {"form": "weekly", "timezone": "Europe/London", "teammate": london_agent.pk, "monday": "06:00-07:00"},
+    )
+    assert not WeeklyHours.objects.filter(
+        teammate=london_agent, start_time="06:00"
+    ).exists()  # changed their own instead
+    signed_in.force_login(owner.user)
+    page = signed_in.get(url, {"teammate": london_agent.pk}).content.decode()
+    assert "Lou Lane's hours" in page
+    signed_in.post(
+        url + f"?teammate={london_agent.pk}",
+        {"form": "weekly", "timezone": "Europe/London", "monday": "06:00-07:00"},
+    )
+    assert WeeklyHours.objects.filter(teammate=london_agent, start_time="06:00").exists()

@@ -128,3 +128,66 @@ class PeriodForm(forms.Form):
             return self.cleaned_data["start"], self.cleaned_data["end"]
         days = PERIODS.get(period, 30)
         return today - timedelta(days=days - 1), today
+
+
+WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_day_hours(text: str) -> list[tuple[str, str]]:
+    """'09:00-12:00, 13:00-17:00' -> [('09:00', '12:00'), ('13:00', '17:00')]; '' -> [] (off)."""
+    intervals = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        start, dash, end = part.replace("–", "-").partition("-")
+        if not dash or not start.strip() or not end.strip():
+            raise forms.ValidationError(f"'{part}' is not a range like 09:00-17:00.")
+        intervals.append((start.strip(), end.strip()))
+    return intervals
+
+
+class WeeklyHoursForm(forms.Form):
+    """One text per weekday: '09:00-17:00', or several ranges separated by commas; empty is off."""
+
+    timezone = forms.ChoiceField(label="Time zone of these hours")
+
+    def __init__(self, *args, zone_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = list(zone_choices)
+        for day in WEEKDAY_FIELDS:
+            self.fields[day] = forms.CharField(required=False, max_length=200, label=day.capitalize())
+
+    def clean(self):
+        cleaned = super().clean()
+        for day in WEEKDAY_FIELDS:
+            try:
+                cleaned[f"{day}_intervals"] = parse_day_hours(cleaned.get(day, ""))
+            except forms.ValidationError as error:
+                self.add_error(day, error)
+        return cleaned
+
+    def hours(self) -> list[tuple[str, str, str]]:
+        return [
+            (day, start, end)
+            for day in WEEKDAY_FIELDS
+            for start, end in self.cleaned_data[f"{day}_intervals"]
+        ]
+
+
+class DateOverrideForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.CharField(
+        required=False, max_length=200, help_text="e.g. 10:00-14:00; leave empty to be off all day."
+    )
+
+    def intervals(self) -> list[tuple[str, str]]:
+        return parse_day_hours(self.cleaned_data.get("hours", ""))
+
+
+class TimeOffForm(forms.Form):
+    """Local date and time in the teammate's own zone."""
+
+    starts = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="From")
+    ends = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Until")
+    reason = forms.CharField(required=False, max_length=200)

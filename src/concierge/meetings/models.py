@@ -205,6 +205,10 @@ class WeeklyHours(models.Model):
     def __str__(self) -> str:
         return f"{self.weekday} {self.start_time:%H:%M}-{self.end_time:%H:%M} {self.timezone}"
 
+    @property
+    def weekday_name(self) -> str:
+        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
+
 
 class DateOverride(models.Model):
     """A date whose hours differ from the week's: its rows replace the weekly hours on that date.

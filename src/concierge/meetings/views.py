@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,18 +20,20 @@ from concierge.core.pagination import paginate
 from concierge.core.zones import babel_locale
 from concierge.meetings import forms, links
 from concierge.meetings.charts import daily_chart
-from concierge.meetings.local_time import session_time
+from concierge.meetings.local_time import session_time, zone_choices
 from concierge.meetings.models import Booking
+from concierge.meetings.selectors import availability as availability_selectors
 from concierge.meetings.selectors.bookings import booking_by_id, bookings
 from concierge.meetings.selectors.reports import feedback_insights, recent_feedback, sessions_report
 from concierge.meetings.selectors.session_types import session_type_by_id, session_types
+from concierge.meetings.services import availability as availability_services
 from concierge.meetings.services import booking as booking_services
 from concierge.meetings.services import feedback as feedback_services
 from concierge.meetings.services import followup as followup_services
 from concierge.meetings.services import outcomes, preparation
 from concierge.meetings.services import session_types as type_services
 from concierge.web.access import teammate_page
-from concierge.workspaces.selectors import team_by_id, teammates, teams
+from concierge.workspaces.selectors import team_by_id, teammate_by_id, teammates, teams
 
 SECTION = "sessions"
 PAST_CONVERSATIONS = 10
@@ -265,6 +269,100 @@ def session_types_page(request):
             "rows": rows,
             "type_form": type_form,
             "trigger_form": trigger_form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _availability_owner(request):
+    """The signed-in teammate, or (for owners and admins) the teammate named by ?teammate=."""
+    teammate_id = request.GET.get("teammate") or request.POST.get("teammate")
+    if teammate_id and request.teammate.role in ("owner", "admin"):
+        try:
+            return teammate_by_id(request.workspace, int(teammate_id))
+        except (NotFound, ValueError) as exc:
+            raise Http404("No such teammate.") from exc
+    return request.teammate
+
+
+def _change_availability(request, teammate) -> str:
+    kind = request.POST.get("form")
+    if kind == "weekly":
+        form = forms.WeeklyHoursForm(request.POST, zone_choices=zone_choices("en"))
+        _require_valid(form)
+        availability_services.set_weekly_hours(
+            teammate, form.hours(), timezone_name=form.cleaned_data["timezone"]
+        )
+        return "Weekly hours saved."
+    if kind == "override":
+        form = forms.DateOverrideForm(request.POST)
+        _require_valid(form)
+        try:
+            intervals = form.intervals()
+        except ValidationError as error:
+            raise InvalidInput(" ".join(error.messages), field="hours") from error
+        availability_services.set_date_override(teammate, form.cleaned_data["date"], intervals)
+        return "Date saved."
+    if kind == "time-off":
+        form = forms.TimeOffForm(request.POST)
+        _require_valid(form)
+        zone = ZoneInfo(teammate.timezone)
+        availability_services.add_time_off(
+            teammate,
+            starts_at=form.cleaned_data["starts"].replace(tzinfo=zone),
+            ends_at=form.cleaned_data["ends"].replace(tzinfo=zone),
+            reason=form.cleaned_data["reason"],
+        )
+        return "Time off added."
+    if kind == "remove-time-off":
+        time_off = availability_selectors.time_off_by_id(
+            request.workspace, int(request.POST.get("time_off") or 0)
+        )
+        if time_off.teammate_id != teammate.pk:
+            raise NotFound("No such time off.")
+        availability_services.remove_time_off(time_off)
+        return "Time off removed."
+    raise InvalidInput("Unknown form.")
+
+
+@teammate_page
+@require_http_methods(["GET", "POST"])
+def availability_page(request):
+    """When a teammate can host sessions: weekly hours in their zone, dates that differ, time off."""
+    teammate = _availability_owner(request)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            done = _change_availability(request, teammate)
+        except ServiceError as exc:
+            error, status = exc, exc.status_code
+        else:
+            messages.success(request, done)
+            suffix = f"?teammate={teammate.pk}" if teammate.pk != request.teammate.pk else ""
+            return redirect(reverse("web:meetings_availability", args=[request.workspace.slug]) + suffix)
+    weekly = availability_selectors.weekly_hours_by_day(teammate)
+    initial = {"timezone": next((r.timezone for rows in weekly.values() for r in rows), teammate.timezone)}
+    for index, day in enumerate(forms.WEEKDAY_FIELDS):
+        initial[day] = ", ".join(f"{r.start_time:%H:%M}-{r.end_time:%H:%M}" for r in weekly.get(index, []))
+    now = timezone.now()
+    return render(
+        request,
+        "meetings/availability.html",
+        {
+            "section": SECTION,
+            "person": teammate,
+            "people": teammates(request.workspace).filter(is_active=True)
+            if request.teammate.role in ("owner", "admin")
+            else [],
+            "weekly_form": forms.WeeklyHoursForm(initial=initial, zone_choices=zone_choices("en")),
+            "override_form": forms.DateOverrideForm(),
+            "time_off_form": forms.TimeOffForm(),
+            "seasons": availability_selectors.seasons(teammate),
+            "overrides": availability_selectors.upcoming_date_overrides(
+                teammate, now.astimezone(ZoneInfo(teammate.timezone)).date()
+            ),
+            "time_off": availability_selectors.upcoming_time_off(teammate, now),
             "error": error,
         },
         status=status,

@@ -1,0 +1,31 @@
+"""The demo's 1:1 sessions are made through the services and give the pages something to show."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from concierge.contacts.services import create_contact
+from concierge.meetings.demo import seed_demo_sessions
+from concierge.meetings.models import Booking
+from concierge.meetings.selectors.reports import feedback_insights, sessions_report
+
+
+def test_demo_sessions_fill_the_report_and_the_insights(workspace, agents):
+    contacts = [
+        create_contact(workspace, email=f"demo{i}@customer.test", name=f"Demo {i}", timezone=zone)
+        for i, zone in enumerate(
+            ["America/Los_Angeles", "Europe/Belgrade", "Asia/Kathmandu", "Australia/Sydney"]
+        )
+    ]
+    now = timezone.now().replace(second=0, microsecond=0)
+    result = seed_demo_sessions(
+        workspace, hosts=agents, contacts=contacts, now=now, rng=random.Random(3), sessions=24
+    )
+    assert result.bookings >= 20
+    assert Booking.objects.filter(status="held").exists()
+    today = now.date()
+    report = sessions_report(workspace, today - timedelta(days=60), today)
+    assert report.booked >= 15 and report.held >= 1
+    assert {row["place"] for row in report.by_trigger} <= {"setup page", "onboarding email"}
+    assert feedback_insights(workspace)["entries"] >= 1

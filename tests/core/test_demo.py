@@ -14,7 +14,7 @@ from concierge.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_works
 from concierge.events.models import Event
 from concierge.workspaces.models import Workspace
 
-SMALL = {"contacts": 25, "conversations": 30}
+SMALL = {"contacts": 25, "conversations": 30, "sessions": 6}
 
 
 def test_the_demo_workspace_has_teams_teammates_contacts_and_a_history_in_the_event_log(db):
@@ -33,7 +33,8 @@ def test_the_demo_workspace_has_teams_teammates_contacts_and_a_history_in_the_ev
     assert all(team.members.exists() for team in workspace.teams.all())
     assert Contact.objects.filter(workspace=workspace, kind="lead").exists()
     assert Contact.objects.filter(workspace=workspace, kind="user").count() >= SMALL["contacts"] // 2
-    assert progress[-1] == (55, 55)
+    assert progress[-1] == (56, 56)
+    assert result.sessions >= 1
 
     conversations = Conversation.objects.filter(workspace=workspace)
     assert conversations.count() == 30
@@ -72,8 +73,8 @@ def test_seeding_twice_adds_nothing_the_second_time(db):
 def test_demo_command_seeds_once_and_prints_the_address_and_the_login(db, monkeypatch, capsys):
     monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")  # keep this process's mail settings as they are
     monkeypatch.setenv("PORT", "8123")
-    call_command("demo", "--contacts", "5", "--conversations", "4")
-    call_command("demo", "--contacts", "5", "--conversations", "4")
+    call_command("demo", "--contacts", "5", "--conversations", "4", "--sessions", "2")
+    call_command("demo", "--contacts", "5", "--conversations", "4", "--sessions", "2")
 
     printed = capsys.readouterr().err
     assert "http://127.0.0.1:8123/" in printed
@@ -106,5 +107,5 @@ def test_with_a_mail_server_the_demo_leaves_mail_settings_alone(settings, monkey
 def test_demo_prints_nothing_to_stdout(db, monkeypatch):
     monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
     out = io.StringIO()
-    call_command("demo", "--contacts", "3", "--conversations", "0", stdout=out)
+    call_command("demo", "--contacts", "3", "--conversations", "0", "--sessions", "0", stdout=out)
     assert out.getvalue() == ""

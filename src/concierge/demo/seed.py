@@ -22,6 +22,7 @@ from concierge.conversations.models import Conversation
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
 from concierge.demo import people, stories
+from concierge.meetings.demo import seed_demo_sessions
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
 from concierge.workspaces.selectors import workspace_by_slug
@@ -43,12 +44,14 @@ class DemoSeedResult:
     created: bool
     contacts: int = 0
     conversations: int = 0
+    sessions: int = 0
 
 
 def seed_demo_workspace(
     *,
     contacts: int = 300,
     conversations: int = 400,
+    sessions: int = 40,
     seed: int = 2024,
     now: datetime | None = None,
     on_progress: ProgressCallback | None = None,
@@ -59,7 +62,7 @@ def seed_demo_workspace(
     except NotFound:
         pass
     desk = DemoDesk(rng=random.Random(seed), now=(now or timezone.now()).replace(second=0, microsecond=0))
-    total = contacts + conversations
+    total = contacts + conversations + 1
     report = on_progress or (lambda done, total: None)
     # One transaction: the demo is there whole or not at all, and SQLite commits once instead of 10,000 times.
     with transaction.atomic():
@@ -71,7 +74,11 @@ def seed_demo_workspace(
             ConversationPlay(desk, story, contact, start).play()
             report(contacts + done + 1, total)
         desk.merge_leads_who_signed_up()
-    return DemoSeedResult(desk.workspace, created=True, contacts=contacts, conversations=conversations)
+        booked = desk.book_one_to_one_sessions(sessions) if sessions else 0
+        report(total, total)
+    return DemoSeedResult(
+        desk.workspace, created=True, contacts=contacts, conversations=conversations, sessions=booked
+    )
 
 
 def ascii_word(text: str) -> str:
@@ -204,6 +211,18 @@ class DemoDesk:
         if name not in self.tags:
             self.tags[name] = conversations.tag_for_name(self.workspace, name)
         return self.tags[name]
+
+    def book_one_to_one_sessions(self, how_many: int) -> int:
+        """The Product team's setup walkthroughs: booked, held, missed, cancelled, with feedback."""
+        return seed_demo_sessions(
+            self.workspace,
+            hosts=self.members["Product"],
+            contacts=[c for c in self.contacts if c.kind == Contact.Kind.USER],
+            now=self.now,
+            rng=self.rng,
+            past_days=HISTORY_DAYS,
+            sessions=how_many,
+        ).bookings
 
     def merge_leads_who_signed_up(self, how_many: int = 4) -> None:
         """A few anonymous visitors later signed up: their conversations move to the new user."""

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--conversations", type=int, default=400, help="conversations to create (default: 400)"
         )
+        parser.add_argument("--sessions", type=int, default=40, help="1:1 sessions to book (default: 40)")
         parser.add_argument(
             "--seed", type=int, default=2024, help="random seed; the same seed gives the same data"
         )
@@ -50,8 +51,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         console = Console(stderr=True)
-        if options["contacts"] < 1 or options["conversations"] < 0:
-            raise CommandError("--contacts must be at least 1 and --conversations at least 0.")
+        if options["contacts"] < 1 or options["conversations"] < 0 or options["sessions"] < 0:
+            raise CommandError("--contacts must be at least 1, --conversations and --sessions at least 0.")
         mail_folder = send_demo_mail_to_files()
         migrate_with_progress(console)
         self.seed(console, options)
@@ -88,13 +89,14 @@ class Command(BaseCommand):
             result = seed_demo_workspace(
                 contacts=options["contacts"],
                 conversations=options["conversations"],
+                sessions=options["sessions"],
                 seed=options["seed"],
                 on_progress=advance,
             )
         if result.created:
             console.print(
                 f"Demo workspace '{result.workspace.name}' seeded: {result.contacts} contacts, "
-                f"{result.conversations} conversations over the last 60 days."
+                f"{result.conversations} conversations and {result.sessions} 1:1 sessions over the last 60 days."
             )
         else:
             console.print(f"Demo workspace '{result.workspace.name}' is already there; nothing added.")

@@ -11,7 +11,7 @@ What it measures, each with an API key of the demo workspace "Acme":
 Run it (it prepares the database, starts the server itself and stops it at the end):
 
   .venv/bin/python benchmarks/api.py                         # SQLite, in var/benchmark/
-  DATABASE_URL=postgres://postgres@127.0.0.1:5432/concierge_bench .venv/bin/python benchmarks/api.py
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/concierge_bench_api .venv/bin/python benchmarks/api.py
 
 The database is migrated, seeded with the demo (`concierge demo`'s data) and grown to
 --conversations (default 100,000) with `seed_conversations_in_bulk`; a second run reuses it.
@@ -186,6 +186,30 @@ class Client:
         return response.status, (json.loads(data) if data else {})
 
 
+def process_tree_cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) used so far by a process and its children (Linux /proc), so the
+    server's own cost per request shows even on a machine shared with other work."""
+    if pid is None or not Path("/proc").is_dir():
+        return None
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        process = int(stat.parent.name)
+        parents[process] = int(fields[1])
+        ticks[process] = int(fields[11]) + int(fields[12])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent and child not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(ticks.get(process, 0) for process in tree) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     scenario: str
@@ -193,6 +217,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    server_cpu_seconds: float | None = None
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -200,9 +225,11 @@ class Result:
 
     def row(self) -> str:
         rate = len(self.latencies) / self.seconds if self.seconds else 0
+        done = len(self.latencies) + self.errors
+        cpu = f"{self.server_cpu_seconds / done * 1000:.1f}" if self.server_cpu_seconds and done else "–"
         return (
             f"| {self.scenario} | {self.concurrency} | {len(self.latencies)} | {rate:,.0f} | "
-            f"{self.percentile(0.50):.1f} | {self.percentile(0.99):.1f} | {self.errors} |"
+            f"{self.percentile(0.50):.1f} | {self.percentile(0.99):.1f} | {cpu} | {self.errors} |"
         )
 
 
@@ -281,7 +308,9 @@ SCENARIOS = {
 }
 
 
-def run_scenario(scenario: Scenario, *, port: int, concurrency: int, requests: int) -> Result:
+def run_scenario(
+    scenario: Scenario, *, port: int, concurrency: int, requests: int, server_pid: int | None
+) -> Result:
     result = Result(scenario.name, concurrency)
     lock = threading.Lock()
     per_thread = max(1, requests // concurrency)
@@ -308,10 +337,13 @@ def run_scenario(scenario: Scenario, *, port: int, concurrency: int, requests: i
     for thread in threads:
         thread.start()
     barrier.wait()
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), process_tree_cpu_seconds(server_pid)
     for thread in threads:
         thread.join()
     result.seconds = time.perf_counter() - began
+    cpu_after = process_tree_cpu_seconds(server_pid)
+    if cpu_before is not None and cpu_after is not None:
+        result.server_cpu_seconds = cpu_after - cpu_before
     return result
 
 
@@ -324,18 +356,24 @@ def main() -> None:
         wait_until_serving(args.port, workload.api_key)
         print(
             f"\n{workload.database}, {workload.conversations:,} conversations in the workspace; "
-            f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}\n"
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
+            f"load average before: {os.getloadavg()[0]:.1f}\n"
         )
-        print("| scenario | clients | requests | req/s | p50 ms | p99 ms | errors |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("| scenario | clients | requests | req/s | p50 ms | p99 ms | server CPU ms/req | errors |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         shared: dict = {}
         for concurrency in [int(level) for level in args.concurrency.split(",")]:
             for key in args.only.split(","):
                 scenario = SCENARIOS[key](workload, shared)
                 result = run_scenario(
-                    scenario, port=args.port, concurrency=concurrency, requests=args.requests
+                    scenario,
+                    port=args.port,
+                    concurrency=concurrency,
+                    requests=args.requests,
+                    server_pid=server.pid if server else None,
                 )
                 print(result.row(), flush=True)
+        print(f"\nload average after: {os.getloadavg()[0]:.1f}")
     finally:
         if server is not None:
             server.terminate()

@@ -33,7 +33,6 @@ def send_demo_mail_to_files() -> str | None:
 
 class Command(BaseCommand):
     help = "Set up the database with the demo workspace 'Acme' (once) and print how to sign in; --serve also serves it."
-    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -75,7 +74,7 @@ class Command(BaseCommand):
             print_sign_in()
             console.print("Start it with `concierge demo --serve` (or `concierge serve`).")
             return
-        options["with_worker"] = True
+        options.update(with_worker=True, no_migrate=True)  # migrated above
         serve_from_options(options, console=console, on_ready=print_sign_in)
 
     def seed(self, console: Console, options: dict) -> None:

@@ -37,7 +37,9 @@ def serve_from_options(options: dict, *, console: Console, on_ready=None) -> Non
         port = options["port"] or port_from_environment()
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    workers = options["workers"] or default_worker_count()
+    if not 0 < port < 65536:
+        raise CommandError(f"--port must be a number from 1 to 65535, not {port}.")
+    workers = default_worker_count() if options["workers"] is None else options["workers"]
     if workers < 1 or options["threads"] < 1:
         raise CommandError("--workers and --threads must be at least 1.")
     if not options["no_migrate"]:
@@ -62,7 +64,6 @@ def serve_from_options(options: dict, *, console: Console, on_ready=None) -> Non
 
 class Command(BaseCommand):
     help = "Apply migrations, then serve Concierge with gunicorn (a production server) on 127.0.0.1:$PORT."
-    requires_system_checks = []
 
     def add_arguments(self, parser):
         add_server_arguments(parser)

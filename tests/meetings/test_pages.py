@@ -220,3 +220,20 @@ def test_only_owners_and_admins_change_someone_elses_hours(
         {"form": "weekly", "timezone": "Europe/London", "monday": "06:00-07:00"},
     )
     assert WeeklyHours.objects.filter(teammate=london_agent, start_time="06:00").exists()
+
+
+def test_the_admin_shows_sessions_read_only(client, booking, db):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    root = get_user_model().objects.create_superuser("root@example.test", "root@example.test", "x-password-1")
+    client.force_login(root)
+    for model in (Booking, SessionType):
+        name = f"admin:meetings_{model._meta.model_name}"
+        assert client.get(reverse(f"{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"{name}_change", args=[model.objects.first().pk])).status_code == 200
+    assert (
+        client.post(reverse("admin:meetings_booking_delete", args=[booking.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert Booking.objects.filter(pk=booking.pk).exists()

@@ -6,7 +6,7 @@ else in the code knows about them.
 """
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
@@ -76,12 +76,40 @@ def add_to_totals(
     )
 
 
-def datetime_value(instant: datetime):
-    """A UTC instant as the database's datetime column takes it in a raw statement."""
+def datetime_values(instants: list[datetime]) -> list:
+    """UTC instants as the database's datetime column takes them in a raw statement."""
     if is_postgresql():
-        return instant
+        return instants
     # Django keeps SQLite datetimes as naive UTC text ('YYYY-MM-DD HH:MM:SS[.ffffff]').
-    return str(instant.astimezone(UTC).replace(tzinfo=None))
+    return [str((i if i.tzinfo is UTC else i.astimezone(UTC)).replace(tzinfo=None)) for i in instants]
+
+
+NAIVE_EPOCH = datetime(1970, 1, 1)
+AWARE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def instants_from_us(values: list[int]) -> list:
+    """Microseconds since the epoch as the database's datetime column takes them (see datetime_values)."""
+    if is_postgresql():
+        return [AWARE_EPOCH + timedelta(microseconds=value) for value in values]
+    return [str(NAIVE_EPOCH + timedelta(microseconds=value)) for value in values]
+
+
+def insert_rows_skipping_conflicts(model, columns: Sequence[str], rows: list[Sequence]) -> None:
+    """Append rows, leaving out those that would break a unique constraint (already there)."""
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    execute_many(
+        f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))}) ON CONFLICT DO NOTHING",
+        rows,
+    )
+
+
+def column_values_for_new(instance) -> tuple[list[str], list]:
+    """The columns and database values of a new model instance as Django would insert it (defaults,
+    auto_now_add), so rows that differ in a column or two can be inserted in bulk."""
+    fields = [f for f in instance._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    return [f.column for f in fields], values
 
 
 def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
@@ -91,7 +119,21 @@ def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
 
 
 def prepare_for_bulk_writes() -> None:
-    """A larger page cache for the imports' random index inserts (SQLite's default is 2 MB)."""
-    if connection.vendor == "sqlite":
+    """Settings for the rest of an import's transaction. SQLite: a larger page cache for the random
+    index inserts (its default is 2 MB). PostgreSQL: the tables grow within the transaction faster
+    than their statistics, and every lookup the import makes has an index, so never scan a table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size = -131072")
+        elif is_postgresql():
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+def refresh_statistics(models) -> None:
+    """PostgreSQL plans from table statistics, which lag far behind a table that grows by millions
+    of rows inside one import's transaction: a stale plan turns each lookup into a scan of the
+    workspace's rows. ANALYZE inside the transaction counts its own new rows too."""
+    if is_postgresql():
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")
+            for model in models:
+                cursor.execute(f"ANALYZE {table(model)}")

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -63,10 +64,9 @@ class BadLine(Exception):
 
 @dataclass(slots=True)
 class LogEvent:
-    """One event on its way into the log. `at_us` is `at` in microseconds since the Unix epoch."""
+    """One event on its way into the log; its time is `at_us`, microseconds since the Unix epoch."""
 
     type: str
-    at: datetime
     at_us: int
     contact_ref: str | None
     conversation_ref: str | None = None
@@ -74,6 +74,10 @@ class LogEvent:
     data: dict = field(default_factory=dict)
     external_id: str | None = None
     contact_id: int | None = None
+
+    @property
+    def at(self) -> datetime:
+        return EPOCH + timedelta(microseconds=self.at_us)
 
 
 @dataclass(slots=True)
@@ -98,19 +102,17 @@ def microseconds_since_epoch(instant: datetime) -> int:
 
 def parse_log_line(raw: bytes | str) -> LogEvent | MessageRecord | ContactRecord | None:
     """One line of a JSON Lines file; None for a blank line."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BadLine(f"not valid UTF-8 (byte {exc.start + 1})") from exc
     if not raw.strip():
         return None
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if isinstance(raw, bytes):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as decode_error:
+                raise BadLine(f"not valid UTF-8 (byte {decode_error.start + 1})") from exc
         raise BadLine(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
-    except RecursionError as exc:
-        raise BadLine("not valid JSON: nested too deeply") from exc
     return parse_log_object(obj)
 
 
@@ -135,7 +137,7 @@ def parse_log_object(obj) -> LogEvent | MessageRecord | ContactRecord:
 def _parse_event(type_: str, obj: dict) -> LogEvent:
     at = parse_instant(_required(obj, "at"))
     contact_ref = _identifier(obj, "contact", required=True)
-    external_id = _identifier(obj, "id", required=False)
+    external_id = _identifier(obj, "id", required=False) if "id" in obj else None
     data = {}
     conversation_ref = message_ref = None
     for name in REQUIRED_FIELDS[type_]:
@@ -144,7 +146,10 @@ def _parse_event(type_: str, obj: dict) -> LogEvent:
         elif name == "message":
             message_ref = _identifier(obj, name, required=True)
         else:
-            data[name] = _extra_value(type_, name, _required(obj, name))
+            value = obj.get(name)
+            if value is None:
+                raise BadLine(f"lacks the required field '{name}'")
+            data[name] = _extra_value(type_, name, value)
     for name in OPTIONAL_FIELDS.get(type_, ()):
         value = obj.get(name)
         if value is not None:
@@ -155,8 +160,7 @@ def _parse_event(type_: str, obj: dict) -> LogEvent:
         data.setdefault("initiator", "contact")
     return LogEvent(
         type=type_,
-        at=at,
-        at_us=microseconds_since_epoch(at),
+        at_us=(at - EPOCH) // ONE_MICROSECOND,
         contact_ref=contact_ref,
         conversation_ref=conversation_ref,
         message_ref=message_ref,
@@ -175,6 +179,8 @@ def parse_instant(value) -> datetime:
         raise BadLine(f"'at' is not an ISO 8601 time: '{_shorten(value)}'") from exc
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise BadLine(f"'at' has no UTC offset: '{_shorten(value)}' (write e.g. '…Z' or '…+01:00')")
+    if instant.tzinfo is UTC:
+        return instant
     try:
         return instant.astimezone(UTC)
     except OverflowError as exc:
@@ -192,16 +198,26 @@ def _storable(name: str, value: str) -> str:
     """Text every database can store: no NUL character, no lone UTF-16 surrogate."""
     if "\x00" in value:
         raise BadLine(f"'{name}' contains a NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise BadLine(f"'{name}' is not valid Unicode text") from exc
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BadLine(f"'{name}' is not valid Unicode text") from exc
     return value
 
 
 def _identifier(obj: dict, name: str, *, required: bool) -> str | None:
     """An id (contact, conversation, message, event): a non-empty string, or a whole number."""
     value = obj.get(name)
+    if (
+        type(value) is str
+        and 0 < len(value) <= REF_MAX_LENGTH
+        and value.isascii()
+        and value.isprintable()
+        and value[0] != " "
+        and value[-1] != " "
+    ):
+        return value  # the common case, already clean
     if value is None:
         if required:
             raise BadLine(f"lacks the required field '{name}'")
@@ -225,8 +241,9 @@ def _extra_value(type_: str, name: str, value):
         return _storable(name, str(value))
     if not isinstance(value, str):
         raise BadLine(f"'{name}' must be a string")
-    _storable(name, value)
     allowed = ALLOWED_VALUES.get(name)
+    if not allowed:
+        _storable(name, value)
     if type_ == event_types.CONVERSATION_STARTED and name == "channel":
         allowed = CONVERSATION_CHANNELS
     if allowed and value not in allowed:

@@ -5,6 +5,9 @@ Row-level rollups (one row per session, per conversation, per send) hold every f
 and are recomputed per contact when a late event changes them. Day totals sum them per local day
 of the workspace's zone, so a report reads a few hundred rows whatever the volume. Times are integer
 microseconds since the Unix epoch (UTC): exact, cheap to compare, the same on SQLite and PostgreSQL.
+
+Indexes are few on purpose (each costs every imported event): keys lead with the workspace or the
+contact (a contact belongs to one workspace), so the foreign keys need no index of their own.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -39,8 +42,8 @@ class SupportSession(models.Model):
         HUMAN_AFTER_SELF_SERVE = "human_after_self_serve"
         HUMAN_FROM_START = "human_from_start"
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
     start_us = models.BigIntegerField()
     end_us = models.BigIntegerField()
     prev_start_us = models.BigIntegerField(null=True, blank=True)  # the contact's previous session
@@ -54,9 +57,7 @@ class SupportSession(models.Model):
     bot_resolved = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "contact", "start_us"], name="session_contact_start")
-        ]
+        constraints = [models.UniqueConstraint(fields=["contact", "start_us"], name="session_contact_start")]
         indexes = [models.Index(fields=["workspace", "start_us"], name="session_ws_start")]
 
     def __str__(self) -> str:
@@ -74,9 +75,11 @@ class SupportSession(models.Model):
 class ConversationFacts(models.Model):
     """One conversation as the report sees it (as of the newest event), and the session it belongs to."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     conversation_ref = models.CharField(max_length=REF_MAX_LENGTH)
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     started_us = models.BigIntegerField(null=True, blank=True)
     initiator = models.CharField(max_length=10, blank=True, default="")
     bot_answered = models.BooleanField(default=False)
@@ -101,7 +104,7 @@ class ConversationFacts(models.Model):
             models.UniqueConstraint(fields=["workspace", "conversation_ref"], name="conversation_facts_ref")
         ]
         indexes = [
-            models.Index(fields=["workspace", "contact", "started_us"], name="convfacts_contact_start"),
+            models.Index(fields=["contact", "started_us"], name="convfacts_contact_start"),
             models.Index(fields=["workspace", "session_start_us"], name="convfacts_session_start"),
             models.Index(
                 fields=["workspace", "report_group", "first_response_bin", "session_start_us"],
@@ -154,9 +157,9 @@ class ConversationFacts(models.Model):
 class OutboundPair(models.Model):
     """A proactive message and a contact: whether it was ever opened, clicked or reacted to."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     message_ref = models.CharField(max_length=REF_MAX_LENGTH)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
     opened = models.BooleanField(default=False)
     clicked = models.BooleanField(default=False)
     reacted = models.BooleanField(default=False)
@@ -175,9 +178,9 @@ class OutboundPair(models.Model):
 class OutboundSend(models.Model):
     """One `outbound.sent` event, with its pair's engagement (copied from OutboundPair)."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     message_ref = models.CharField(max_length=REF_MAX_LENGTH)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
     at_us = models.BigIntegerField()
     prev_at_us = models.BigIntegerField(null=True, blank=True)  # the same pair's previous send
     opened = models.BooleanField(default=False)
@@ -186,7 +189,7 @@ class OutboundSend(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["workspace", "contact", "message_ref", "at_us"], name="send_pair_at"),
+            models.Index(fields=["contact", "message_ref", "at_us"], name="send_pair_at"),
             models.Index(fields=["workspace", "at_us"], name="send_ws_at"),
         ]
 
@@ -202,7 +205,7 @@ class OutboundSend(models.Model):
 
 
 class SessionDayTotals(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.IntegerField()
     status = models.CharField(max_length=24)
     sessions = models.BigIntegerField(default=0)
@@ -224,7 +227,7 @@ class ReturningDayTotals(models.Model):
     """Sessions starting on `day` whose contact's previous session started on `prev_day`: distinct
     people in a period are its sessions minus those whose previous session is in the period too."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.IntegerField()
     prev_day = models.IntegerField()
     sessions = models.BigIntegerField(default=0)
@@ -239,7 +242,7 @@ class ReturningDayTotals(models.Model):
 
 
 class ConversationDayTotals(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.IntegerField()
     report_group = models.CharField(max_length=16)
     conversations = models.BigIntegerField(default=0)
@@ -261,7 +264,7 @@ class ConversationDayTotals(models.Model):
 class DurationDayHistogram(models.Model):
     """How many conversations' first response (or time to close) fall in each duration bin."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.IntegerField()
     report_group = models.CharField(max_length=16)
     metric = models.CharField(max_length=16)  # "first_response" or "time_to_close"
@@ -284,7 +287,7 @@ class SendDayTotals(models.Model):
     """Sends per day and message; prev_day (-1 for none) is the day of the pair's previous send, so
     distinct (message, contact) pairs in a period are the sends whose previous one is before it."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.IntegerField()
     message_ref = models.CharField(max_length=REF_MAX_LENGTH)
     prev_day = models.IntegerField()

@@ -4,15 +4,25 @@ Whatever the way in, the funnel report's rollups are updated in the same transac
 whose `id` is already in the log changes nothing.
 """
 
-import json
 from collections import OrderedDict
 from datetime import datetime
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
-from concierge.events.bulk_sql import chunked, datetime_value, insert_rows, placeholders, select, table
+from concierge.events.bulk_sql import (
+    chunked,
+    column_values_for_new,
+    datetime_values,
+    insert_rows,
+    insert_rows_skipping_conflicts,
+    instants_from_us,
+    placeholders,
+    select,
+    table,
+)
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
 from concierge.reports.services import apply_events_to_rollups
@@ -66,7 +76,6 @@ def record_event(
         [
             LogEvent(
                 type=type,
-                at=event.at,
                 at_us=microseconds_since_epoch(event.at),
                 contact_ref=None,
                 conversation_ref=conversation_ref,
@@ -102,7 +111,8 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
                 continue
             known.add(event.external_id)
         taken.append(event)
-    now = datetime_value(timezone.now())
+    now = datetime_values([timezone.now()])[0]
+    dumps = orjson.dumps
     insert_rows(
         Event,
         EVENT_COLUMNS,
@@ -110,15 +120,15 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
             (
                 workspace.pk,
                 e.type,
-                datetime_value(e.at),
+                at,
                 e.contact_id,
                 e.conversation_ref,
                 e.message_ref,
-                json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
+                dumps(e.data).decode(),
                 e.external_id,
                 now,
             )
-            for e in taken
+            for e, at in zip(taken, instants_from_us([e.at_us for e in taken]), strict=True)
         ],
     )
     apply_events_to_rollups(workspace, taken)
@@ -142,14 +152,7 @@ class ContactDirectory:
             found.update(self._existing(missing))
             unknown = [ref for ref in missing if ref not in found]
             if unknown:
-                # Bulk creation for imports: a contact named only by the log is a user with that id.
-                Contact.objects.bulk_create(
-                    [
-                        Contact(workspace=self.workspace, kind=Contact.Kind.USER, external_id=ref)
-                        for ref in unknown
-                    ],
-                    ignore_conflicts=True,
-                )
+                self._create(unknown)
                 found.update(self._existing(unknown))
         for ref, contact_id in found.items():
             self.remember(ref, contact_id)
@@ -160,6 +163,20 @@ class ContactDirectory:
         self.cache.move_to_end(external_id)
         if len(self.cache) > self.CACHE_LIMIT:
             self.cache.popitem(last=False)
+
+    def _create(self, external_ids: list[str]) -> None:
+        """A contact named only by the log is a user with that id (created in bulk, with the values
+        Django would give a new Contact; one made meanwhile by another writer is left as it is)."""
+        columns, values = column_values_for_new(
+            Contact(workspace=self.workspace, kind=Contact.Kind.USER, external_id="")
+        )
+        position = columns.index("external_id")
+        rows = []
+        for ref in external_ids:
+            row = list(values)
+            row[position] = ref
+            rows.append(row)
+        insert_rows_skipping_conflicts(Contact, columns, rows)
 
     def _existing(self, external_ids: list[str]) -> dict[str, int]:
         found = {}

@@ -129,13 +129,13 @@ def conversations_by_refs(workspace_id: int, refs: list[str]) -> dict[str, Conve
     return rows
 
 
-def conversations_of_contacts_since(workspace_id: int, contact_ids, since_us: int) -> list[ConversationRow]:
+def conversations_of_contacts_since(contact_ids, since_us: int) -> list[ConversationRow]:
     return [
         _row_from_select(values)
         for values in select(
-            f"SELECT {SELECTED} FROM {table(ConversationFacts)} WHERE workspace_id = %s "
-            f"AND contact_id IN ({', '.join(['%s'] * len(contact_ids))}) AND started_us >= %s",
-            [workspace_id, *contact_ids, since_us],
+            f"SELECT {SELECTED} FROM {table(ConversationFacts)} "
+            f"WHERE contact_id IN ({', '.join(['%s'] * len(contact_ids))}) AND started_us >= %s",
+            [*contact_ids, since_us],
         )
     ]
 

@@ -7,6 +7,7 @@ cannot be rebuilt from the row-level rollups, which is what a change of the work
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -65,11 +66,16 @@ class LocalDays:
         return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
 
 
+@lru_cache(maxsize=32)
+def local_days(zone_name: str) -> LocalDays:
+    return LocalDays(zone_name)
+
+
 class DayTotalsChange:
     """Net changes to the day totals, gathered while rollup rows change, saved once."""
 
     def __init__(self, zone_name: str):
-        self.days = LocalDays(zone_name)
+        self.days = local_days(zone_name)
         self.sessions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         self.returning: dict[tuple, int] = defaultdict(int)
         self.conversations: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])

@@ -46,7 +46,7 @@ def apply_outbound_events(workspace_id: int, events, totals) -> None:
     if not sends and not engagements:
         return
     touched = {(e.contact_id, e.message_ref) for e in sends + engagements}
-    pairs, stored_sends = _load(workspace_id, touched)
+    pairs, stored_sends = _load(touched)
     old_flags = {key: pair.flags() for key, pair in pairs.items()}
     for event in engagements:
         pair = pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
@@ -92,14 +92,14 @@ def apply_outbound_events(workspace_id: int, events, totals) -> None:
     _save_pairs(workspace_id, pairs, old_flags)
 
 
-def _load(workspace_id: int, touched: set) -> tuple[dict, dict]:
+def _load(touched: set) -> tuple[dict, dict]:
+    # By contact only: a contact belongs to one workspace, and its index answers these lookups.
     pairs, sends = {}, defaultdict(list)
     for chunk in chunked(sorted({contact_id for contact_id, _ in touched})):
-        params = [workspace_id, *chunk]
         for pair_id, contact_id, message_ref, opened, clicked, reacted in select(
             f"SELECT id, contact_id, message_ref, opened, clicked, reacted FROM {table(OutboundPair)} "
-            f"WHERE workspace_id = %s AND contact_id IN ({placeholders(len(chunk))})",
-            params,
+            f"WHERE contact_id IN ({placeholders(len(chunk))})",
+            chunk,
         ):
             if (contact_id, message_ref) in touched:
                 pairs[(contact_id, message_ref)] = PairRow(
@@ -107,8 +107,8 @@ def _load(workspace_id: int, touched: set) -> tuple[dict, dict]:
                 )
         for values in select(
             f"SELECT id, contact_id, message_ref, at_us, prev_at_us, opened, clicked, reacted "
-            f"FROM {table(OutboundSend)} WHERE workspace_id = %s AND contact_id IN ({placeholders(len(chunk))})",
-            params,
+            f"FROM {table(OutboundSend)} WHERE contact_id IN ({placeholders(len(chunk))})",
+            chunk,
         ):
             if (values[1], values[2]) in touched:
                 sends[(values[1], values[2])].append(SendRow(*values[:5], *(bool(v) for v in values[5:])))

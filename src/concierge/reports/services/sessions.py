@@ -3,6 +3,9 @@
 A contact's sessions before that instant cannot change (a session's bounds depend only on earlier
 actions), so only the session holding it and the later ones are re-chained, from the actions they
 keep, plus the new ones. The conversations started from then on are placed in the new sessions.
+
+Rows are looked up by contact alone: a contact belongs to one workspace, and a workspace condition
+beside it tempts the query planner into reading all of the workspace's rows.
 """
 
 from collections import defaultdict
@@ -69,13 +72,12 @@ def _outcome_columns(outcome) -> tuple:
     )
 
 
-def _sessions_ending_after(workspace_id: int, contact_ids, floor_us: int) -> dict[int, list[StoredSession]]:
+def _sessions_ending_after(contact_ids, floor_us: int) -> dict[int, list[StoredSession]]:
     sessions = defaultdict(list)
     for values in select(
         f"SELECT id, contact_id, start_us, {', '.join(SESSION_COLUMNS)} FROM {table(SupportSession)} "
-        f"WHERE workspace_id = %s AND contact_id IN ({placeholders(len(contact_ids))}) AND end_us > %s "
-        "ORDER BY contact_id, start_us",
-        [workspace_id, *contact_ids, floor_us],
+        f"WHERE contact_id IN ({placeholders(len(contact_ids))}) AND end_us > %s ORDER BY contact_id, start_us",
+        [*contact_ids, floor_us],
     ):
         sessions[values[1]].append(
             StoredSession(*values[:8], bot_answered=bool(values[8]), bot_resolved=bool(values[9]))
@@ -83,14 +85,14 @@ def _sessions_ending_after(workspace_id: int, contact_ids, floor_us: int) -> dic
     return sessions
 
 
-def _latest_session_starts(workspace_id: int, contact_ids) -> dict[int, int]:
+def _latest_session_starts(contact_ids) -> dict[int, int]:
     if not contact_ids:
         return {}
     return dict(
         select(
-            f"SELECT contact_id, MAX(start_us) FROM {table(SupportSession)} WHERE workspace_id = %s "
-            f"AND contact_id IN ({placeholders(len(contact_ids))}) GROUP BY contact_id",
-            [workspace_id, *contact_ids],
+            f"SELECT contact_id, MAX(start_us) FROM {table(SupportSession)} "
+            f"WHERE contact_id IN ({placeholders(len(contact_ids))}) GROUP BY contact_id",
+            contact_ids,
         )
     )
 
@@ -133,14 +135,14 @@ def recompute_sessions(
     placed: list[tuple[ConversationRow | None, ConversationRow]] = []
     writes = SessionWrites(workspace_id)
     for chunk in chunked(sorted(anchors)):
-        stored = _sessions_ending_after(workspace_id, chunk, min(anchors[c] for c in chunk))
+        stored = _sessions_ending_after(chunk, min(anchors[c] for c in chunk))
         affected = {c: [s for s in stored.get(c, ()) if s.start_us + DAY_US > anchors[c]] for c in chunk}
-        latest = _latest_session_starts(workspace_id, [c for c in chunk if not affected[c]])
+        latest = _latest_session_starts([c for c in chunk if not affected[c]])
         recompute_from = {
             c: min(anchors[c], affected[c][0].start_us) if affected[c] else anchors[c] for c in chunk
         }
         loaded = defaultdict(list)
-        for row in conversations_of_contacts_since(workspace_id, chunk, min(recompute_from.values())):
+        for row in conversations_of_contacts_since(chunk, min(recompute_from.values())):
             if (
                 row.state.ref not in changed_conversations
                 and row.state.started_us >= recompute_from[row.state.contact_id]

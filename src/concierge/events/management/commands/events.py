@@ -1,15 +1,13 @@
 """`concierge events import FILE --workspace SLUG [--skip-bad-lines]`: import a support log."""
 
 import os
-import sys
-from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from concierge.core.errors import ServiceError
-from concierge.events.services.importing import ImportSummary, import_log
+from concierge.events.services.importing import ImportSummary, import_log_file
 from concierge.workspaces.selectors import workspace_by_slug
 
 
@@ -40,12 +38,11 @@ class Command(BaseCommand):
             workspace = workspace_by_slug(slug)
         except ServiceError as exc:
             raise CommandError(f"{exc.message} Nothing was imported.") from exc
-        try:
-            source = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115  (closed below)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}. Nothing was imported.") from exc
-        size = None if path == "-" else _size_of(path)
-        console = Console(stderr=True)
+        if path != "-" and not os.path.isfile(path):
+            raise CommandError(f"Cannot read {path}: no such file. Nothing was imported.")
+        if path != "-" and not os.access(path, os.R_OK):
+            raise CommandError(f"Cannot read {path}: permission denied. Nothing was imported.")
+        size = None if path == "-" else os.path.getsize(path)
         progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]Importing[/bold] {task.description}"),
@@ -53,29 +50,17 @@ class Command(BaseCommand):
             DownloadColumn(),
             TextColumn("{task.fields[events]:,} events"),
             TimeElapsedColumn(),
-            console=console,
-            transient=False,
+            console=Console(stderr=True),
         )
-        read = [0]
-
-        def lines() -> Iterator[bytes]:
-            for line in source:
-                read[0] += len(line)
-                yield line
-
         task = progress.add_task(
             "standard input" if path == "-" else os.path.basename(path), total=size, events=0
         )
 
         def on_batch(summary: ImportSummary) -> None:
-            progress.update(task, completed=read[0], events=summary.events_taken)
+            progress.update(task, completed=summary.bytes_read, events=summary.events_taken)
 
-        try:
-            with progress:
-                summary = import_log(workspace, lines(), skip_bad_lines=skip_bad_lines, on_batch=on_batch)
-        finally:
-            if source is not sys.stdin.buffer:
-                source.close()
+        with progress:
+            summary = import_log_file(workspace, path, skip_bad_lines=skip_bad_lines, on_batch=on_batch)
         self.report(summary, workspace.slug, skip_bad_lines)
 
     def report(self, summary: ImportSummary, slug: str, skip_bad_lines: bool) -> None:
@@ -94,10 +79,3 @@ class Command(BaseCommand):
             f"{summary.bad_line_count:,} bad lines{' skipped' if summary.bad_line_count else ''} "
             f"({summary.lines_read:,} lines read)."
         )
-
-
-def _size_of(path: str) -> int | None:
-    try:
-        return os.path.getsize(path) if os.path.isfile(path) else None
-    except OSError:
-        return None

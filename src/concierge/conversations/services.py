@@ -594,7 +594,6 @@ def _insert_bulk_conversations(workspace: Workspace, plans: list[dict]) -> None:
             events.append(
                 LogEvent(
                     type=event_type,
-                    at=at,
                     at_us=microseconds_since_epoch(at),
                     contact_ref=None,
                     conversation_ref=conversation.ref,

@@ -193,6 +193,7 @@ def import_in_child(path: Path) -> tuple[float, float, float]:
     elapsed = time.perf_counter() - started
     if status != 0:
         sys.exit("the import failed")
+    print(f"importer CPU: user {usage.ru_utime:.1f} s, system {usage.ru_stime:.1f} s")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 

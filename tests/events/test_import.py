@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import sys
 from datetime import date
 
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from concierge.contacts.models import Contact
 from concierge.events.models import Event, MessageDescription
-from concierge.events.services.importing import import_log
+from concierge.events.services.importing import import_log, import_log_file
 from concierge.reports.selectors import support_report
 
 EXAMPLE = [
@@ -136,6 +137,18 @@ def test_standard_input_is_read_with_a_dash(workspace, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     out, _ = run_import("-", "--workspace", "acme")
     assert "7 events taken" in out
+
+
+def test_a_pipe_on_standard_input_is_read_by_the_reader_process(workspace, monkeypatch):
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as pipe:
+        pipe.write(("\n".join(json.dumps(obj) for obj in EXAMPLE) + "\n{bad\n").encode())
+    with os.fdopen(read_end, "rb") as stdin:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
+        summary = import_log_file(workspace, "-", skip_bad_lines=True, batch_size=3)
+    assert (summary.events_taken, summary.records_applied, summary.lines_read) == (7, 1, 9)
+    [(number, reason)] = summary.bad_lines
+    assert number == 9 and reason.startswith("not valid JSON")
 
 
 def test_any_bad_line_rejects_the_whole_file_with_each_line_and_reason(workspace, tmp_path):

@@ -52,6 +52,8 @@ ALLOWED_VALUES = {
 }
 CONVERSATION_CHANNELS = ("messenger", "email", "api")
 COMMON_FIELDS = frozenset({"type", "at", "contact", "id"})
+# Far from the ends of what a datetime can hold, so a session's end or a local date never overflows.
+FIRST_YEAR, LAST_YEAR = 1000, 9000
 
 
 class BadLine(Exception):
@@ -179,12 +181,9 @@ def parse_instant(value) -> datetime:
         raise BadLine(f"'at' is not an ISO 8601 time: '{_shorten(value)}'") from exc
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise BadLine(f"'at' has no UTC offset: '{_shorten(value)}' (write e.g. '…Z' or '…+01:00')")
-    if instant.tzinfo is UTC:
-        return instant
-    try:
-        return instant.astimezone(UTC)
-    except OverflowError as exc:
-        raise BadLine(f"'at' is out of range: '{_shorten(value)}'") from exc
+    if not FIRST_YEAR <= instant.year <= LAST_YEAR:
+        raise BadLine(f"'at' is out of range (years {FIRST_YEAR}-{LAST_YEAR}): '{_shorten(value)}'")
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 
 def _required(obj: dict, name: str):

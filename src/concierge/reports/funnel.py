@@ -224,14 +224,11 @@ def sessions_of_contact(
 
 
 def duration_bin(duration_us: int) -> int:
-    """A coarse, ordered bucket of a duration (8 per doubling from one second) for exact medians:
-    the report counts per bucket, then reads only the bucket that holds the middle."""
-    if duration_us < SECOND_US:
-        return 0
-    return (duration_us // SECOND_US).bit_length() * 8 - 7 + _eighths_above_power_of_two(duration_us)
-
-
-def _eighths_above_power_of_two(duration_us: int) -> int:
+    """A coarse, ordered bin of a duration (8 per doubling from one second) for exact medians: the
+    report counts per bin, then reads only the conversations of the bin that holds the middle."""
     seconds = duration_us // SECOND_US
-    power = 1 << (seconds.bit_length() - 1)
-    return min(7, (seconds - power) * 8 // power)
+    if seconds < 1:
+        return 0
+    octave = seconds.bit_length() - 1  # 2**octave <= seconds < 2**(octave + 1)
+    eighth = ((seconds - (1 << octave)) << 3) >> octave
+    return 1 + octave * 8 + eighth

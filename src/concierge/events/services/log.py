@@ -113,24 +113,21 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
         taken.append(event)
     now = datetime_values([timezone.now()])[0]
     dumps = orjson.dumps
-    insert_rows(
-        Event,
-        EVENT_COLUMNS,
-        [
-            (
-                workspace.pk,
-                e.type,
-                at,
-                e.contact_id,
-                e.conversation_ref,
-                e.message_ref,
-                dumps(e.data).decode(),
-                e.external_id,
-                now,
-            )
-            for e, at in zip(taken, instants_from_us([e.at_us for e in taken]), strict=True)
-        ],
-    )
+    rows = [
+        (
+            workspace.pk,
+            e.type,
+            at,
+            e.contact_id,
+            e.conversation_ref,
+            e.message_ref,
+            dumps(e.data).decode(),
+            e.external_id,
+            now,
+        )
+        for e, at in zip(taken, instants_from_us([e.at_us for e in taken]), strict=True)
+    ]
+    insert_rows(Event, EVENT_COLUMNS, rows)
     apply_events_to_rollups(workspace, taken)
     return taken, duplicates
 

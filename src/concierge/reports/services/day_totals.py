@@ -6,8 +6,10 @@ cannot be rebuilt from the row-level rollups, which is what a change of the work
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -226,14 +228,8 @@ def rebuild_day_totals(workspace: Workspace) -> None:
     state.save(update_fields=["zone"])
 
 
-class _Row:
-    __slots__ = ("__dict__",)
-
-    def __init__(self, names, values):
-        self.__dict__.update(zip(names, values, strict=True))
-
-
-def _stream(model, columns, workspace_id, condition: str = "TRUE"):
+def _stream(model, columns, workspace_id, condition: str = "TRUE") -> Iterator[SimpleNamespace]:
+    """The workspace's rows of a rollup table, a page at a time (bounded memory), as attributes."""
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     last_id = 0
     while True:
@@ -245,5 +241,5 @@ def _stream(model, columns, workspace_id, condition: str = "TRUE"):
         if not rows:
             return
         for row in rows:
-            yield _Row(columns, row[1:])
+            yield SimpleNamespace(**dict(zip(columns, row[1:], strict=True)))
         last_id = rows[-1][0]

@@ -25,8 +25,13 @@ def apply_events_to_rollups(workspace: Workspace, events) -> None:
     if not events:
         return
     totals = DayTotalsChange(zone_for_writing(workspace))
-    _lock_contacts(sorted({e.contact_id for e in events}))
+    event_contacts = {e.contact_id for e in events}
+    _lock_contacts(sorted(event_contacts))
     changed = merge_conversation_events(workspace.pk, events)
+    # A conversation's events normally name its contact; when one names another, lock that one too.
+    conversation_contacts = {row.state.contact_id for _, row in changed.values()}
+    conversation_contacts |= {old.state.contact_id for old, _ in changed.values() if old is not None}
+    _lock_contacts(sorted(conversation_contacts - event_contacts - {None}))
     anchors: dict[int, int] = {}
     new_actions: dict[int, list[tuple[int, str]]] = defaultdict(list)
 

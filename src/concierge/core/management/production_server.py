@@ -1,11 +1,13 @@
 """The production web server (gunicorn) that `concierge serve` and `concierge demo --serve` run."""
 
+import gc
 import os
 import subprocess
 import sys
 
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
+from django.urls import get_resolver
 from gunicorn.app.base import BaseApplication
 
 
@@ -36,7 +38,19 @@ class ConciergeWsgiServer(BaseApplication):
 
     def load(self):
         # Each worker process builds the application after the fork, with its own database connections.
-        return get_wsgi_application()
+        application = get_wsgi_application()
+        freeze_startup_objects()
+        return application
+
+
+def freeze_startup_objects() -> None:
+    """Move everything loaded at startup (Django, the URL map with the API's schemas, templates'
+    libraries) out of the garbage collector's sight. Otherwise every full collection walks those
+    ~100,000 long-lived objects again: measured, that is a pause of ~90 ms every 50 or so requests
+    of 50-row lists, which set the p99. Requests' own garbage is collected as before."""
+    get_resolver().url_patterns  # noqa: B018  (builds the URL map and the API now, before freezing)
+    gc.collect()
+    gc.freeze()
 
 
 def run_production_server(

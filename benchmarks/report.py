@@ -48,6 +48,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=5, help="timed report calls after the first")
     parser.add_argument("--shuffle", action="store_true", help="write the log's lines in random order")
+    parser.add_argument(
+        "--report-only", action="store_true", help="time the report on the database the last run left"
+    )
     return parser.parse_args()
 
 
@@ -157,8 +160,12 @@ def generate_log(path: Path, sessions: int, seed: int, shuffle: bool) -> int:
 # The run --------------------------------------------------------------------------------------
 
 
-def fresh_database() -> str:
+def fresh_database(keep: bool) -> str:
     url = os.environ.get("DATABASE_URL", "")
+    if keep:
+        if not url.startswith("postgres"):
+            os.environ["DATABASE_URL"] = f"sqlite:///{WORK_DIR / 'bench.sqlite3'}"
+        return "PostgreSQL" if url.startswith("postgres") else "SQLite"
     if url.startswith("postgres"):
         import psycopg
 
@@ -202,15 +209,15 @@ def main() -> None:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CONCIERGE_VAR_DIR", str(WORK_DIR))
     os.environ["DJANGO_SETTINGS_MODULE"] = "concierge.settings"
-    vendor = fresh_database()
+    vendor = fresh_database(keep=args.report_only)
     path = WORK_DIR / f"log-{args.sessions}-{args.seed}{'-shuffled' if args.shuffle else ''}.jsonl"
     events_file = path.with_suffix(".events")
-    if not path.exists() or not events_file.exists():
+    if not args.report_only and (not path.exists() or not events_file.exists()):
         started = time.perf_counter()
         events = generate_log(path, args.sessions, args.seed, args.shuffle)
         events_file.write_text(str(events))
         print(f"generated {events:,} events in {time.perf_counter() - started:.0f} s: {path}", flush=True)
-    events = int(events_file.read_text())
+    events = int(events_file.read_text()) if events_file.exists() else 0
 
     import django
 
@@ -219,19 +226,24 @@ def main() -> None:
 
     from concierge.reports.models import SupportSession
     from concierge.reports.selectors import support_report
+    from concierge.workspaces.selectors import workspace_by_slug
     from concierge.workspaces.services import create_workspace
 
-    call_command("migrate", verbosity=0)
-    workspace = create_workspace(
-        name="Bench", slug="bench", timezone_name="America/New_York", owner_email="bench@example.test"
-    )
-    load_before = os.getloadavg()[0]
-    seconds, cpu, memory = import_in_child(path)
-    print(
-        f"import: {events:,} events in {seconds:.1f} s = {events / seconds:,.0f} events/s "
-        f"(CPU {cpu:.1f} s = {events / cpu:,.0f} events per CPU second), peak {memory:.0f} MB; "
-        f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
-    )
+    if args.report_only:
+        workspace = workspace_by_slug("bench")
+        seconds = cpu = memory = float("nan")
+    else:
+        call_command("migrate", verbosity=0)
+        workspace = create_workspace(
+            name="Bench", slug="bench", timezone_name="America/New_York", owner_email="bench@example.test"
+        )
+        load_before = os.getloadavg()[0]
+        seconds, cpu, memory = import_in_child(path)
+        print(
+            f"import: {events:,} events in {seconds:.1f} s = {events / seconds:,.0f} events/s "
+            f"(CPU {cpu:.1f} s = {events / cpu:,.0f} events per CPU second), peak {memory:.0f} MB; "
+            f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+        )
 
     started = time.perf_counter()
     report = support_report(workspace, *PERIOD)

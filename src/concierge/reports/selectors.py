@@ -155,11 +155,11 @@ def _period_report(workspace: Workspace, date_from: date, date_to: date, filters
     start_us, end_us = _bounds_us(workspace, date_from, date_to)
     if zone_of_totals(workspace) == workspace.timezone:
         totals = _totals_from_day_totals(workspace.pk, date_from.toordinal(), date_to.toordinal())
-        values_in_bin = _values_in_bin_reader(workspace.pk, start_us, end_us)
+        values_at_ranks = _values_at_ranks_reader(workspace.pk, start_us, end_us)
     else:
         totals, values = _totals_from_rows(workspace, start_us, end_us, date_from.toordinal())
-        values_in_bin = _values_in_bin_from_memory(values)
-    return _figures(workspace, totals, values_in_bin, filters, start, end)
+        values_at_ranks = _values_at_ranks_from_memory(values)
+    return _figures(workspace, totals, values_at_ranks, filters, start, end)
 
 
 def _totals_from_day_totals(workspace_id: int, first_day: int, last_day: int) -> PeriodTotals:
@@ -205,24 +205,26 @@ def _totals_from_day_totals(workspace_id: int, first_day: int, last_day: int) ->
     return totals
 
 
-def _values_in_bin_reader(workspace_id: int, start_us: int, end_us: int):
+def _values_at_ranks_reader(workspace_id: int, start_us: int, end_us: int):
     columns = {
         FIRST_RESPONSE: ("first_teammate_reply_us - started_us", "first_response_bin"),
         TIME_TO_CLOSE: ("last_closed_us - started_us", "time_to_close_bin"),
     }
 
-    def values_in_bin(group: str, metric: str, bin_: int) -> list[int]:
+    def values_at_ranks(group: str, metric: str, bin_: int, first: int, count: int) -> list[int]:
+        """The values at ranks first … first + count - 1 among the bin's, sorted by the database."""
         value, bin_column = columns[metric]
-        return sorted(
+        return [
             row[0]
             for row in select(
-                f"SELECT {value} FROM {table(ConversationFacts)} WHERE workspace_id = %s AND report_group = %s "
-                f"AND {bin_column} = %s AND session_start_us >= %s AND session_start_us < %s",
-                [workspace_id, group, bin_, start_us, end_us],
+                f"SELECT {value} AS duration FROM {table(ConversationFacts)} WHERE workspace_id = %s "
+                f"AND report_group = %s AND {bin_column} = %s AND session_start_us >= %s "
+                "AND session_start_us < %s ORDER BY duration LIMIT %s OFFSET %s",
+                [workspace_id, group, bin_, start_us, end_us, count, first],
             )
-        )
+        ]
 
-    return values_in_bin
+    return values_at_ranks
 
 
 def _totals_from_rows(workspace: Workspace, start_us: int, end_us: int, first_day: int):
@@ -280,15 +282,15 @@ def _totals_from_rows(workspace: Workspace, start_us: int, end_us: int, first_da
     return totals, values
 
 
-def _values_in_bin_from_memory(values: dict):
-    def values_in_bin(group: str, metric: str, bin_: int) -> list[int]:
-        return sorted(values.get((group, metric, bin_), []))
+def _values_at_ranks_from_memory(values: dict):
+    def values_at_ranks(group: str, metric: str, bin_: int, first: int, count: int) -> list[int]:
+        return sorted(values.get((group, metric, bin_), []))[first : first + count]
 
-    return values_in_bin
+    return values_at_ranks
 
 
 def _figures(
-    workspace, totals: PeriodTotals, values_in_bin, filters: dict, start: datetime, end: datetime
+    workspace, totals: PeriodTotals, values_at_ranks, filters: dict, start: datetime, end: datetime
 ) -> dict:
     def count(status: str, index: int = 0) -> int:
         return totals.sessions.get(status, [0] * 5)[index]
@@ -321,7 +323,7 @@ def _figures(
             "articles_resolution": _ratio(views_resolved, views),
             "automated_resolution": _ratio(bot_resolved, bot_answered),
         },
-        "human_support": {group: _human_support(totals, group, values_in_bin) for group in GROUPS},
+        "human_support": {group: _human_support(totals, group, values_at_ranks) for group in GROUPS},
     }
 
 
@@ -344,7 +346,7 @@ def _proactive(workspace, sends: list[tuple], filters: dict) -> dict:
     }
 
 
-def _human_support(totals: PeriodTotals, group: str, values_in_bin) -> dict:
+def _human_support(totals: PeriodTotals, group: str, values_at_ranks) -> dict:
     conversations, ratings, rating_sum, positive = totals.conversations.get(group, [0, 0, 0, 0])
     return {
         "conversations": conversations,
@@ -352,34 +354,34 @@ def _human_support(totals: PeriodTotals, group: str, values_in_bin) -> dict:
         "rating_average": _ratio(rating_sum, ratings),
         "rating_positive_share": _ratio(positive, ratings),
         "median_first_response_seconds": _median(
-            totals.histograms.get((group, FIRST_RESPONSE), {}), group, FIRST_RESPONSE, values_in_bin
+            totals.histograms.get((group, FIRST_RESPONSE), {}), group, FIRST_RESPONSE, values_at_ranks
         ),
         "median_time_to_close_seconds": _median(
-            totals.histograms.get((group, TIME_TO_CLOSE), {}), group, TIME_TO_CLOSE, values_in_bin
+            totals.histograms.get((group, TIME_TO_CLOSE), {}), group, TIME_TO_CLOSE, values_at_ranks
         ),
     }
 
 
-def _median(histogram: dict[int, int], group: str, metric: str, values_in_bin) -> float | None:
+def _median(histogram: dict[int, int], group: str, metric: str, values_at_ranks) -> float | None:
     """The exact median, in seconds, reading only the bins that hold the middle values."""
     count = sum(histogram.values())
     if count == 0:
         return None
-    middle = [(count - 1) // 2, count // 2]
-    found = []
+    lower, upper = (count - 1) // 2, count // 2  # the same rank when the count is odd
+    found: dict[int, float] = {}
     seen = 0
     for bin_ in sorted(histogram):
         in_bin = histogram[bin_]
-        wanted = [rank - seen for rank in middle if seen <= rank < seen + in_bin]
+        wanted = sorted({rank for rank in (lower, upper) if seen <= rank < seen + in_bin})
         if wanted:
-            values = values_in_bin(group, metric, bin_)
-            if len(values) != in_bin:
+            values = values_at_ranks(group, metric, bin_, wanted[0] - seen, len(wanted))
+            if len(values) != len(wanted):
                 raise RuntimeError(
                     f"the {metric} histogram disagrees with the conversations ({group}, bin {bin_})"
                 )
-            found.extend(values[rank] / 1_000_000 for rank in wanted)
+            found.update((rank, value / 1_000_000) for rank, value in zip(wanted, values, strict=True))
         seen += in_bin
-    return (found[0] + found[1]) / 2
+    return (found[lower] + found[upper]) / 2
 
 
 # Drill-down ------------------------------------------------------------------------------------

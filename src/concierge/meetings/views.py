@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from concierge.conversations.selectors import inbox
 from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.core.pagination import paginate
-from concierge.core.zones import babel_locale
+from concierge.core.zones import babel_locale, city_name
 from concierge.meetings import forms, links
 from concierge.meetings.charts import daily_chart
 from concierge.meetings.local_time import session_time, zone_choices
@@ -74,7 +74,14 @@ def session_list(request):
     return render(
         request,
         "meetings/list.html",
-        {"section": SECTION, "rows": rows, "view": view, "mine": mine, "next_cursor": page.next_cursor},
+        {
+            "section": SECTION,
+            "rows": rows,
+            "view": view,
+            "mine": mine,
+            "next_cursor": page.next_cursor,
+            "zone_city": city_name(request.teammate.timezone, request.teammate.locale),
+        },
     )
 
 

@@ -104,3 +104,12 @@ def test_objects_of_another_workspace_cannot_be_mixed_in(workspace, contact, oth
         services.reply_as_teammate(conversation, foreign_teammate, "I should not be here")
     with pytest.raises(InvalidInput):
         services.assign_conversation(conversation, by=None, assignee=foreign_teammate)
+
+
+def test_a_woken_conversation_comes_back_to_the_top_of_the_inbox(workspace, contact, agent):
+    snoozed = services.start_conversation(workspace, contact=contact, body="first")
+    until = timezone.now() + timedelta(hours=1)
+    services.snooze_conversation(snoozed, until=until, teammate=agent)
+    services.start_conversation(workspace, contact=contact, body="second")
+    services.wake_snoozed_conversations(workspace, now=until)
+    assert selectors.inbox(workspace).first().pk == snoozed.pk

@@ -132,6 +132,29 @@ def test_a_duplicate_id_within_one_file_is_taken_once(workspace):
     assert (summary.events_taken, summary.duplicates_skipped) == (1, 1)
 
 
+def test_descriptive_fields_the_funnel_does_not_read_may_be_left_out(workspace):
+    lines = [
+        {"type": "help_center.visited", "at": "2026-03-02T09:00:00Z", "contact": "c1"},
+        {"type": "article.viewed", "at": "2026-03-02T09:01:00Z", "contact": "c1"},
+        {"type": "conversation.started", "at": "2026-03-02T09:05:00Z", "contact": "c1", "conversation": "k1"},
+        {
+            "type": "conversation.replied",
+            "at": "2026-03-02T09:06:00Z",
+            "contact": "c1",
+            "conversation": "k1",
+            "author": "teammate",
+        },
+        {"type": "outbound.sent", "at": "2026-03-02T08:00:00Z", "contact": "c1", "message": "m1"},
+        {"type": "outbound.reacted", "at": "2026-03-02T08:01:00Z", "contact": "c1", "message": "m1"},
+    ]
+    summary = import_log(workspace, [json.dumps(line) for line in lines])
+    assert summary.events_taken == 6
+    current = support_report(workspace, date(2026, 3, 2), date(2026, 3, 2))["current"]
+    assert current["sessions"]["human_after_self_serve"] == 1
+    assert current["human_support"]["after_self_serve"]["median_first_response_seconds"] == 60.0
+    assert current["proactive"]["reacted"] == 1
+
+
 def test_standard_input_is_read_with_a_dash(workspace, monkeypatch):
     data = "\n".join(json.dumps(obj) for obj in EXAMPLE).encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))

@@ -345,16 +345,20 @@ def wake_snoozed_conversations(workspace: Workspace | None = None, *, now: datet
     if workspace is not None:
         due = due.filter(workspace=workspace)
     woken = 0
-    for conversation in due.select_related("workspace", "contact"):
+    for conversation_id in due.values_list("pk", flat=True):
         with transaction.atomic():
+            # Re-read under the lock: a reply or a teammate may have changed it since the scan.
             locked = (
                 Conversation.objects.select_for_update()
-                .filter(pk=conversation.pk, state=State.SNOOZED)
+                .select_related("workspace", "contact")
+                .filter(pk=conversation_id, state=State.SNOOZED, snoozed_until__lte=now)
                 .first()
             )
             if locked is None:
                 continue
-            _reopen(conversation, conversation.snoozed_until, reason="snooze ended")
+            woke_at = locked.snoozed_until
+            _reopen(locked, woke_at, reason="snooze ended")
+            _touch(locked, woke_at)  # back at the top of the inbox
             woken += 1
     return woken
 

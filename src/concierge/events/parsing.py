@@ -21,13 +21,16 @@ CONTACT_RECORD = "contact"
 MESSAGE_RECORD = "outbound_message"
 RECORD_TYPES = frozenset({CONTACT_RECORD, MESSAGE_RECORD})
 
-# Extra fields each event type must carry (the spec marks the rest optional or defaulted).
+# Extra fields an event type must carry: the ones the report cannot do without (what a conversation
+# or a message is, who replied or closed, the rating). Descriptive fields (channel, query, article,
+# reaction, teammate) are kept when given and checked, but a line without them is still taken: a log
+# exported from another tool should not be refused for detail the funnel does not read.
 # `conversation` and `message` become the event's references; the others are kept in its data.
 REQUIRED_FIELDS = {
-    event_types.HELP_CENTER_VISITED: ("channel",),
-    event_types.ARTICLE_SEARCHED: ("channel", "query"),
-    event_types.ARTICLE_VIEWED: ("channel", "article"),
-    event_types.CONVERSATION_STARTED: ("conversation", "channel"),
+    event_types.HELP_CENTER_VISITED: (),
+    event_types.ARTICLE_SEARCHED: (),
+    event_types.ARTICLE_VIEWED: (),
+    event_types.CONVERSATION_STARTED: ("conversation",),
     event_types.BOT_ANSWERED: ("conversation",),
     event_types.CONVERSATION_REPLIED: ("conversation", "author"),
     event_types.CONVERSATION_CLOSED: ("conversation", "by"),
@@ -36,13 +39,17 @@ REQUIRED_FIELDS = {
     event_types.OUTBOUND_SENT: ("message",),
     event_types.OUTBOUND_OPENED: ("message",),
     event_types.OUTBOUND_CLICKED: ("message",),
-    event_types.OUTBOUND_REACTED: ("message", "reaction"),
+    event_types.OUTBOUND_REACTED: ("message",),
 }
 OPTIONAL_FIELDS = {
-    event_types.CONVERSATION_STARTED: ("initiator", "teammate"),
+    event_types.HELP_CENTER_VISITED: ("channel",),
+    event_types.ARTICLE_SEARCHED: ("channel", "query"),
+    event_types.ARTICLE_VIEWED: ("channel", "article"),
+    event_types.CONVERSATION_STARTED: ("channel", "initiator", "teammate"),
     event_types.CONVERSATION_REPLIED: ("teammate",),
     event_types.CONVERSATION_CLOSED: ("teammate",),
     event_types.CONVERSATION_RATED: ("remark",),
+    event_types.OUTBOUND_REACTED: ("reaction",),
 }
 # Values the report reads, so they must be ones it understands.
 ALLOWED_VALUES = {
@@ -156,8 +163,6 @@ def _parse_event(type_: str, obj: dict) -> LogEvent:
         value = obj.get(name)
         if value is not None:
             data[name] = _extra_value(type_, name, value)
-    if type_ == event_types.CONVERSATION_REPLIED and data["author"] == "teammate" and "teammate" not in data:
-        raise BadLine("a reply by a teammate lacks the required field 'teammate'")
     if type_ == event_types.CONVERSATION_STARTED:
         data.setdefault("initiator", "contact")
     return LogEvent(

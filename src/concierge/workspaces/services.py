@@ -49,10 +49,7 @@ def _user_for_email(email: str, password: str | None, name: str):
         else:
             user.set_unusable_password()
         user.save()
-    elif password:
-        _clean_password(password, user)
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    # An existing account keeps its password: joining a workspace must never reset someone's login.
     return user
 
 

@@ -1,0 +1,17 @@
+"""Background work for the shared kit. Each task is safe to run twice."""
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from concierge.core.services import forget_expired_idempotency_keys
+
+
+@task()
+def forget_expired_idempotency_keys_task() -> int:
+    """Delete Idempotency-Key records past their lifetime; returns how many went."""
+    return forget_expired_idempotency_keys()
+
+
+# Work `concierge worker` enqueues on a schedule: (task, how often).
+RECURRING = [(forget_expired_idempotency_keys_task, timedelta(hours=1))]

@@ -220,11 +220,11 @@ def test_times_are_shown_in_the_teammates_own_zone_with_the_city_named(
 
     client.force_login(owner.user)  # New York
     page = client.get(url("conversation", workspace, conversation.pk)).content.decode()
-    assert "Tuesday 3 March, 2:00\u202fPM, New York time" in page
+    assert "Tuesday 3 March, 2:00 PM, New York time" in page
 
     client.force_login(agent.user)  # Belgrade
     page = client.get(url("conversation", workspace, conversation.pk)).content.decode()
-    assert "Tuesday 3 March, 8:00\u202fPM, Belgrade time" in page
+    assert "Tuesday 3 March, 8:00 PM, Belgrade time" in page
     assert 'Snooze until <span class="muted">(Belgrade time)</span>' in page
 
 
@@ -414,7 +414,7 @@ def test_snooze_reads_the_time_in_the_teammates_zone(client, workspace, agent, c
         hour=9, minute=30, tzinfo=ZoneInfo("Europe/Belgrade")
     )
     assert conversation.snoozed_until == expected
-    assert "9:30\u202fAM, Belgrade time" in response.content.decode()
+    assert "9:30 AM, Belgrade time" in response.content.decode()
 
 
 def test_snooze_presets_are_times_in_the_teammates_zone(client, workspace, agent, conversation):

@@ -53,10 +53,16 @@ def city_name(zone_name: str, locale: str | None = "en") -> str:
     return get_timezone_location(ZoneInfo(zone_name), locale=babel_locale(locale), return_city=True)
 
 
+def plain_spaces(text: str) -> str:
+    """CLDR puts narrow no-break spaces before AM/PM; plain spaces read the same everywhere (mail
+    clients, screen readers, text search)."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
 def format_for_person(instant: datetime, zone_name: str, locale: str | None = "en") -> str:
     """'Tuesday 3 March, 2:00 PM, New York time' — never bare UTC."""
     loc = babel_locale(locale)
     local = instant.astimezone(ZoneInfo(zone_name))
     day = format_date(local, format="EEEE d MMMM", locale=loc)
     hour = format_time(local, format="short", locale=loc)
-    return f"{day}, {hour}, {city_name(zone_name, locale)} time"
+    return plain_spaces(f"{day}, {hour}, {city_name(zone_name, locale)} time")

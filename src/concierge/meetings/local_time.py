@@ -13,7 +13,7 @@ from babel.dates import format_date, format_time, match_skeleton
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from concierge.core.zones import babel_locale, city_name
+from concierge.core.zones import babel_locale, city_name, plain_spaces
 
 NIGHT_ENDS_AT_HOUR = 6
 
@@ -32,12 +32,6 @@ def _day_pattern(locale: str) -> str:
     return re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)
 
 
-def _plain_spaces(text: str) -> str:
-    # CLDR puts narrow no-break spaces before AM/PM; plain spaces read the same everywhere (mail clients,
-    # screen readers, text search).
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
-
-
 def local_day(instant: datetime, zone_name: str, locale: str | None) -> str:
     """'Tuesday 3 March' in the person's zone and language."""
     return day_heading(instant.astimezone(ZoneInfo(zone_name)).date(), locale)
@@ -46,7 +40,7 @@ def local_day(instant: datetime, zone_name: str, locale: str | None) -> str:
 @lru_cache(maxsize=4096)
 def day_heading(day: date, locale: str | None) -> str:
     """A calendar date (already local) as a heading: 'Tuesday 3 March'."""
-    return _plain_spaces(format_date(day, _day_pattern(locale or "en"), locale=babel_locale(locale)))
+    return plain_spaces(format_date(day, _day_pattern(locale or "en"), locale=babel_locale(locale)))
 
 
 def local_hour(instant: datetime, zone_name: str, locale: str | None) -> str:
@@ -58,7 +52,7 @@ def local_hour(instant: datetime, zone_name: str, locale: str | None) -> str:
 @lru_cache(maxsize=4096)
 def _hour_label(hour: int, minute: int, locale: str | None) -> str:
     # A slot list labels hundreds of starts that share a few dozen wall-clock times.
-    return _plain_spaces(format_time(time(hour, minute), format="short", locale=babel_locale(locale)))
+    return plain_spaces(format_time(time(hour, minute), format="short", locale=babel_locale(locale)))
 
 
 def city_time(zone_name: str, locale: str | None) -> str:

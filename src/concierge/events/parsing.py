@@ -83,6 +83,9 @@ class LogEvent:
     data: dict = field(default_factory=dict)
     external_id: str | None = None
     contact_id: int | None = None
+    # As the log's row stores them (set by services.log.prepare_log_values, in bulk).
+    stored_at: object = None
+    data_json: str | None = None
 
     @property
     def at(self) -> datetime:

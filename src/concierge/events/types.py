@@ -41,3 +41,8 @@ CONVERSATION_TAGGED = "conversation.tagged"
 CONVERSATION_UNTAGGED = "conversation.untagged"
 CONVERSATION_SNOOZED = "conversation.snoozed"
 CONTACT_MERGED = "contact.merged"
+
+# 1:1 session events are named "meeting.<what>" (concierge.meetings.event_types): every such name
+# sorts from the first bound (inclusive) to the second (exclusive).
+MEETING_TYPES_FROM = "meeting."
+MEETING_TYPES_UNTIL = "meeting/"

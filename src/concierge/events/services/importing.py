@@ -28,7 +28,7 @@ from concierge.events.parsing import (
     parse_log_line,
     parse_log_object,
 )
-from concierge.events.services.log import ContactDirectory, append_events
+from concierge.events.services.log import ContactDirectory, append_events, prepare_log_values
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
 from concierge.workspaces.models import Workspace
@@ -73,18 +73,23 @@ class LogWriter:
         self.pending: list[LogEvent] = []
         self.batches_written = 0
 
-    def add(self, item: LogEvent | MessageRecord | ContactRecord) -> None:
-        if isinstance(item, LogEvent):
-            self.pending.append(item)
-            if len(self.pending) >= self.batch_size:
-                self.flush()
-        elif isinstance(item, MessageRecord):
-            describe_message(self.workspace, item)
-            self.summary.records_applied += 1
-        else:
-            contact = apply_contact_record(self.workspace, item)
-            self.contacts.remember(item.external_id, contact.pk)
-            self.summary.records_applied += 1
+    def add_events(self, events: list[LogEvent]) -> None:
+        self.pending.extend(events)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def apply_record(self, record: MessageRecord | ContactRecord) -> None:
+        """Apply a record in a savepoint of its own; a record the services refuse is a bad line."""
+        try:
+            with transaction.atomic():
+                if isinstance(record, MessageRecord):
+                    describe_message(self.workspace, record)
+                else:
+                    contact = apply_contact_record(self.workspace, record)
+                    self.contacts.remember(record.external_id, contact.pk)
+        except ServiceError as exc:
+            raise BadLine(exc.message) from exc
+        self.summary.records_applied += 1
 
     def flush(self) -> None:
         if not self.pending:
@@ -119,9 +124,16 @@ class _Rejected(Exception):
     pass
 
 
-# A parsed batch: the lines' entries in file order, each (line number, event | record | bad reason),
-# then how many lines and bytes have been read so far.
-ParsedBatch = tuple[list[tuple[int, object]], int, int]
+@dataclass
+class ParsedBatch:
+    """Up to a batch of lines, parsed: the events (in file order, ready for the log), the records
+    and the bad lines (each with its line number), and how many lines and bytes were read so far."""
+
+    events: list[LogEvent] = field(default_factory=list)
+    records: list[tuple[int, MessageRecord | ContactRecord]] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    lines_read: int = 0
+    bytes_read: int = 0
 
 
 def import_log(
@@ -172,21 +184,30 @@ def import_log_file(
 
 
 def _parsed_batches(lines: Iterable[bytes | str], batch_size: int) -> Iterator[ParsedBatch]:
-    entries, size = [], 0
-    number = 0
+    batch = ParsedBatch()
+    entries = 0
     for number, raw in enumerate(lines, 1):
-        size += len(raw)
+        batch.bytes_read += len(raw)
+        batch.lines_read = number
         try:
             item = parse_log_line(raw)
         except BadLine as bad:
-            entries.append((number, bad))
+            batch.bad.append((number, bad.reason))
         else:
-            if item is not None:
-                entries.append((number, item))
-        if len(entries) >= batch_size:
-            yield entries, number, size
-            entries = []
-    yield entries, number, size
+            if item is None:
+                continue
+            if isinstance(item, LogEvent):
+                batch.events.append(item)
+            else:
+                batch.records.append((number, item))
+        entries += 1
+        if entries >= batch_size:
+            prepare_log_values(batch.events)
+            yield batch
+            batch = ParsedBatch(lines_read=batch.lines_read, bytes_read=batch.bytes_read)
+            entries = 0
+    prepare_log_values(batch.events)
+    yield batch
 
 
 def _standard_input_descriptor() -> int | None:
@@ -200,33 +221,30 @@ def _standard_input_descriptor() -> int | None:
 
 def _read_and_parse(source: str | int, batch_size: int, batches) -> None:
     """The reader process: parse the lines of a file (a path, or a descriptor) and pass them on,
-    events as plain tuples."""
+    events as plain tuples (quicker to pass between processes than objects)."""
     try:
         source = open(source, "rb")  # noqa: SIM115  (the process ends when it is read)
-        for entries, lines_read, bytes_read in _parsed_batches(source, batch_size):
-            batches.put(([_portable(entry) for entry in entries], lines_read, bytes_read))
+        for batch in _parsed_batches(source, batch_size):
+            batch.events = [_event_as_tuple(event) for event in batch.events]
+            batches.put(batch)
         batches.put(None)
     except BaseException as exc:  # the writer must hear of it, whatever it is
         batches.put(f"{type(exc).__name__}: {exc}")
 
 
-def _portable(entry: tuple[int, object]) -> tuple:
-    number, item = entry
-    if isinstance(item, LogEvent):
-        return (
-            number,
-            0,
-            item.type,
-            item.at_us,
-            item.contact_ref,
-            item.conversation_ref,
-            item.message_ref,
-            item.data,
-            item.external_id,
-        )
-    if isinstance(item, BadLine):
-        return (number, 1, item.reason)
-    return (number, 2, item)
+def _event_as_tuple(event: LogEvent) -> tuple:
+    return (
+        event.type,
+        event.at_us,
+        event.contact_ref,
+        event.conversation_ref,
+        event.message_ref,
+        event.data,
+        event.external_id,
+        None,
+        event.stored_at,
+        event.data_json,
+    )
 
 
 def _received_batches(batches, reader) -> Iterator[ParsedBatch]:
@@ -241,16 +259,8 @@ def _received_batches(batches, reader) -> Iterator[ParsedBatch]:
             return
         if isinstance(message, str):
             raise RuntimeError(f"reading the log failed: {message}")
-        entries, lines_read, bytes_read = message
-        yield [_entry_from_portable(entry) for entry in entries], lines_read, bytes_read
-
-
-def _entry_from_portable(entry: tuple) -> tuple[int, object]:
-    if entry[1] == 0:
-        return entry[0], LogEvent(*entry[2:])
-    if entry[1] == 1:
-        return entry[0], BadLine(entry[2])
-    return entry[0], entry[2]
+        message.events = [LogEvent(*values) for values in message.events]
+        yield message
 
 
 def _import_batches(
@@ -265,16 +275,20 @@ def _import_batches(
         with transaction.atomic(), garbage_collected_per_batch():
             prepare_for_bulk_writes()
             writer = LogWriter(workspace, summary, batch_size)
-            for entries, lines_read, bytes_read in batches:
-                for number, item in entries:
-                    if isinstance(item, BadLine):
-                        summary.add_bad_line(number, item.reason)
-                    elif not (summary.bad_line_count and not skip_bad_lines):
+            for batch in batches:
+                rejecting = summary.bad_line_count and not skip_bad_lines
+                bad = list(batch.bad)
+                if not (rejecting or bad and not skip_bad_lines):
+                    for number, record in batch.records:
                         try:
-                            _add_in_savepoint_if_record(writer, item)
-                        except BadLine as bad:
-                            summary.add_bad_line(number, bad.reason)
-                summary.lines_read, summary.bytes_read = lines_read, bytes_read
+                            writer.apply_record(record)
+                        except BadLine as exc:
+                            bad.append((number, exc.reason))
+                for number, reason in sorted(bad):
+                    summary.add_bad_line(number, reason)
+                if not summary.bad_line_count or skip_bad_lines:
+                    writer.add_events(batch.events)
+                summary.lines_read, summary.bytes_read = batch.lines_read, batch.bytes_read
                 if on_batch is not None:
                     on_batch(summary)
             if summary.bad_line_count and not skip_bad_lines:
@@ -286,17 +300,6 @@ def _import_batches(
     if on_batch is not None:
         on_batch(summary)
     return summary
-
-
-def _add_in_savepoint_if_record(writer: LogWriter, item) -> None:
-    if isinstance(item, LogEvent):
-        writer.add(item)
-        return
-    try:
-        with transaction.atomic():
-            writer.add(item)
-    except ServiceError as exc:
-        raise BadLine(exc.message) from exc
 
 
 @dataclass
@@ -320,8 +323,11 @@ def append_log_objects(workspace: Workspace, objects: list) -> BatchResult:
     with transaction.atomic():
         writer = LogWriter(workspace, summary)
         for index, item in enumerate(items):
+            if isinstance(item, LogEvent):
+                writer.add_events([item])
+                continue
             try:
-                _add_in_savepoint_if_record(writer, item)
+                writer.apply_record(item)
             except BadLine as exc:
                 bad.append((index, exc.reason))
         if bad:

@@ -111,25 +111,38 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
                 continue
             known.add(event.external_id)
         taken.append(event)
+    prepare_log_values(taken)
     now = datetime_values([timezone.now()])[0]
-    dumps = orjson.dumps
+    workspace_id = workspace.pk
     rows = [
         (
-            workspace.pk,
+            workspace_id,
             e.type,
-            at,
+            e.stored_at,
             e.contact_id,
             e.conversation_ref,
             e.message_ref,
-            dumps(e.data).decode(),
+            e.data_json,
             e.external_id,
             now,
         )
-        for e, at in zip(taken, instants_from_us([e.at_us for e in taken]), strict=True)
+        for e in taken
     ]
     insert_rows(Event, EVENT_COLUMNS, rows)
     apply_events_to_rollups(workspace, taken)
     return taken, duplicates
+
+
+def prepare_log_values(events: list[LogEvent]) -> None:
+    """Set each event's time and data as its log row stores them, where not set yet (the importer's
+    reader process sets them, so the writer does not have to)."""
+    unprepared = [e for e in events if e.stored_at is None]
+    if not unprepared:
+        return
+    dumps = orjson.dumps
+    for event, stored_at in zip(unprepared, instants_from_us([e.at_us for e in unprepared]), strict=True):
+        event.stored_at = stored_at
+        event.data_json = dumps(event.data).decode()
 
 
 class ContactDirectory:

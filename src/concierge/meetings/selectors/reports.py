@@ -23,7 +23,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import Lower
 
 from concierge.core.errors import InvalidInput
-from concierge.events.models import Event
+from concierge.events.selectors import meeting_events
 from concierge.meetings import event_types
 from concierge.meetings.models import BookingTrigger, Feedback, FeedbackFeature
 from concierge.workspaces.models import Teammate, Workspace
@@ -148,12 +148,15 @@ def sessions_report(workspace: Workspace, first_day: date, last_day: date) -> Se
     per_agent: dict = defaultdict(_empty_counts)
     per_day: dict = {day: {"booked": 0, "held": 0, "no_shows": 0} for day in period.days}
 
-    events = Event.objects.filter(
-        workspace=workspace,
-        type__in=event_types.MEETING_EVENT_TYPES,
-        at__gte=period.start,
-        at__lt=period.end,
-    ).values_list("type", "at", "data")
+    events = (
+        meeting_events(workspace)
+        .filter(
+            type__in=event_types.MEETING_EVENT_TYPES,
+            at__gte=period.start,
+            at__lt=period.end,
+        )
+        .values_list("type", "at", "data")
+    )
     for event_type, at, data in events:
         day = per_day.get(at.astimezone(zone).date())
         if event_type == event_types.MEETING_BOOKED:

@@ -8,7 +8,7 @@ else in the code knows about them.
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 # Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
 CHUNK = 500
@@ -31,6 +31,15 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def one_of(column: str, values: Sequence) -> tuple[str, list]:
+    """A condition that `column` holds one of `values`, and its parameters: one array parameter on
+    PostgreSQL (a long list of placeholders costs the driver more than the server's work), a list
+    of placeholders elsewhere."""
+    if is_postgresql():
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({placeholders(len(values))})", list(values)
+
+
 def select(sql: str, params: Sequence = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -50,6 +59,7 @@ def insert_rows(model, columns: Sequence[str], rows: list[Sequence]) -> None:
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     if is_postgresql():
         with (
+            connection.wrap_database_errors,  # a unique violation is Django's IntegrityError, as elsewhere
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table(model)} ({quoted}) FROM STDIN") as copy,
         ):
@@ -57,6 +67,19 @@ def insert_rows(model, columns: Sequence[str], rows: list[Sequence]) -> None:
                 copy.write_row(row)
         return
     execute_many(f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))})", rows)
+
+
+def execute_in_row_groups(head: str, rows: list[Sequence], tail: str = "") -> None:
+    """Run `head VALUES (…), (…), … tail` for groups of rows: one statement per few hundred rows
+    instead of one per row."""
+    if not rows:
+        return
+    width = len(rows[0])
+    group_size = max(1, min(CHUNK, 30_000 // width))  # SQLite takes at most 32,766 parameters
+    with connection.cursor() as cursor:
+        for group in chunked(rows, group_size):
+            values = ", ".join([f"({placeholders(width)})"] * len(group))
+            cursor.execute(f"{head} VALUES {values} {tail}", [value for row in group for value in row])
 
 
 def add_to_totals(
@@ -69,10 +92,10 @@ def add_to_totals(
     name = table(model)
     columns = [*key_columns, *value_columns]
     updates = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in value_columns)
-    execute_many(
-        f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) VALUES ({placeholders(len(columns))}) "
-        f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) DO UPDATE SET {updates}",
+    execute_in_row_groups(
+        f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)})",
         rows,
+        f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) DO UPDATE SET {updates}",
     )
 
 
@@ -96,12 +119,17 @@ def instants_from_us(values: list[int]) -> list:
 
 
 def insert_rows_skipping_conflicts(model, columns: Sequence[str], rows: list[Sequence]) -> None:
-    """Append rows, leaving out those that would break a unique constraint (already there)."""
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    execute_many(
-        f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))}) ON CONFLICT DO NOTHING",
-        rows,
-    )
+    """Append rows, leaving out those that would break a unique constraint (already there). Rows
+    are mostly new: they are appended in bulk, and only when one is not, one by one."""
+    try:
+        with transaction.atomic():
+            insert_rows(model, columns, rows)
+    except IntegrityError:
+        quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+        execute_many(
+            f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))}) ON CONFLICT DO NOTHING",
+            rows,
+        )
 
 
 def column_values_for_new(instance) -> tuple[list[str], list]:
@@ -121,12 +149,14 @@ def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
 def prepare_for_bulk_writes() -> None:
     """Settings for the rest of an import's transaction. SQLite: a larger page cache for the random
     index inserts (its default is 2 MB). PostgreSQL: the tables grow within the transaction faster
-    than their statistics, and every lookup the import makes has an index, so never scan a table."""
+    than their statistics, and every lookup the import makes has an index, so never scan a table;
+    and its many small statements are not worth compiling (JIT)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -131072")
         elif is_postgresql():
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL jit = off")
 
 
 def refresh_statistics(models) -> None:

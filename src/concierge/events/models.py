@@ -1,6 +1,9 @@
 """The append-only support event log (shared spec: events.md) and the descriptions of proactive messages.
 
-One `Event` row per event. Product services append rows in the same transaction as their change; the
+One `Event` row per event. Its workspace and contact are referenced without a database constraint,
+which would cost every imported event a check at commit; only the log's services write rows, with
+contacts they have just resolved, and contacts are never deleted (see
+docs/decisions/log-and-rollups-without-foreign-key-constraints.md). Product services append rows in the same transaction as their change; the
 importer and the events API append imported history. Rows are never updated or deleted. The funnel
 report never rescans this table: its rollups (concierge.reports) are maintained as events are appended.
 """
@@ -16,12 +19,16 @@ REF_MAX_LENGTH = 190
 
 class Event(models.Model):
     # The composite indexes below lead with the workspace; its own index would only cost inserts.
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     type = models.CharField(max_length=40)
     at = models.DateTimeField()
     # No index of its own: contacts are never deleted one by one (see docs/reports.md), and an index
     # on a random key would cost every imported event.
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     # References by the names the log uses (a conversation's ref, a message's id, …).
     conversation_ref = models.CharField(max_length=REF_MAX_LENGTH, null=True, blank=True)
     message_ref = models.CharField(max_length=REF_MAX_LENGTH, null=True, blank=True)

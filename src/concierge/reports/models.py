@@ -7,7 +7,9 @@ of the workspace's zone, so a report reads a few hundred rows whatever the volum
 microseconds since the Unix epoch (UTC): exact, cheap to compare, the same on SQLite and PostgreSQL.
 
 Indexes are few on purpose (each costs every imported event): keys lead with the workspace or the
-contact (a contact belongs to one workspace), so the foreign keys need no index of their own.
+contact (a contact belongs to one workspace), so the foreign keys need no index of their own. The
+row-level rollups, like the event log, reference the workspace and the contact without a database
+constraint (docs/decisions/log-and-rollups-without-foreign-key-constraints.md).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -42,8 +44,12 @@ class SupportSession(models.Model):
         HUMAN_AFTER_SELF_SERVE = "human_after_self_serve"
         HUMAN_FROM_START = "human_from_start"
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     start_us = models.BigIntegerField()
     end_us = models.BigIntegerField()
     prev_start_us = models.BigIntegerField(null=True, blank=True)  # the contact's previous session
@@ -75,10 +81,18 @@ class SupportSession(models.Model):
 class ConversationFacts(models.Model):
     """One conversation as the report sees it (as of the newest event), and the session it belongs to."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     conversation_ref = models.CharField(max_length=REF_MAX_LENGTH)
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     started_us = models.BigIntegerField(null=True, blank=True)
     initiator = models.CharField(max_length=10, blank=True, default="")
@@ -157,9 +171,13 @@ class ConversationFacts(models.Model):
 class OutboundPair(models.Model):
     """A proactive message and a contact: whether it was ever opened, clicked or reacted to."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     message_ref = models.CharField(max_length=REF_MAX_LENGTH)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     opened = models.BooleanField(default=False)
     clicked = models.BooleanField(default=False)
     reacted = models.BooleanField(default=False)
@@ -178,9 +196,13 @@ class OutboundPair(models.Model):
 class OutboundSend(models.Model):
     """One `outbound.sent` event, with its pair's engagement (copied from OutboundPair)."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     message_ref = models.CharField(max_length=REF_MAX_LENGTH)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     at_us = models.BigIntegerField()
     prev_at_us = models.BigIntegerField(null=True, blank=True)  # the same pair's previous send
     opened = models.BooleanField(default=False)

@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from concierge.contacts.models import Contact
 from concierge.core.errors import ServiceError
 from concierge.events.bulk_sql import prepare_for_bulk_writes, refresh_statistics
-from concierge.events.models import Event
 from concierge.events.parsing import (
     BadLine,
     ContactRecord,
@@ -30,18 +28,20 @@ from concierge.events.parsing import (
 )
 from concierge.events.services.log import ContactDirectory, append_events, prepare_log_values
 from concierge.events.services.records import apply_contact_record, describe_message
-from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
+from concierge.reports.models import ConversationFacts, OutboundSend, SupportSession
+from concierge.reports.services.day_totals import TOTALS_MODELS
 from concierge.workspaces.models import Workspace
 
 BATCH_SIZE = 20_000
 MAX_BAD_LINES_LISTED = 1_000
-TABLES_AN_IMPORT_READS = (
-    Event,
-    Contact,
+# Their statistics are refreshed at the end of an import, which may have grown them manyfold, so the
+# report's first queries after it are planned for their size. (During the import every lookup has
+# an index and table scans are off: see bulk_sql.prepare_for_bulk_writes.)
+TABLES_THE_REPORT_READS = (
     SupportSession,
     ConversationFacts,
-    OutboundPair,
     OutboundSend,
+    *TOTALS_MODELS,
 )
 
 
@@ -71,7 +71,6 @@ class LogWriter:
         self.batch_size = batch_size
         self.contacts = ContactDirectory(workspace)
         self.pending: list[LogEvent] = []
-        self.batches_written = 0
 
     def add_events(self, events: list[LogEvent]) -> None:
         self.pending.extend(events)
@@ -101,9 +100,6 @@ class LogWriter:
         self.summary.events_taken += len(taken)
         self.summary.duplicates_skipped += duplicates
         self.pending = []
-        self.batches_written += 1
-        if self.batches_written & (self.batches_written - 1) == 0:  # after batch 1, 2, 4, 8, …
-            refresh_statistics(TABLES_AN_IMPORT_READS)
         gc.collect(0)
 
 
@@ -294,6 +290,7 @@ def _import_batches(
             if summary.bad_line_count and not skip_bad_lines:
                 raise _Rejected
             writer.flush()
+            refresh_statistics(TABLES_THE_REPORT_READS)
     except _Rejected:
         summary.rejected = True
         summary.events_taken = summary.duplicates_skipped = summary.records_applied = 0

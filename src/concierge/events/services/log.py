@@ -8,7 +8,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 import orjson
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
@@ -19,7 +19,7 @@ from concierge.events.bulk_sql import (
     insert_rows,
     insert_rows_skipping_conflicts,
     instants_from_us,
-    placeholders,
+    one_of,
     select,
     table,
 )
@@ -92,26 +92,20 @@ def record_event(
 def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
     """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
     update the rollups. Returns the events taken and how many were duplicates."""
-    ids = sorted({e.external_id for e in events if e.external_id is not None})
-    known = set()
-    for chunk in chunked(ids):
-        known.update(
-            row[0]
-            for row in select(
-                f"SELECT external_id FROM {table(Event)} WHERE workspace_id = %s "
-                f"AND external_id IN ({placeholders(len(chunk))})",
-                [workspace.pk, *chunk],
-            )
-        )
-    taken, duplicates = [], 0
-    for event in events:
-        if event.external_id is not None:
-            if event.external_id in known:
-                duplicates += 1
-                continue
-            known.add(event.external_id)
-        taken.append(event)
-    prepare_log_values(taken)
+    prepare_log_values(events)
+    try:
+        # Mostly every id is new: then the unique index alone checks them, in the insert itself.
+        with transaction.atomic():
+            _insert_into_log(workspace, events)
+        taken, duplicates = events, 0
+    except IntegrityError:
+        taken, duplicates = _without_known_ids(workspace, events)
+        _insert_into_log(workspace, taken)
+    apply_events_to_rollups(workspace, taken)
+    return taken, duplicates
+
+
+def _insert_into_log(workspace: Workspace, events: list[LogEvent]) -> None:
     now = datetime_values([timezone.now()])[0]
     workspace_id = workspace.pk
     rows = [
@@ -126,11 +120,31 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
             e.external_id,
             now,
         )
-        for e in taken
+        for e in events
     ]
     insert_rows(Event, EVENT_COLUMNS, rows)
-    apply_events_to_rollups(workspace, taken)
-    return taken, duplicates
+
+
+def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
+    """The events whose `id` is neither in the log nor taken earlier in the list, and how many are left out."""
+    known = set()
+    for chunk in chunked(sorted({e.external_id for e in events if e.external_id is not None})):
+        condition, params = one_of("external_id", chunk)
+        known.update(
+            row[0]
+            for row in select(
+                f"SELECT external_id FROM {table(Event)} WHERE workspace_id = %s AND {condition}",
+                [workspace.pk, *params],
+            )
+        )
+    taken = []
+    for event in events:
+        if event.external_id is not None:
+            if event.external_id in known:
+                continue
+            known.add(event.external_id)
+        taken.append(event)
+    return taken, len(events) - len(taken)
 
 
 def prepare_log_values(events: list[LogEvent]) -> None:
@@ -191,11 +205,11 @@ class ContactDirectory:
     def _existing(self, external_ids: list[str]) -> dict[str, int]:
         found = {}
         for chunk in chunked(external_ids):
+            condition, params = one_of("external_id", chunk)
             found.update(
                 select(
-                    f"SELECT external_id, id FROM {table(Contact)} WHERE workspace_id = %s "
-                    f"AND external_id IN ({placeholders(len(chunk))})",
-                    [self.workspace.pk, *chunk],
+                    f"SELECT external_id, id FROM {table(Contact)} WHERE workspace_id = %s AND {condition}",
+                    [self.workspace.pk, *params],
                 )
             )
         return found

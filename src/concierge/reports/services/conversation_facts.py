@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 
-from concierge.events.bulk_sql import chunked, execute_many, insert_rows, select, table
+from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.funnel import (
     CONVERSATION_EVENT_TYPES,
     GROUP_OF_STATUS,
@@ -120,22 +120,22 @@ def _row_from_select(values: tuple) -> ConversationRow:
 def conversations_by_refs(workspace_id: int, refs: list[str]) -> dict[str, ConversationRow]:
     rows = {}
     for chunk in chunked(refs):
+        condition, params = one_of("conversation_ref", chunk)
         for values in select(
-            f"SELECT {SELECTED} FROM {table(ConversationFacts)} "
-            f"WHERE workspace_id = %s AND conversation_ref IN ({', '.join(['%s'] * len(chunk))})",
-            [workspace_id, *chunk],
+            f"SELECT {SELECTED} FROM {table(ConversationFacts)} WHERE workspace_id = %s AND {condition}",
+            [workspace_id, *params],
         ):
             rows[values[1]] = _row_from_select(values)
     return rows
 
 
 def conversations_of_contacts_since(contact_ids, since_us: int) -> list[ConversationRow]:
+    condition, params = one_of("contact_id", contact_ids)
     return [
         _row_from_select(values)
         for values in select(
-            f"SELECT {SELECTED} FROM {table(ConversationFacts)} "
-            f"WHERE contact_id IN ({', '.join(['%s'] * len(contact_ids))}) AND started_us >= %s",
-            [*contact_ids, since_us],
+            f"SELECT {SELECTED} FROM {table(ConversationFacts)} WHERE {condition} AND started_us >= %s",
+            [*params, since_us],
         )
     ]
 

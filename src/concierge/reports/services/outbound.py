@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from concierge.events import types as event_types
-from concierge.events.bulk_sql import chunked, execute_many, insert_rows, placeholders, select, table
+from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.models import OutboundPair, OutboundSend
 
 ENGAGEMENT_FLAG = {
@@ -96,10 +96,11 @@ def _load(touched: set) -> tuple[dict, dict]:
     # By contact only: a contact belongs to one workspace, and its index answers these lookups.
     pairs, sends = {}, defaultdict(list)
     for chunk in chunked(sorted({contact_id for contact_id, _ in touched})):
+        condition, params = one_of("contact_id", chunk)
         for pair_id, contact_id, message_ref, opened, clicked, reacted in select(
             f"SELECT id, contact_id, message_ref, opened, clicked, reacted FROM {table(OutboundPair)} "
-            f"WHERE contact_id IN ({placeholders(len(chunk))})",
-            chunk,
+            f"WHERE {condition}",
+            params,
         ):
             if (contact_id, message_ref) in touched:
                 pairs[(contact_id, message_ref)] = PairRow(
@@ -107,8 +108,8 @@ def _load(touched: set) -> tuple[dict, dict]:
                 )
         for values in select(
             f"SELECT id, contact_id, message_ref, at_us, prev_at_us, opened, clicked, reacted "
-            f"FROM {table(OutboundSend)} WHERE contact_id IN ({placeholders(len(chunk))})",
-            chunk,
+            f"FROM {table(OutboundSend)} WHERE {condition}",
+            params,
         ):
             if (values[1], values[2]) in touched:
                 sends[(values[1], values[2])].append(SendRow(*values[:5], *(bool(v) for v in values[5:])))

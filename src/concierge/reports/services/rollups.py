@@ -7,7 +7,7 @@ from django.db import transaction
 
 from concierge.contacts.models import Contact
 from concierge.events import types as event_types
-from concierge.events.bulk_sql import chunked, is_postgresql
+from concierge.events.bulk_sql import chunked, is_postgresql, one_of, select, table
 from concierge.reports.funnel import seeking_kind
 from concierge.reports.services.conversation_facts import merge_conversation_events, save_conversations
 from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
@@ -64,9 +64,5 @@ def _lock_contacts(contact_ids: list[int]) -> None:
     if not is_postgresql():
         return
     for chunk in chunked(contact_ids):
-        list(
-            Contact.objects.select_for_update(no_key=True)
-            .filter(pk__in=chunk)
-            .order_by("pk")
-            .values_list("pk")
-        )
+        condition, params = one_of("id", chunk)
+        select(f"SELECT id FROM {table(Contact)} WHERE {condition} ORDER BY id FOR NO KEY UPDATE", params)

@@ -11,7 +11,7 @@ beside it tempts the query planner into reading all of the workspace's rows.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from concierge.events.bulk_sql import chunked, execute_many, insert_rows, placeholders, select, table
+from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.funnel import DAY_US, sessions_of_contact
 from concierge.reports.models import SupportSession
 from concierge.reports.services.conversation_facts import ConversationRow, conversations_of_contacts_since
@@ -74,10 +74,11 @@ def _outcome_columns(outcome) -> tuple:
 
 def _sessions_ending_after(contact_ids, floor_us: int) -> dict[int, list[StoredSession]]:
     sessions = defaultdict(list)
+    condition, params = one_of("contact_id", contact_ids)
     for values in select(
         f"SELECT id, contact_id, start_us, {', '.join(SESSION_COLUMNS)} FROM {table(SupportSession)} "
-        f"WHERE contact_id IN ({placeholders(len(contact_ids))}) AND end_us > %s ORDER BY contact_id, start_us",
-        [*contact_ids, floor_us],
+        f"WHERE {condition} AND end_us > %s ORDER BY contact_id, start_us",
+        [*params, floor_us],
     ):
         sessions[values[1]].append(
             StoredSession(*values[:8], bot_answered=bool(values[8]), bot_resolved=bool(values[9]))
@@ -88,11 +89,11 @@ def _sessions_ending_after(contact_ids, floor_us: int) -> dict[int, list[StoredS
 def _latest_session_starts(contact_ids) -> dict[int, int]:
     if not contact_ids:
         return {}
+    condition, params = one_of("contact_id", contact_ids)
     return dict(
         select(
-            f"SELECT contact_id, MAX(start_us) FROM {table(SupportSession)} "
-            f"WHERE contact_id IN ({placeholders(len(contact_ids))}) GROUP BY contact_id",
-            contact_ids,
+            f"SELECT contact_id, MAX(start_us) FROM {table(SupportSession)} WHERE {condition} GROUP BY contact_id",
+            params,
         )
     )
 

@@ -1,0 +1,50 @@
+"""How the log is stored: few indexes (each costs every imported event), no database constraint on its references; the reads that need an index still use it and nothing is left behind."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+from concierge.events.selectors import meeting_events
+from concierge.events.types import MEETING_TYPES_FROM, MEETING_TYPES_UNTIL, SPEC_EVENT_TYPES
+from concierge.meetings.event_types import MEETING_EVENT_TYPES
+
+
+def test_every_meeting_event_type_falls_in_the_indexed_range():
+    assert all(MEETING_TYPES_FROM <= name < MEETING_TYPES_UNTIL for name in MEETING_EVENT_TYPES)
+    assert not any(MEETING_TYPES_FROM <= name < MEETING_TYPES_UNTIL for name in SPEC_EVENT_TYPES)
+
+
+@pytest.mark.django_db
+def test_the_sessions_report_reads_meeting_events_through_their_index(workspace):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # else it rightly scans a table this small
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    query = meeting_events(workspace).filter(
+        type__in=MEETING_EVENT_TYPES,
+        at__gte=datetime(2026, 1, 1, tzinfo=UTC),
+        at__lt=datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    assert "event_meetings_by_time" in query.explain()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_workspace_deletes_its_log_and_rollups(workspace, other_workspace):
+    """The log and the rollups reference workspaces without database constraints; Django's collector
+    still deletes them with their workspace, and another workspace's rows stay."""
+    from concierge.events.models import Event
+    from concierge.events.services.importing import import_log
+    from concierge.reports.models import ConversationFacts, OutboundSend, SupportSession
+
+    lines = [
+        {"type": "outbound.sent", "at": "2026-03-02T08:00:00Z", "contact": "c1", "message": "m1", "id": "e1"},
+        {"type": "help_center.visited", "at": "2026-03-02T09:00:00Z", "contact": "c1", "id": "e2"},
+        {"type": "conversation.started", "at": "2026-03-02T09:05:00Z", "contact": "c1", "conversation": "k1"},
+    ]
+    for each in (workspace, other_workspace):
+        assert import_log(each, [json.dumps(line) for line in lines]).events_taken == 3
+    workspace.delete()
+    for model in (Event, SupportSession, ConversationFacts, OutboundSend):
+        assert not model.objects.filter(workspace_id=workspace.pk).exists()
+        assert model.objects.filter(workspace_id=other_workspace.pk).exists()

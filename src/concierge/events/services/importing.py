@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from concierge.contacts.models import Contact
 from concierge.core.errors import ServiceError
 from concierge.events.bulk_sql import prepare_for_bulk_writes, refresh_statistics
 from concierge.events.parsing import (
@@ -28,21 +29,19 @@ from concierge.events.parsing import (
 )
 from concierge.events.services.log import ContactDirectory, append_events, prepare_log_values
 from concierge.events.services.records import apply_contact_record, describe_message
-from concierge.reports.models import ConversationFacts, OutboundSend, SupportSession
+from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
 from concierge.reports.services.day_totals import TOTALS_MODELS
 from concierge.workspaces.models import Workspace
 
 BATCH_SIZE = 20_000
 MAX_BAD_LINES_LISTED = 1_000
-# Their statistics are refreshed at the end of an import, which may have grown them manyfold, so the
-# report's first queries after it are planned for their size. (During the import every lookup has
-# an index and table scans are off: see bulk_sql.prepare_for_bulk_writes.)
-TABLES_THE_REPORT_READS = (
-    SupportSession,
-    ConversationFacts,
-    OutboundSend,
-    *TOTALS_MODELS,
-)
+# PostgreSQL plans from table statistics, which lag far behind tables that grow by millions of rows
+# inside one import's transaction: with stale ones it answered "these 500 conversations of the
+# workspace" by reading all of the workspace's rows through another index, and the import slowed
+# quadratically. Their statistics are refreshed as they grow (after batch 1, 2, 4, 8, …).
+TABLES_AN_IMPORT_READS = (Contact, SupportSession, ConversationFacts, OutboundPair, OutboundSend)
+# …and, at the end, those of the tables the report reads, so its first queries fit their size.
+TABLES_THE_REPORT_READS = (SupportSession, ConversationFacts, OutboundSend, *TOTALS_MODELS)
 
 
 @dataclass
@@ -71,6 +70,7 @@ class LogWriter:
         self.batch_size = batch_size
         self.contacts = ContactDirectory(workspace)
         self.pending: list[LogEvent] = []
+        self.batches_written = 0
 
     def add_events(self, events: list[LogEvent]) -> None:
         self.pending.extend(events)
@@ -100,6 +100,9 @@ class LogWriter:
         self.summary.events_taken += len(taken)
         self.summary.duplicates_skipped += duplicates
         self.pending = []
+        self.batches_written += 1
+        if self.batches_written & (self.batches_written - 1) == 0:
+            refresh_statistics(TABLES_AN_IMPORT_READS)
         gc.collect(0)
 
 

@@ -165,12 +165,13 @@ def recompute_sessions(
 
 
 def _place_conversations(rows, outcomes) -> None:
-    row_of_state = {id(row.state): row for _, row in rows}
+    session_of_state = {
+        id(state): (outcome.start_us, outcome.status)
+        for outcome in outcomes
+        for state in outcome.conversations
+    }
     for _, row in rows:
-        row.place_in_session(None, "")
-    for outcome in outcomes:
-        for state in outcome.conversations:
-            row_of_state[id(state)].place_in_session(outcome.start_us, outcome.status)
+        row.place_in_session(*session_of_state.get(id(row.state), (None, "")))
 
 
 def _diff_sessions(

@@ -48,11 +48,11 @@ class Event(models.Model):
         ]
         # Few indexes on purpose: each one costs every imported event. The funnel's events are read
         # through the report's rollups, never from the log by time; the 1:1 sessions report reads
-        # its own events by time, and only those enter this index (a range condition is cheap to
-        # test on every insert, where a list of types is not).
+        # its own events by time, and only those enter this index (a range condition on the type is
+        # cheap to test on every insert, where a list of types is not).
         indexes = [
             models.Index(
-                fields=["workspace", "type", "at"],
+                fields=["workspace", "at"],
                 name="event_meetings_by_time",
                 condition=models.Q(type__gte=MEETING_TYPES_FROM, type__lt=MEETING_TYPES_UNTIL),
             ),

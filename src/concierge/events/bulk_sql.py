@@ -147,11 +147,13 @@ def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
 
 
 def prepare_for_bulk_writes() -> None:
-    """Settings for the rest of an import's transaction. SQLite: a page cache of up to 512 MB for the
-    random index inserts (its default is 2 MB; it grows only as far as the pages the import touches,
-    and at a million sessions 512 MB imports a tenth faster than 128 MB). PostgreSQL: the tables grow within the transaction faster
-    than their statistics, and every lookup the import makes has an index, so never scan a table;
-    and its many small statements are not worth compiling (JIT)."""
+    """Settings for the rest of an import's transaction.
+
+    SQLite: a page cache of up to 512 MB for the random index inserts (its default is 2 MB; it grows
+    only as far as the pages the import touches; at a million sessions 512 MB imports a tenth faster
+    than 128 MB). PostgreSQL: the tables grow within the transaction faster than their statistics,
+    and every lookup the import makes has an index, so never scan a table; and its many small
+    statements are not worth compiling (JIT)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -524288")

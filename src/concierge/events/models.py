@@ -1,11 +1,12 @@
 """The append-only support event log (shared spec: events.md) and the descriptions of proactive messages.
 
-One `Event` row per event. Its workspace and contact are referenced without a database constraint,
-which would cost every imported event a check at commit; only the log's services write rows, with
-contacts they have just resolved, and contacts are never deleted (see
-docs/decisions/log-and-rollups-without-foreign-key-constraints.md). Product services append rows in the same transaction as their change; the
+One `Event` row per event. Product services append rows in the same transaction as their change; the
 importer and the events API append imported history. Rows are never updated or deleted. The funnel
 report never rescans this table: its rollups (concierge.reports) are maintained as events are appended.
+
+Its workspace and contact are referenced without a database constraint, which would cost every
+imported event a check at commit: only the log's services write rows, with contacts they have just
+resolved, and contacts are never deleted (docs/decisions/log-and-rollups-without-foreign-key-constraints.md).
 """
 
 from django.db import models
@@ -24,8 +25,8 @@ class Event(models.Model):
     )
     type = models.CharField(max_length=40)
     at = models.DateTimeField()
-    # No index of its own: contacts are never deleted one by one (see docs/reports.md), and an index
-    # on a random key would cost every imported event.
+    # No index of its own: contacts are never deleted, and an index on a random key would cost every
+    # imported event (the decision above).
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )

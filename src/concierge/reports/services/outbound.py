@@ -46,7 +46,7 @@ def apply_outbound_events(workspace_id: int, events, totals) -> None:
     if not sends and not engagements:
         return
     touched = {(e.contact_id, e.message_ref) for e in sends + engagements}
-    pairs, stored_sends = _load(touched)
+    pairs, stored_sends = _load(workspace_id, touched)
     old_flags = {key: pair.flags() for key, pair in pairs.items()}
     for event in engagements:
         pair = pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
@@ -92,15 +92,16 @@ def apply_outbound_events(workspace_id: int, events, totals) -> None:
     _save_pairs(workspace_id, pairs, old_flags)
 
 
-def _load(touched: set) -> tuple[dict, dict]:
-    # By contact only: a contact belongs to one workspace, and its index answers these lookups.
+def _load(workspace_id: int, touched: set) -> tuple[dict, dict]:
+    # Pairs by workspace and contact (their only index, the unique key, leads with the workspace);
+    # sends by contact alone (their index leads with the contact, a contact has one workspace).
     pairs, sends = {}, defaultdict(list)
     for chunk in chunked(sorted({contact_id for contact_id, _ in touched})):
         condition, params = one_of("contact_id", chunk)
         for pair_id, contact_id, message_ref, opened, clicked, reacted in select(
             f"SELECT id, contact_id, message_ref, opened, clicked, reacted FROM {table(OutboundPair)} "
-            f"WHERE {condition}",
-            params,
+            f"WHERE workspace_id = %s AND {condition}",
+            [workspace_id, *params],
         ):
             if (contact_id, message_ref) in touched:
                 pairs[(contact_id, message_ref)] = PairRow(

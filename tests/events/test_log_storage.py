@@ -48,3 +48,42 @@ def test_deleting_a_workspace_deletes_its_log_and_rollups(workspace, other_works
     for model in (Event, SupportSession, ConversationFacts, OutboundSend):
         assert not model.objects.filter(workspace_id=workspace.pk).exists()
         assert model.objects.filter(workspace_id=other_workspace.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_keeps_every_character_of_ids_refs_and_fields_exactly(workspace, tmp_path):
+    """The importer hands the database prepared rows (COPY text on PostgreSQL): tabs, newlines,
+    backslashes, quotes and other scripts in ids, references and fields come back as they went in."""
+    from concierge.events.models import Event
+    from concierge.events.services.importing import import_log_file
+
+    awkward = 'a\tb\nc\\d\re "q" \\N é 漢 🙂'
+    lines = [
+        {
+            "type": "article.searched",
+            "at": "2026-03-02T09:00:00.000001Z",
+            "contact": f"u{awkward}",
+            "id": f"id-{awkward}",
+            "query": awkward,
+        },
+        {
+            "type": "conversation.started",
+            "at": "2026-03-02T09:05:00+05:45",
+            "contact": "u2",
+            "conversation": f"k{awkward}",
+            "id": "\\N",
+        },
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert import_log_file(workspace, str(path)).events_taken == 2
+    searched = Event.objects.get(workspace=workspace, type="article.searched")
+    assert searched.external_id == f"id-{awkward}"
+    assert searched.data == {"query": awkward}
+    assert searched.contact.external_id == f"u{awkward}"
+    assert searched.at == datetime(2026, 3, 2, 9, 0, 0, 1, tzinfo=UTC)
+    started = Event.objects.get(workspace=workspace, type="conversation.started")
+    assert started.external_id == "\\N"
+    assert started.conversation_ref == f"k{awkward}"
+    assert started.at == datetime(2026, 3, 2, 3, 20, tzinfo=UTC)
+    assert started.data == {"initiator": "contact"}

@@ -83,9 +83,9 @@ class LogEvent:
     data: dict = field(default_factory=dict)
     external_id: str | None = None
     contact_id: int | None = None
-    # As the log's row stores them (set by services.log.prepare_log_values, in bulk).
-    stored_at: object = None
-    data_json: str | None = None
+    # Its log row as the database's bulk insert takes it, all but the contact and the workspace (set
+    # by services.log.prepare_log_rows, in bulk: the importer's reader process does it).
+    log_row: object = None
 
     @property
     def at(self) -> datetime:

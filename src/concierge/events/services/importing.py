@@ -27,7 +27,7 @@ from concierge.events.parsing import (
     parse_log_line,
     parse_log_object,
 )
-from concierge.events.services.log import ContactDirectory, append_events, prepare_log_values
+from concierge.events.services.log import ContactDirectory, append_events, prepare_log_rows
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
 from concierge.reports.services.day_totals import TOTALS_MODELS
@@ -201,11 +201,11 @@ def _parsed_batches(lines: Iterable[bytes | str], batch_size: int) -> Iterator[P
                 batch.records.append((number, item))
         entries += 1
         if entries >= batch_size:
-            prepare_log_values(batch.events)
+            prepare_log_rows(batch.events)
             yield batch
             batch = ParsedBatch(lines_read=batch.lines_read, bytes_read=batch.bytes_read)
             entries = 0
-    prepare_log_values(batch.events)
+    prepare_log_rows(batch.events)
     yield batch
 
 
@@ -241,8 +241,7 @@ def _event_as_tuple(event: LogEvent) -> tuple:
         event.data,
         event.external_id,
         None,
-        event.stored_at,
-        event.data_json,
+        event.log_row,
     )
 
 

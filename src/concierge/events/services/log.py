@@ -15,11 +15,15 @@ from concierge.contacts.models import Contact
 from concierge.events.bulk_sql import (
     chunked,
     column_values_for_new,
+    copy_lines,
+    copy_text,
     datetime_values,
-    insert_rows,
+    execute_many,
     insert_rows_skipping_conflicts,
     instants_from_us,
+    is_postgresql,
     one_of,
+    placeholders,
     select,
     table,
 )
@@ -28,17 +32,8 @@ from concierge.events.parsing import LogEvent, microseconds_since_epoch
 from concierge.reports.services import apply_events_to_rollups
 from concierge.workspaces.models import Workspace
 
-EVENT_COLUMNS = (
-    "workspace_id",
-    "type",
-    "at",
-    "contact_id",
-    "conversation_ref",
-    "message_ref",
-    "data",
-    "external_id",
-    "recorded_at",
-)
+# The columns of an event's prepared log row (LogEvent.log_row), in order.
+LOG_ROW_COLUMNS = ("type", "at", "conversation_ref", "message_ref", "data", "external_id")
 
 
 def record_event(
@@ -92,7 +87,7 @@ def record_event(
 def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
     """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
     update the rollups. Returns the events taken and how many were duplicates."""
-    prepare_log_values(events)
+    prepare_log_rows(events)
     try:
         # Mostly every id is new: then the unique index alone checks them, in the insert itself.
         with transaction.atomic():
@@ -106,23 +101,21 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
 
 
 def _insert_into_log(workspace: Workspace, events: list[LogEvent]) -> None:
-    now = datetime_values([timezone.now()])[0]
+    now = str(datetime_values([timezone.now()])[0])
     workspace_id = workspace.pk
-    rows = [
-        (
-            workspace_id,
-            e.type,
-            e.stored_at,
-            e.contact_id,
-            e.conversation_ref,
-            e.message_ref,
-            e.data_json,
-            e.external_id,
-            now,
+    if is_postgresql():
+        tail = f"\t{now}\n"
+        copy_lines(
+            Event,
+            ("contact_id", "workspace_id", *LOG_ROW_COLUMNS, "recorded_at"),
+            [f"{e.contact_id}\t{workspace_id}\t{e.log_row}{tail}" for e in events],
         )
-        for e in events
-    ]
-    insert_rows(Event, EVENT_COLUMNS, rows)
+        return
+    execute_many(
+        f"INSERT INTO {table(Event)} (contact_id, workspace_id, recorded_at, {', '.join(LOG_ROW_COLUMNS)}) "
+        f"VALUES (%s, {int(workspace_id)}, '{now}', {placeholders(len(LOG_ROW_COLUMNS))})",
+        [(e.contact_id, *e.log_row) for e in events],
+    )
 
 
 def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
@@ -147,16 +140,36 @@ def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[li
     return taken, len(events) - len(taken)
 
 
-def prepare_log_values(events: list[LogEvent]) -> None:
-    """Set each event's time and data as its log row stores them, where not set yet (the importer's
-    reader process sets them, so the writer does not have to)."""
-    unprepared = [e for e in events if e.stored_at is None]
+def prepare_log_rows(events: list[LogEvent]) -> None:
+    """Set each event's log row (LOG_ROW_COLUMNS), where not set yet: a line of COPY text on
+    PostgreSQL, a tuple elsewhere. The importer's reader process does it, so the writer need not."""
+    unprepared = [e for e in events if e.log_row is None]
     if not unprepared:
         return
     dumps = orjson.dumps
-    for event, stored_at in zip(unprepared, instants_from_us([e.at_us for e in unprepared]), strict=True):
-        event.stored_at = stored_at
-        event.data_json = dumps(event.data).decode()
+    instants = instants_from_us([e.at_us for e in unprepared])
+    if is_postgresql():
+        for event, at in zip(unprepared, instants, strict=True):
+            event.log_row = "\t".join(
+                (
+                    copy_text(event.type),
+                    at.isoformat(),
+                    copy_text(event.conversation_ref),
+                    copy_text(event.message_ref),
+                    copy_text(dumps(event.data).decode()),
+                    copy_text(event.external_id),
+                )
+            )
+        return
+    for event, at in zip(unprepared, instants, strict=True):
+        event.log_row = (
+            event.type,
+            at,
+            event.conversation_ref,
+            event.message_ref,
+            dumps(event.data).decode(),
+            event.external_id,
+        )
 
 
 class ContactDirectory:

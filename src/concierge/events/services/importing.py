@@ -102,7 +102,7 @@ class LogWriter:
         self.pending = []
         self.batches_written += 1
         if self.batches_written & (self.batches_written - 1) == 0:
-            refresh_statistics(TABLES_AN_IMPORT_READS)
+            refresh_statistics(TABLES_AN_IMPORT_READS, rough=True)
         gc.collect(0)
 
 

@@ -87,3 +87,44 @@ def test_the_log_keeps_every_character_of_ids_refs_and_fields_exactly(workspace,
     assert started.conversation_ref == f"k{awkward}"
     assert started.at == datetime(2026, 3, 2, 3, 20, tzinfo=UTC)
     assert started.data == {"initiator": "contact"}
+
+
+def test_id_ranges_hold_exactly_the_ids_added():
+    from concierge.events.services.log import IdRanges
+
+    ranges = IdRanges()
+    ranges.add([5, 3, 4, 10, 11])
+    ranges.add([12, 20, 1])
+    ranges.add([2, 4, 15])
+    expected = {1, 2, 3, 4, 5, 10, 11, 12, 15, 20}
+    assert {value for value in range(0, 25) if value in ranges} == expected
+    assert len(ranges) == len(expected)
+    assert len(ranges.starts) == 4  # 1-5, 10-12, 15, 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_knows_the_contacts_it_created_itself(workspace):
+    """Contacts an import creates are invisible to other writers until it commits, so their rollups
+    are not locked; a contact that existed before is not among them."""
+    from django.db import transaction
+
+    from concierge.contacts.models import Contact
+    from concierge.events.parsing import parse_log_object
+    from concierge.events.services.importing import ImportSummary, LogWriter
+
+    earlier = Contact.objects.create(workspace=workspace, kind=Contact.Kind.USER, external_id="old")
+    with transaction.atomic():
+        writer = LogWriter(workspace, ImportSummary())
+        writer.add_events(
+            [
+                parse_log_object(
+                    {"type": "help_center.visited", "at": "2026-03-02T09:00:00Z", "contact": ref}
+                )
+                for ref in ("old", "new1", "new2")
+            ]
+        )
+        writer.flush()
+        created = writer.contacts.created
+        new = Contact.objects.filter(workspace=workspace, external_id__in=["new1", "new2"])
+        assert sorted(c.pk in created for c in new) == [True, True]
+        assert earlier.pk not in created

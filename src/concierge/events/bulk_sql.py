@@ -142,18 +142,21 @@ def instants_from_us(values: list[int]) -> list:
     return [str(NAIVE_EPOCH + timedelta(microseconds=value)) for value in values]
 
 
-def insert_rows_skipping_conflicts(model, columns: Sequence[str], rows: list[Sequence]) -> None:
+def insert_rows_skipping_conflicts(model, columns: Sequence[str], rows: list[Sequence]) -> bool:
     """Append rows, leaving out those that would break a unique constraint (already there). Rows
-    are mostly new: they are appended in bulk, and only when one is not, one by one."""
+    are mostly new: they are appended in bulk, and only when one is not, one by one. True when
+    every row was new."""
     try:
         with transaction.atomic():
             insert_rows(model, columns, rows)
+        return True
     except IntegrityError:
         quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
         execute_many(
             f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))}) ON CONFLICT DO NOTHING",
             rows,
         )
+        return False
 
 
 def column_values_for_new(instance) -> tuple[list[str], list]:

@@ -96,7 +96,9 @@ class LogWriter:
         ids = self.contacts.ids_for({e.contact_ref for e in self.pending})
         for event in self.pending:
             event.contact_id = ids[event.contact_ref]
-        taken, duplicates = append_events(self.workspace, self.pending)
+        taken, duplicates = append_events(
+            self.workspace, self.pending, private_contacts=self.contacts.created
+        )
         self.summary.events_taken += len(taken)
         self.summary.duplicates_skipped += duplicates
         self.pending = []

@@ -4,7 +4,9 @@ Whatever the way in, the funnel report's rollups are updated in the same transac
 whose `id` is already in the log changes nothing.
 """
 
+from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Container, Iterable
 from datetime import datetime
 
 import orjson
@@ -84,9 +86,12 @@ def record_event(
     return event
 
 
-def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
+def append_events(
+    workspace: Workspace, events: list[LogEvent], *, private_contacts: Container[int] = ()
+) -> tuple[list[LogEvent], int]:
     """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
-    update the rollups. Returns the events taken and how many were duplicates."""
+    update the rollups. Returns the events taken and how many were duplicates. `private_contacts`:
+    contacts this transaction created, which no other writer can see yet."""
     prepare_log_rows(events)
     try:
         # Mostly every id is new: then the unique index alone checks them, in the insert itself.
@@ -96,7 +101,7 @@ def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[list[Lo
     except IntegrityError:
         taken, duplicates = _without_known_ids(workspace, events)
         _insert_into_log(workspace, taken)
-    apply_events_to_rollups(workspace, taken)
+    apply_events_to_rollups(workspace, taken, private_contacts=private_contacts)
     return taken, duplicates
 
 
@@ -172,15 +177,60 @@ def prepare_log_rows(events: list[LogEvent]) -> None:
         )
 
 
+class IdRanges:
+    """A set of integer ids kept as sorted, disjoint ranges: ids made in bulk are mostly consecutive,
+    so a million of them take a few entries."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []  # inclusive
+
+    def add(self, ids: Iterable[int]) -> None:
+        for value in sorted(ids):
+            if self.ends and value > self.ends[-1]:  # the usual case: beyond every range so far
+                if value == self.ends[-1] + 1:
+                    self.ends[-1] = value
+                else:
+                    self.starts.append(value)
+                    self.ends.append(value)
+                continue
+            if value in self:
+                continue
+            index = bisect_right(self.starts, value)
+            joins_before = index > 0 and self.ends[index - 1] == value - 1
+            joins_after = index < len(self.starts) and self.starts[index] == value + 1
+            if joins_before and joins_after:
+                self.ends[index - 1] = self.ends.pop(index)
+                del self.starts[index]
+            elif joins_before:
+                self.ends[index - 1] = value
+            elif joins_after:
+                self.starts[index] = value
+            else:
+                self.starts.insert(index, value)
+                self.ends.insert(index, value)
+
+    def __contains__(self, value: int) -> bool:
+        index = bisect_right(self.starts, value) - 1
+        return index >= 0 and value <= self.ends[index]
+
+    def __len__(self) -> int:
+        return sum(end - start + 1 for start, end in zip(self.starts, self.ends, strict=True))
+
+
 class ContactDirectory:
     """Contacts by the external id the log names them with; unknown ids create a contact. Keeps a
-    bounded cache so a long import stays in bounded memory."""
+    bounded cache so a long import stays in bounded memory.
+
+    `created` holds the contacts this transaction made itself: no other transaction can see them
+    until it commits, so their rollups need no lock against other writers."""
 
     CACHE_LIMIT = 200_000
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.cache: OrderedDict[str, int] = OrderedDict()
+        self.created = IdRanges()
 
     def ids_for(self, external_ids: set[str]) -> dict[str, int]:
         found = {ref: self.cache[ref] for ref in external_ids if ref in self.cache}
@@ -189,8 +239,11 @@ class ContactDirectory:
             found.update(self._existing(missing))
             unknown = [ref for ref in missing if ref not in found]
             if unknown:
-                self._create(unknown)
-                found.update(self._existing(unknown))
+                all_new = self._create(unknown)
+                made = self._existing(unknown)
+                if all_new:  # else some may be another writer's, made meanwhile
+                    self.created.add(made.values())
+                found.update(made)
         for ref, contact_id in found.items():
             self.remember(ref, contact_id)
         return found
@@ -201,7 +254,7 @@ class ContactDirectory:
         if len(self.cache) > self.CACHE_LIMIT:
             self.cache.popitem(last=False)
 
-    def _create(self, external_ids: list[str]) -> None:
+    def _create(self, external_ids: list[str]) -> bool:
         """A contact named only by the log is a user with that id (created in bulk, with the values
         Django would give a new Contact; one made meanwhile by another writer is left as it is)."""
         columns, values = column_values_for_new(
@@ -213,7 +266,7 @@ class ContactDirectory:
             row = list(values)
             row[position] = ref
             rows.append(row)
-        insert_rows_skipping_conflicts(Contact, columns, rows)
+        return insert_rows_skipping_conflicts(Contact, columns, rows)
 
     def _existing(self, external_ids: list[str]) -> dict[str, int]:
         found = {}

@@ -2,6 +2,7 @@
 the events. Events may arrive in any order: the result is always as if all had arrived at once."""
 
 from collections import defaultdict
+from collections.abc import Container
 
 from django.db import transaction
 
@@ -16,9 +17,11 @@ from concierge.reports.services.sessions import recompute_sessions
 from concierge.workspaces.models import Workspace
 
 
-def apply_events_to_rollups(workspace: Workspace, events) -> None:
+def apply_events_to_rollups(workspace: Workspace, events, *, private_contacts: Container[int] = ()) -> None:
     """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
-    message_ref, data) into the rollups. Must run in the transaction that appended them."""
+    message_ref, data) into the rollups. Must run in the transaction that appended them.
+    `private_contacts`: contacts this transaction created; no other writer can see them, so they
+    are not locked (an import of a new workspace's history would lock every contact for nothing)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("rollups must change in the transaction that appends their events")
     events = [e for e in events if e.type in event_types.SPEC_EVENT_TYPES]
@@ -26,12 +29,14 @@ def apply_events_to_rollups(workspace: Workspace, events) -> None:
         return
     totals = DayTotalsChange(zone_for_writing(workspace))
     event_contacts = {e.contact_id for e in events}
-    _lock_contacts(sorted(event_contacts))
+    _lock_contacts(sorted(c for c in event_contacts if c not in private_contacts))
     changed = merge_conversation_events(workspace.pk, events)
     # A conversation's events normally name its contact; when one names another, lock that one too.
     conversation_contacts = {row.state.contact_id for _, row in changed.values()}
     conversation_contacts |= {old.state.contact_id for old, _ in changed.values() if old is not None}
-    _lock_contacts(sorted(conversation_contacts - event_contacts - {None}))
+    _lock_contacts(
+        sorted(c for c in conversation_contacts - event_contacts - {None} if c not in private_contacts)
+    )
     anchors: dict[int, int] = {}
     new_actions: dict[int, list[tuple[int, str]]] = defaultdict(list)
 

@@ -11,6 +11,7 @@ beside it tempts the query planner into reading all of the workspace's rows.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from concierge.contacts.models import Contact
 from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.funnel import DAY_US, sessions_of_contact
 from concierge.reports.models import SupportSession
@@ -73,12 +74,14 @@ def _outcome_columns(outcome) -> tuple:
 
 
 def _sessions_ending_after(contact_ids, floor_us: int) -> dict[int, list[StoredSession]]:
+    # A session ends exactly a day after it starts: asked by its start, the lookup is a range of the
+    # (contact, start) index, and the rows of older sessions are never read.
     sessions = defaultdict(list)
     condition, params = one_of("contact_id", contact_ids)
     for values in select(
         f"SELECT id, contact_id, start_us, {', '.join(SESSION_COLUMNS)} FROM {table(SupportSession)} "
-        f"WHERE {condition} AND end_us > %s ORDER BY contact_id, start_us",
-        [*params, floor_us],
+        f"WHERE {condition} AND start_us > %s ORDER BY contact_id, start_us",
+        [*params, floor_us - DAY_US],
     ):
         sessions[values[1]].append(
             StoredSession(*values[:8], bot_answered=bool(values[8]), bot_resolved=bool(values[9]))
@@ -87,15 +90,21 @@ def _sessions_ending_after(contact_ids, floor_us: int) -> dict[int, list[StoredS
 
 
 def _latest_session_starts(contact_ids) -> dict[int, int]:
+    """Each contact's latest session start: one step down the (contact, start) index per contact,
+    where a grouped MAX would read every session of each contact."""
     if not contact_ids:
         return {}
-    condition, params = one_of("contact_id", contact_ids)
-    return dict(
-        select(
-            f"SELECT contact_id, MAX(start_us) FROM {table(SupportSession)} WHERE {condition} GROUP BY contact_id",
+    condition, params = one_of("id", contact_ids)
+    sessions = table(SupportSession)
+    return {
+        contact_id: start_us
+        for contact_id, start_us in select(
+            f"SELECT id, (SELECT MAX(start_us) FROM {sessions} WHERE {sessions}.contact_id = contact.id) "
+            f"FROM {table(Contact)} contact WHERE {condition}",
             params,
         )
-    )
+        if start_us is not None
+    }
 
 
 class SessionWrites:

@@ -225,7 +225,8 @@ class ContactDirectory:
     `created` holds the contacts this transaction made itself: no other transaction can see them
     until it commits, so their rollups need no lock against other writers."""
 
-    CACHE_LIMIT = 200_000
+    # Half a million contacts take about 100 MB; a long import that names more looks the rest up again.
+    CACHE_LIMIT = 500_000
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace

@@ -82,8 +82,7 @@ def copy_text(value: str | None) -> str:
 
 
 def copy_lines(model, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """Append rows given as lines in COPY's text format (PostgreSQL): cheaper than having the driver
-    format each row, when the lines are mostly made in advance."""
+    """Append rows given as lines in COPY's text format (PostgreSQL)."""
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     with (
         connection.wrap_database_errors,
@@ -91,6 +90,39 @@ def copy_lines(model, columns: Sequence[str], lines: Iterable[str]) -> None:
         cursor.cursor.copy(f"COPY {table(model)} ({quoted}) FROM STDIN") as copy,
     ):
         copy.write("".join(lines))
+
+
+def prepare_row(values: Sequence[str | None]) -> object:
+    """One row's text values (None for NULL), made ready for insert_prepared_rows in advance (in
+    another process, say): a line of COPY text on PostgreSQL, a tuple elsewhere."""
+    if is_postgresql():
+        return "\t".join([copy_text(value) for value in values])
+    return tuple(values)
+
+
+def insert_prepared_rows(
+    model,
+    lead_column: str,
+    constants: dict[str, object],
+    columns: Sequence[str],
+    rows: list[tuple[int, object]],
+) -> None:
+    """Append rows, each an integer for `lead_column` and a prepare_row() result for `columns`, with
+    the same `constants` in every row: the driver then formats next to nothing per row."""
+    if not rows:
+        return
+    if is_postgresql():
+        fixed = "".join(f"\t{copy_text(str(value))}" for value in constants.values())
+        copy_lines(
+            model, (lead_column, *constants, *columns), [f"{lead}{fixed}\t{row}\n" for lead, row in rows]
+        )
+        return
+    fixed = tuple(constants.values())
+    quoted = ", ".join(connection.ops.quote_name(c) for c in (lead_column, *constants, *columns))
+    execute_many(
+        f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(1 + len(fixed) + len(columns))})",
+        [(lead, *fixed, *row) for lead, row in rows],
+    )
 
 
 def execute_in_row_groups(head: str, rows: list[Sequence], tail: str = "") -> None:

@@ -17,15 +17,12 @@ from concierge.contacts.models import Contact
 from concierge.events.bulk_sql import (
     chunked,
     column_values_for_new,
-    copy_lines,
-    copy_text,
     datetime_values,
-    execute_many,
+    insert_prepared_rows,
     insert_rows_skipping_conflicts,
     instants_from_us,
-    is_postgresql,
     one_of,
-    placeholders,
+    prepare_row,
     select,
     table,
 )
@@ -106,20 +103,12 @@ def append_events(
 
 
 def _insert_into_log(workspace: Workspace, events: list[LogEvent]) -> None:
-    now = str(datetime_values([timezone.now()])[0])
-    workspace_id = workspace.pk
-    if is_postgresql():
-        tail = f"\t{now}\n"
-        copy_lines(
-            Event,
-            ("contact_id", "workspace_id", *LOG_ROW_COLUMNS, "recorded_at"),
-            [f"{e.contact_id}\t{workspace_id}\t{e.log_row}{tail}" for e in events],
-        )
-        return
-    execute_many(
-        f"INSERT INTO {table(Event)} (contact_id, workspace_id, recorded_at, {', '.join(LOG_ROW_COLUMNS)}) "
-        f"VALUES (%s, {int(workspace_id)}, '{now}', {placeholders(len(LOG_ROW_COLUMNS))})",
-        [(e.contact_id, *e.log_row) for e in events],
+    insert_prepared_rows(
+        Event,
+        "contact_id",
+        {"workspace_id": workspace.pk, "recorded_at": str(datetime_values([timezone.now()])[0])},
+        LOG_ROW_COLUMNS,
+        [(e.contact_id, e.log_row) for e in events],
     )
 
 
@@ -146,34 +135,22 @@ def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[li
 
 
 def prepare_log_rows(events: list[LogEvent]) -> None:
-    """Set each event's log row (LOG_ROW_COLUMNS), where not set yet: a line of COPY text on
-    PostgreSQL, a tuple elsewhere. The importer's reader process does it, so the writer need not."""
+    """Set each event's log row (LOG_ROW_COLUMNS, see bulk_sql.prepare_row), where not set yet. The
+    importer's reader process does it, so the writer need not."""
     unprepared = [e for e in events if e.log_row is None]
     if not unprepared:
         return
     dumps = orjson.dumps
-    instants = instants_from_us([e.at_us for e in unprepared])
-    if is_postgresql():
-        for event, at in zip(unprepared, instants, strict=True):
-            event.log_row = "\t".join(
-                (
-                    copy_text(event.type),
-                    at.isoformat(),
-                    copy_text(event.conversation_ref),
-                    copy_text(event.message_ref),
-                    copy_text(dumps(event.data).decode()),
-                    copy_text(event.external_id),
-                )
+    for event, at in zip(unprepared, instants_from_us([e.at_us for e in unprepared]), strict=True):
+        event.log_row = prepare_row(
+            (
+                event.type,
+                str(at),
+                event.conversation_ref,
+                event.message_ref,
+                dumps(event.data).decode(),
+                event.external_id,
             )
-        return
-    for event, at in zip(unprepared, instants, strict=True):
-        event.log_row = (
-            event.type,
-            at,
-            event.conversation_ref,
-            event.message_ref,
-            dumps(event.data).decode(),
-            event.external_id,
         )
 
 

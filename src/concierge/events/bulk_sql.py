@@ -5,10 +5,13 @@ PostgreSQL, a larger page cache on SQLite, a shared lock) sit behind these funct
 else in the code knows about them.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+import orjson
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 # Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
 CHUNK = 500
@@ -81,23 +84,12 @@ def copy_text(value: str | None) -> str:
     return value
 
 
-def copy_lines(model, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """Append rows given as lines in COPY's text format (PostgreSQL)."""
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table(model)} ({quoted}) FROM STDIN") as copy,
-    ):
-        copy.write("".join(lines))
-
-
-def prepare_row(values: Sequence[str | None]) -> object:
+def prepare_row(values: Sequence[str | None]) -> str:
     """One row's text values (None for NULL), made ready for insert_prepared_rows in advance (in
-    another process, say): a line of COPY text on PostgreSQL, a tuple elsewhere."""
+    another process, say): a line of COPY text on PostgreSQL, a JSON array elsewhere."""
     if is_postgresql():
         return "\t".join([copy_text(value) for value in values])
-    return tuple(values)
+    return orjson.dumps(list(values)).decode()
 
 
 def insert_prepared_rows(
@@ -105,24 +97,83 @@ def insert_prepared_rows(
     lead_column: str,
     constants: dict[str, object],
     columns: Sequence[str],
-    rows: list[tuple[int, object]],
+    rows: list[tuple[int, str]],
 ) -> None:
     """Append rows, each an integer for `lead_column` and a prepare_row() result for `columns`, with
     the same `constants` in every row: the driver then formats next to nothing per row."""
+    prepared_rows_insert(model, lead_column, constants, columns, rows)()
+
+
+def prepared_rows_insert(
+    model,
+    lead_column: str,
+    constants: dict[str, object],
+    columns: Sequence[str],
+    rows: list[tuple[int, str]],
+) -> Callable[[], None]:
+    """insert_prepared_rows as a call to make later, on this thread's connection, from any thread
+    (run_alongside): one statement that runs in the database library without Python's lock, COPY
+    on PostgreSQL and an INSERT reading one JSON array elsewhere. Until it returns, the thread that
+    owns the connection must not use it."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    wrapper.ensure_connection()
+    raw = wrapper.connection
+    quoted = ", ".join(wrapper.ops.quote_name(c) for c in (lead_column, *constants, *columns))
+    name = wrapper.ops.quote_name(model._meta.db_table)
     if not rows:
-        return
-    if is_postgresql():
+        return lambda: None
+    if wrapper.vendor == "postgresql":
         fixed = "".join(f"\t{copy_text(str(value))}" for value in constants.values())
-        copy_lines(
-            model, (lead_column, *constants, *columns), [f"{lead}{fixed}\t{row}\n" for lead, row in rows]
-        )
+
+        def copy_rows() -> None:
+            text = "".join([f"{lead}{fixed}\t{row}\n" for lead, row in rows])
+            with (
+                wrapper.wrap_database_errors,
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy,
+            ):
+                copy.write(text)
+
+        return copy_rows
+    selected = [
+        "value ->> 0",
+        *["?"] * len(constants),
+        *[f"value ->> {i}" for i in range(1, 1 + len(columns))],
+    ]
+    sql = f"INSERT INTO {name} ({quoted}) SELECT {', '.join(selected)} FROM json_each(?)"
+    constants_values = list(constants.values())
+
+    def insert_from_json() -> None:
+        array = "[" + ",".join([f"[{lead},{row[1:]}" for lead, row in rows]) + "]"
+        with wrapper.wrap_database_errors:
+            raw.execute(sql, [*constants_values, array])
+
+    return insert_from_json
+
+
+@contextmanager
+def run_alongside(work: Callable[[], None] | None) -> Iterator[None]:
+    """Run `work` on another thread while the block runs (the block must not use the connection
+    `work` uses), then wait for it; an exception from `work` is raised here."""
+    if work is None:
+        yield
         return
-    fixed = tuple(constants.values())
-    quoted = ", ".join(connection.ops.quote_name(c) for c in (lead_column, *constants, *columns))
-    execute_many(
-        f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(1 + len(fixed) + len(columns))})",
-        [(lead, *fixed, *row) for lead, row in rows],
-    )
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="concierge-alongside", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 def execute_in_row_groups(head: str, rows: list[Sequence], tail: str = "") -> None:

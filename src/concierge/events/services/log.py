@@ -18,11 +18,11 @@ from concierge.events.bulk_sql import (
     chunked,
     column_values_for_new,
     datetime_values,
-    insert_prepared_rows,
     insert_rows_skipping_conflicts,
     instants_from_us,
     one_of,
     prepare_row,
+    prepared_rows_insert,
     select,
     table,
 )
@@ -90,26 +90,43 @@ def append_events(
     update the rollups. Returns the events taken and how many were duplicates. `private_contacts`:
     contacts this transaction created, which no other writer can see yet."""
     prepare_log_rows(events)
+    insert = _LogInsert(workspace, events)
     try:
-        # Mostly every id is new: then the unique index alone checks them, in the insert itself.
+        # Mostly every id is new: then the unique index alone checks them, in the insert itself,
+        # which runs while the rollups are worked out (apply_events_to_rollups' `alongside`).
         with transaction.atomic():
-            _insert_into_log(workspace, events)
-        taken, duplicates = events, 0
+            apply_events_to_rollups(
+                workspace, events, private_contacts=private_contacts, alongside=insert.run
+            )
+        return events, 0
     except IntegrityError:
-        taken, duplicates = _without_known_ids(workspace, events)
-        _insert_into_log(workspace, taken)
+        if not insert.failed:
+            raise
+    taken, duplicates = _without_known_ids(workspace, events)
+    _LogInsert(workspace, taken).run()
     apply_events_to_rollups(workspace, taken, private_contacts=private_contacts)
     return taken, duplicates
 
 
-def _insert_into_log(workspace: Workspace, events: list[LogEvent]) -> None:
-    insert_prepared_rows(
-        Event,
-        "contact_id",
-        {"workspace_id": workspace.pk, "recorded_at": str(datetime_values([timezone.now()])[0])},
-        LOG_ROW_COLUMNS,
-        [(e.contact_id, e.log_row) for e in events],
-    )
+class _LogInsert:
+    """The log's insert of these events, to run once; remembers whether it failed."""
+
+    def __init__(self, workspace: Workspace, events: list[LogEvent]):
+        self.failed = False
+        self.insert = prepared_rows_insert(
+            Event,
+            "contact_id",
+            {"workspace_id": workspace.pk, "recorded_at": str(datetime_values([timezone.now()])[0])},
+            LOG_ROW_COLUMNS,
+            [(e.contact_id, e.log_row) for e in events],
+        )
+
+    def run(self) -> None:
+        try:
+            self.insert()
+        except IntegrityError:
+            self.failed = True
+            raise
 
 
 def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[list[LogEvent], int]:

@@ -160,11 +160,27 @@ def merge_conversation_events(
     return {ref: (old, new) for ref, (old, new) in changes.items() if old is None or old.state != new.state}
 
 
-def save_conversations(
+class ConversationWrites:
+    """ConversationFacts rows to update and insert."""
+
+    def __init__(self):
+        self.updates: list[tuple] = []
+        self.inserts: list[tuple] = []
+
+    def save(self) -> None:
+        columns = (*STATE_COLUMNS, *SESSION_COLUMNS)
+        execute_many(
+            f"UPDATE {table(ConversationFacts)} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s",
+            self.updates,
+        )
+        insert_rows(ConversationFacts, ("workspace_id", "conversation_ref", *columns), self.inserts)
+
+
+def conversation_writes(
     workspace_id: int, changed: list[tuple[ConversationRow | None, ConversationRow]], totals
-) -> None:
-    """Write the rows that differ from what is stored, and count them in the day totals."""
-    updates, inserts = [], []
+) -> ConversationWrites:
+    """The rows that differ from what is stored, counted in the day totals."""
+    writes = ConversationWrites()
     for old, new in changed:
         if old is not None and old.columns() == new.columns():
             continue
@@ -172,12 +188,7 @@ def save_conversations(
             totals.count_conversation(old, -1)
         totals.count_conversation(new, 1)
         if new.id is None:
-            inserts.append((workspace_id, new.state.ref, *new.columns()))
+            writes.inserts.append((workspace_id, new.state.ref, *new.columns()))
         else:
-            updates.append((*new.columns(), new.id))
-    columns = (*STATE_COLUMNS, *SESSION_COLUMNS)
-    execute_many(
-        f"UPDATE {table(ConversationFacts)} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s",
-        updates,
-    )
-    insert_rows(ConversationFacts, ("workspace_id", "conversation_ref", *columns), inserts)
+            writes.updates.append((*new.columns(), new.id))
+    return writes

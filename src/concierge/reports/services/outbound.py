@@ -40,14 +40,70 @@ class PairRow:
         return (self.opened, self.clicked, self.reacted)
 
 
-def apply_outbound_events(workspace_id: int, events, totals) -> None:
+@dataclass(slots=True)
+class StoredOutbound:
+    """The stored pairs and sends of the (contact, message) pairs a batch touches."""
+
+    touched: set
+    pairs: dict
+    sends: dict
+
+
+def outbound_events(events) -> tuple[list, list]:
+    """A batch's sends and engagements (opened, clicked, reacted)."""
     sends = [e for e in events if e.type == event_types.OUTBOUND_SENT]
     engagements = [e for e in events if e.type in ENGAGEMENT_FLAG]
-    if not sends and not engagements:
-        return
+    return sends, engagements
+
+
+def load_outbound(workspace_id: int, events) -> StoredOutbound:
+    sends, engagements = outbound_events(events)
     touched = {(e.contact_id, e.message_ref) for e in sends + engagements}
+    if not touched:
+        return StoredOutbound(touched, {}, {})
     pairs, stored_sends = _load(workspace_id, touched)
-    old_flags = {key: pair.flags() for key, pair in pairs.items()}
+    return StoredOutbound(touched, pairs, stored_sends)
+
+
+class OutboundWrites:
+    def __init__(self, workspace_id: int):
+        self.workspace_id = workspace_id
+        self.send_updates: list[tuple] = []
+        self.send_inserts: list[tuple] = []
+        self.pairs: dict = {}
+        self.old_flags: dict = {}
+
+    def save(self) -> None:
+        execute_many(
+            f"UPDATE {table(OutboundSend)} SET prev_at_us = %s, opened = %s, clicked = %s, reacted = %s "
+            "WHERE id = %s",
+            self.send_updates,
+        )
+        insert_rows(
+            OutboundSend,
+            (
+                "workspace_id",
+                "contact_id",
+                "message_ref",
+                "at_us",
+                "prev_at_us",
+                "opened",
+                "clicked",
+                "reacted",
+            ),
+            self.send_inserts,
+        )
+        _save_pairs(self.workspace_id, self.pairs, self.old_flags)
+
+
+def outbound_writes(workspace_id: int, events, stored: StoredOutbound, totals) -> OutboundWrites:
+    """Fold a batch's sends and engagements into what load_outbound read, without the database."""
+    writes = OutboundWrites(workspace_id)
+    if not stored.touched:
+        return writes
+    sends, engagements = outbound_events(events)
+    pairs = writes.pairs = stored.pairs
+    writes.old_flags = {key: pair.flags() for key, pair in pairs.items()}
     for event in engagements:
         pair = pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
         setattr(pair, ENGAGEMENT_FLAG[event.type], True)
@@ -57,10 +113,9 @@ def apply_outbound_events(workspace_id: int, events, totals) -> None:
         new_sends[(event.contact_id, event.message_ref)].append(
             SendRow(None, event.contact_id, event.message_ref, event.at_us, None, False, False, False)
         )
-    send_updates, send_inserts = [], []
-    for key in sorted(touched):
+    for key in sorted(stored.touched):
         pair = pairs[key]
-        rows = [(replace(row), row) for row in stored_sends.get(key, [])]
+        rows = [(replace(row), row) for row in stored.sends.get(key, [])]
         rows += [(None, row) for row in new_sends.get(key, [])]
         rows.sort(
             key=lambda pair_of_rows: (pair_of_rows[1].at_us, pair_of_rows[0] is None, pair_of_rows[1].id or 0)
@@ -71,25 +126,16 @@ def apply_outbound_events(workspace_id: int, events, totals) -> None:
             row.opened, row.clicked, row.reacted = pair.flags()
             prev_at = row.at_us
             if old is None:
-                send_inserts.append(
+                writes.send_inserts.append(
                     (workspace_id, row.contact_id, row.message_ref, row.at_us, *row.columns())
                 )
             elif old.columns() != row.columns():
-                send_updates.append((*row.columns(), row.id))
+                writes.send_updates.append((*row.columns(), row.id))
                 totals.count_send(old, -1)
             else:
                 continue
             totals.count_send(row, 1)
-    execute_many(
-        f"UPDATE {table(OutboundSend)} SET prev_at_us = %s, opened = %s, clicked = %s, reacted = %s WHERE id = %s",
-        send_updates,
-    )
-    insert_rows(
-        OutboundSend,
-        ("workspace_id", "contact_id", "message_ref", "at_us", "prev_at_us", "opened", "clicked", "reacted"),
-        send_inserts,
-    )
-    _save_pairs(workspace_id, pairs, old_flags)
+    return writes
 
 
 def _load(workspace_id: int, touched: set) -> tuple[dict, dict]:

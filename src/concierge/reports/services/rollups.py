@@ -2,30 +2,41 @@
 the events. Events may arrive in any order: the result is always as if all had arrived at once."""
 
 from collections import defaultdict
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 from django.db import transaction
 
 from concierge.contacts.models import Contact
 from concierge.events import types as event_types
-from concierge.events.bulk_sql import chunked, is_postgresql, one_of, select, table
+from concierge.events.bulk_sql import chunked, is_postgresql, one_of, run_alongside, select, table
 from concierge.reports.funnel import seeking_kind
-from concierge.reports.services.conversation_facts import merge_conversation_events, save_conversations
+from concierge.reports.services.conversation_facts import conversation_writes, merge_conversation_events
 from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
-from concierge.reports.services.outbound import apply_outbound_events
-from concierge.reports.services.sessions import recompute_sessions
+from concierge.reports.services.outbound import load_outbound, outbound_writes
+from concierge.reports.services.sessions import load_sessions_around, recompute_sessions
 from concierge.workspaces.models import Workspace
 
 
-def apply_events_to_rollups(workspace: Workspace, events, *, private_contacts: Container[int] = ()) -> None:
+def apply_events_to_rollups(
+    workspace: Workspace,
+    events,
+    *,
+    private_contacts: Container[int] = (),
+    alongside: Callable[[], None] | None = None,
+) -> None:
     """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
     message_ref, data) into the rollups. Must run in the transaction that appended them.
     `private_contacts`: contacts this transaction created; no other writer can see them, so they
-    are not locked (an import of a new workspace's history would lock every contact for nothing)."""
+    are not locked (an import of a new workspace's history would lock every contact for nothing).
+    `alongside`: database work to run on another thread while the rollups are worked out in memory,
+    between their reads and their writes (the log's insert: see bulk_sql.run_alongside); when it
+    raises, nothing is written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("rollups must change in the transaction that appends their events")
     events = [e for e in events if e.type in event_types.SPEC_EVENT_TYPES]
     if not events:
+        if alongside is not None:
+            alongside()
         return
     totals = DayTotalsChange(zone_for_writing(workspace))
     event_contacts = {e.contact_id for e in events}
@@ -37,6 +48,30 @@ def apply_events_to_rollups(workspace: Workspace, events, *, private_contacts: C
     _lock_contacts(
         sorted(c for c in conversation_contacts - event_contacts - {None} if c not in private_contacts)
     )
+    anchors, new_actions = _anchors_and_actions(events, changed)
+    stored_sessions = load_sessions_around(anchors, changed)
+    stored_outbound = load_outbound(workspace.pk, events)
+    with run_alongside(alongside):
+        placed, session_writes = recompute_sessions(
+            workspace.pk, stored_sessions, new_actions, changed, totals
+        )
+        placed_refs = {row.state.ref for _, row in placed}
+        for _, row in changed.values():
+            if row.state.ref not in placed_refs:
+                row.place_in_session(None, "")
+                placed.append(changed[row.state.ref])
+        writes = (
+            session_writes,
+            conversation_writes(workspace.pk, placed, totals),
+            outbound_writes(workspace.pk, events, stored_outbound, totals),
+        )
+    for write in writes:
+        write.save()
+    totals.save(workspace.pk)
+
+
+def _anchors_and_actions(events, changed) -> tuple[dict[int, int], dict[int, list[tuple[int, str]]]]:
+    """Each touched contact's anchor (the earliest instant the batch touches) and its new actions."""
     anchors: dict[int, int] = {}
     new_actions: dict[int, list[tuple[int, str]]] = defaultdict(list)
 
@@ -53,15 +88,7 @@ def apply_events_to_rollups(workspace: Workspace, events, *, private_contacts: C
         for state in (old.state if old else None, row.state):
             if state is not None and state.contact_id is not None and state.started_us is not None:
                 touch(state.contact_id, state.started_us)
-    placed = recompute_sessions(workspace.pk, anchors, new_actions, changed, totals)
-    placed_refs = {row.state.ref for _, row in placed}
-    for _, row in changed.values():
-        if row.state.ref not in placed_refs:
-            row.place_in_session(None, "")
-            placed.append(changed[row.state.ref])
-    save_conversations(workspace.pk, placed, totals)
-    apply_outbound_events(workspace.pk, events, totals)
-    totals.save(workspace.pk)
+    return anchors, new_actions
 
 
 def _lock_contacts(contact_ids: list[int]) -> None:

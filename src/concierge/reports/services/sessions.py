@@ -129,48 +129,67 @@ class SessionWrites:
         )
 
 
+@dataclass(slots=True)
+class StoredAround:
+    """What the database holds around a batch's anchors, per contact: the stored sessions the batch
+    may change, the latest earlier session's start where none is affected, and the stored
+    conversations (not changed by the batch) that start from the recomputed span on."""
+
+    affected: dict[int, list[StoredSession]]
+    latest: dict[int, int]
+    conversations: dict[int, list[ConversationRow]]
+
+
+def load_sessions_around(
+    anchors: dict[int, int],
+    changed_conversations: dict[str, tuple[ConversationRow | None, ConversationRow]],
+) -> StoredAround:
+    """Every read recompute_sessions needs, so that it can run without the database."""
+    around = StoredAround({}, {}, defaultdict(list))
+    for chunk in chunked(sorted(anchors)):
+        stored = _sessions_ending_after(chunk, min(anchors[c] for c in chunk))
+        affected = {c: [s for s in stored.get(c, ()) if s.start_us + DAY_US > anchors[c]] for c in chunk}
+        around.affected.update(affected)
+        around.latest.update(_latest_session_starts([c for c in chunk if not affected[c]]))
+        recompute_from = {
+            c: min(anchors[c], affected[c][0].start_us) if affected[c] else anchors[c] for c in chunk
+        }
+        for row in conversations_of_contacts_since(chunk, min(recompute_from.values())):
+            if (
+                row.state.ref not in changed_conversations
+                and row.state.started_us >= recompute_from[row.state.contact_id]
+            ):
+                around.conversations[row.state.contact_id].append(row)
+    return around
+
+
 def recompute_sessions(
     workspace_id: int,
-    anchors: dict[int, int],
+    around: StoredAround,
     new_actions: dict[int, list[tuple[int, str]]],
     changed_conversations: dict[str, tuple[ConversationRow | None, ConversationRow]],
     totals,
-) -> list[tuple[ConversationRow | None, ConversationRow]]:
-    """Re-chain each contact's sessions from its anchor (the earliest instant the batch touches) and
-    place its conversations. Returns every conversation row placed anew, as (stored, now)."""
+) -> tuple[list[tuple[ConversationRow | None, ConversationRow]], SessionWrites]:
+    """Re-chain each anchored contact's sessions from its anchor (the earliest instant the batch
+    touches) and place its conversations, without the database (load_sessions_around read it).
+    Returns every conversation row placed anew, as (stored, now), and the session rows to write."""
     changed_by_contact = defaultdict(list)
     for old, row in changed_conversations.values():
         if row.state.contact_id is not None and row.state.started_us is not None:
             changed_by_contact[row.state.contact_id].append((old, row))
     placed: list[tuple[ConversationRow | None, ConversationRow]] = []
     writes = SessionWrites(workspace_id)
-    for chunk in chunked(sorted(anchors)):
-        stored = _sessions_ending_after(chunk, min(anchors[c] for c in chunk))
-        affected = {c: [s for s in stored.get(c, ()) if s.start_us + DAY_US > anchors[c]] for c in chunk}
-        latest = _latest_session_starts([c for c in chunk if not affected[c]])
-        recompute_from = {
-            c: min(anchors[c], affected[c][0].start_us) if affected[c] else anchors[c] for c in chunk
-        }
-        loaded = defaultdict(list)
-        for row in conversations_of_contacts_since(chunk, min(recompute_from.values())):
-            if (
-                row.state.ref not in changed_conversations
-                and row.state.started_us >= recompute_from[row.state.contact_id]
-            ):
-                loaded[row.state.contact_id].append((row.snapshot(), row))
-        for contact_id in chunk:
-            rows = loaded[contact_id] + changed_by_contact.get(contact_id, [])
-            prev_start = (
-                affected[contact_id][0].prev_start_us if affected[contact_id] else latest.get(contact_id)
-            )
-            actions = [a for s in affected[contact_id] for a in decode_actions(s.actions_text)]
-            actions += new_actions.get(contact_id, [])
-            outcomes = sessions_of_contact(actions, [row.state for _, row in rows], prev_start)
-            _place_conversations(rows, outcomes)
-            placed.extend(rows)
-            _diff_sessions(contact_id, affected[contact_id], outcomes, writes, totals)
-    writes.save()
-    return placed
+    for contact_id, affected in around.affected.items():
+        rows = [(row.snapshot(), row) for row in around.conversations.get(contact_id, ())]
+        rows += changed_by_contact.get(contact_id, [])
+        prev_start = affected[0].prev_start_us if affected else around.latest.get(contact_id)
+        actions = [a for s in affected for a in decode_actions(s.actions_text)]
+        actions += new_actions.get(contact_id, [])
+        outcomes = sessions_of_contact(actions, [row.state for _, row in rows], prev_start)
+        _place_conversations(rows, outcomes)
+        placed.extend(rows)
+        _diff_sessions(contact_id, affected, outcomes, writes, totals)
+    return placed, writes
 
 
 def _place_conversations(rows, outcomes) -> None:

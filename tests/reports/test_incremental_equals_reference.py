@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from concierge.contacts.services import contact_for_external_id
 from concierge.events.parsing import MessageRecord, parse_log_object
 from concierge.events.services import record_event
-from concierge.events.services.importing import import_log
+from concierge.events.services.importing import LogWriter, import_log
 from concierge.events.services.records import describe_message
 from concierge.reports.selectors import support_report
 from concierge.workspaces.services import create_workspace, update_workspace
@@ -61,8 +61,17 @@ def _assert_reports_match(workspace, imported_in_order: list[dict]) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(log=support_logs(), zone=st.sampled_from(ZONES), seed=st.integers(0, 2**32), parts=st.integers(1, 4))
-def test_parts_in_any_order_give_the_reference_report(db, log, zone, seed, parts):
+@given(
+    log=support_logs(),
+    zone=st.sampled_from(ZONES),
+    seed=st.integers(0, 2**32),
+    parts=st.integers(1, 4),
+    batch_size=st.sampled_from([3, 20_000]),
+)
+def test_parts_in_any_order_give_the_reference_report(db, monkeypatch, log, zone, seed, parts, batch_size):
+    """Small batches hold the day totals over several batches and save them part-way (the held
+    limit lowered to a few rows) as well as at the end."""
+    monkeypatch.setattr(LogWriter, "DAY_TOTALS_HELD", 4)
     workspace = _new_workspace(zone)
     shuffled = list(log)
     rng = random.Random(seed)
@@ -78,7 +87,7 @@ def test_parts_in_any_order_give_the_reference_report(db, log, zone, seed, parts
         if number == 1:
             _record_through_product(workspace, chunk)
         else:
-            summary = import_log(workspace, [json.dumps(obj) for obj in chunk])
+            summary = import_log(workspace, [json.dumps(obj) for obj in chunk], batch_size=batch_size)
             assert not summary.rejected and not summary.bad_lines
         imported.extend(chunk)
     if chunks:  # the first part again: nothing changes

@@ -30,7 +30,8 @@ from concierge.events.parsing import (
 from concierge.events.services.log import ContactDirectory, append_events, prepare_log_rows
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
-from concierge.reports.services.day_totals import TOTALS_MODELS
+from concierge.reports.services import day_totals_to_save_later
+from concierge.reports.services.day_totals import TOTALS_MODELS, DayTotalsChange
 from concierge.workspaces.models import Workspace
 
 BATCH_SIZE = 20_000
@@ -62,7 +63,11 @@ class ImportSummary:
 
 
 class LogWriter:
-    """Takes parsed events and records in any order and writes them in batches."""
+    """Takes parsed events and records in any order and writes them in batches. The day totals'
+    change is saved when it grows large and at the end (finish), not per batch: most batches change
+    the same days' totals."""
+
+    DAY_TOTALS_HELD = 100_000  # totals rows (a few hundred bytes each)
 
     def __init__(self, workspace: Workspace, summary: ImportSummary, batch_size: int = BATCH_SIZE):
         self.workspace = workspace
@@ -71,6 +76,7 @@ class LogWriter:
         self.contacts = ContactDirectory(workspace)
         self.pending: list[LogEvent] = []
         self.batches_written = 0
+        self.day_totals: DayTotalsChange | None = None
 
     def add_events(self, events: list[LogEvent]) -> None:
         self.pending.extend(events)
@@ -90,15 +96,32 @@ class LogWriter:
             raise BadLine(exc.message) from exc
         self.summary.records_applied += 1
 
+    def finish(self) -> None:
+        """Write what is pending; call before the transaction ends."""
+        self.flush()
+        self.save_day_totals()
+
+    def save_day_totals(self) -> None:
+        if self.day_totals is not None:
+            self.day_totals.save(self.workspace.pk)
+            self.day_totals = None
+
     def flush(self) -> None:
         if not self.pending:
             return
         ids = self.contacts.ids_for({e.contact_ref for e in self.pending})
         for event in self.pending:
             event.contact_id = ids[event.contact_ref]
+        if self.day_totals is None:
+            self.day_totals = day_totals_to_save_later(self.workspace)
         taken, duplicates = append_events(
-            self.workspace, self.pending, private_contacts=self.contacts.created
+            self.workspace,
+            self.pending,
+            private_contacts=self.contacts.created,
+            day_totals=self.day_totals,
         )
+        if len(self.day_totals) > self.DAY_TOTALS_HELD:
+            self.save_day_totals()
         self.summary.events_taken += len(taken)
         self.summary.duplicates_skipped += duplicates
         self.pending = []
@@ -293,7 +316,7 @@ def _import_batches(
                     on_batch(summary)
             if summary.bad_line_count and not skip_bad_lines:
                 raise _Rejected
-            writer.flush()
+            writer.finish()
             refresh_statistics(TABLES_THE_REPORT_READS)
     except _Rejected:
         summary.rejected = True
@@ -334,7 +357,7 @@ def append_log_objects(workspace: Workspace, objects: list) -> BatchResult:
         if bad:
             transaction.set_rollback(True)
             raise BadBatch(bad)
-        writer.flush()
+        writer.finish()
     return BatchResult(summary.events_taken, summary.duplicates_skipped, summary.records_applied)
 
 

@@ -29,6 +29,7 @@ from concierge.events.bulk_sql import (
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
 from concierge.reports.services import apply_events_to_rollups
+from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.workspaces.models import Workspace
 
 # The columns of an event's prepared log row (LogEvent.log_row), in order.
@@ -84,11 +85,16 @@ def record_event(
 
 
 def append_events(
-    workspace: Workspace, events: list[LogEvent], *, private_contacts: Container[int] = ()
+    workspace: Workspace,
+    events: list[LogEvent],
+    *,
+    private_contacts: Container[int] = (),
+    day_totals: DayTotalsChange | None = None,
 ) -> tuple[list[LogEvent], int]:
     """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
     update the rollups. Returns the events taken and how many were duplicates. `private_contacts`:
-    contacts this transaction created, which no other writer can see yet."""
+    contacts this transaction created, which no other writer can see yet. `day_totals`: see
+    apply_events_to_rollups' `totals_to`."""
     prepare_log_rows(events)
     insert = _LogInsert(workspace, events)
     try:
@@ -96,7 +102,11 @@ def append_events(
         # which runs while the rollups are worked out (apply_events_to_rollups' `alongside`).
         with transaction.atomic():
             apply_events_to_rollups(
-                workspace, events, private_contacts=private_contacts, alongside=insert.run
+                workspace,
+                events,
+                private_contacts=private_contacts,
+                alongside=insert.run,
+                totals_to=day_totals,
             )
         return events, 0
     except IntegrityError:
@@ -104,7 +114,7 @@ def append_events(
             raise
     taken, duplicates = _without_known_ids(workspace, events)
     _LogInsert(workspace, taken).run()
-    apply_events_to_rollups(workspace, taken, private_contacts=private_contacts)
+    apply_events_to_rollups(workspace, taken, private_contacts=private_contacts, totals_to=day_totals)
     return taken, duplicates
 
 

@@ -1,6 +1,6 @@
 """Writes of the reports app: the funnel report's rollups (maintained as events are appended)."""
 
 from concierge.reports.services.day_totals import rebuild_day_totals
-from concierge.reports.services.rollups import apply_events_to_rollups
+from concierge.reports.services.rollups import apply_events_to_rollups, day_totals_to_save_later
 
-__all__ = ["apply_events_to_rollups", "rebuild_day_totals"]
+__all__ = ["apply_events_to_rollups", "day_totals_to_save_later", "rebuild_day_totals"]

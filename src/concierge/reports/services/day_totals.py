@@ -126,6 +126,30 @@ class DayTotalsChange:
         )
         self.sends[key] += sign
 
+    def add(self, other: "DayTotalsChange") -> None:
+        """Add another change's counts to this one (an import saves them once, at the end)."""
+        if other.days.zone.key != self.days.zone.key:
+            raise ValueError("day totals of different zones cannot be added up")
+        for mine, theirs in (
+            (self.sessions, other.sessions),
+            (self.conversations, other.conversations),
+        ):
+            for key, values in theirs.items():
+                mine[key] = [a + b for a, b in zip(mine[key], values, strict=True)]
+        for mine, theirs in (
+            (self.returning, other.returning),
+            (self.durations, other.durations),
+            (self.sends, other.sends),
+        ):
+            for key, value in theirs.items():
+                mine[key] += value
+
+    def __len__(self) -> int:
+        return sum(
+            len(counts)
+            for counts in (self.sessions, self.returning, self.conversations, self.durations, self.sends)
+        )
+
     def save(self, workspace_id: int) -> None:
         # Keys in sorted order, so concurrent writers lock totals rows in the same order.
         add_to_totals(

@@ -23,6 +23,7 @@ def apply_events_to_rollups(
     *,
     private_contacts: Container[int] = (),
     alongside: Callable[[], None] | None = None,
+    totals_to: DayTotalsChange | None = None,
 ) -> None:
     """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
     message_ref, data) into the rollups. Must run in the transaction that appended them.
@@ -30,7 +31,8 @@ def apply_events_to_rollups(
     are not locked (an import of a new workspace's history would lock every contact for nothing).
     `alongside`: database work to run on another thread while the rollups are worked out in memory,
     between their reads and their writes (the log's insert: see bulk_sql.run_alongside); when it
-    raises, nothing is written."""
+    raises, nothing is written. `totals_to`: where to add the day totals' change instead of saving
+    it (a long import saves it once, at the end: the rollups never read the totals)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("rollups must change in the transaction that appends their events")
     events = [e for e in events if e.type in event_types.SPEC_EVENT_TYPES]
@@ -67,7 +69,16 @@ def apply_events_to_rollups(
         )
     for write in writes:
         write.save()
-    totals.save(workspace.pk)
+    if totals_to is None:
+        totals.save(workspace.pk)
+    else:
+        totals_to.add(totals)
+
+
+def day_totals_to_save_later(workspace: Workspace) -> DayTotalsChange:
+    """An empty change of the workspace's day totals, for apply_events_to_rollups' `totals_to`; the
+    caller saves it (its .save(workspace_id)) in the same transaction."""
+    return DayTotalsChange(zone_for_writing(workspace))
 
 
 def _anchors_and_actions(events, changed) -> tuple[dict[int, int], dict[int, list[tuple[int, str]]]]:

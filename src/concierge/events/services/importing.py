@@ -30,7 +30,7 @@ from concierge.events.parsing import (
 from concierge.events.services.log import ContactDirectory, append_events, prepare_log_rows
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
-from concierge.reports.services import day_totals_to_save_later
+from concierge.reports.services import LatestSessionStarts, day_totals_to_save_later
 from concierge.reports.services.day_totals import TOTALS_MODELS, DayTotalsChange
 from concierge.workspaces.models import Workspace
 
@@ -77,6 +77,7 @@ class LogWriter:
         self.pending: list[LogEvent] = []
         self.batches_written = 0
         self.day_totals: DayTotalsChange | None = None
+        self.latest_starts = LatestSessionStarts(self.contacts.created)
 
     def add_events(self, events: list[LogEvent]) -> None:
         self.pending.extend(events)
@@ -119,6 +120,7 @@ class LogWriter:
             self.pending,
             private_contacts=self.contacts.created,
             day_totals=self.day_totals,
+            latest_starts=self.latest_starts,
         )
         if len(self.day_totals) > self.DAY_TOTALS_HELD:
             self.save_day_totals()

@@ -28,7 +28,7 @@ from concierge.events.bulk_sql import (
 )
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
-from concierge.reports.services import apply_events_to_rollups
+from concierge.reports.services import LatestSessionStarts, apply_events_to_rollups
 from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.workspaces.models import Workspace
 
@@ -90,11 +90,12 @@ def append_events(
     *,
     private_contacts: Container[int] = (),
     day_totals: DayTotalsChange | None = None,
+    latest_starts: LatestSessionStarts | None = None,
 ) -> tuple[list[LogEvent], int]:
     """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
     update the rollups. Returns the events taken and how many were duplicates. `private_contacts`:
-    contacts this transaction created, which no other writer can see yet. `day_totals`: see
-    apply_events_to_rollups' `totals_to`."""
+    contacts this transaction created, which no other writer can see yet. `day_totals` and
+    `latest_starts`: see apply_events_to_rollups (`totals_to`, `latest_starts`)."""
     prepare_log_rows(events)
     insert = _LogInsert(workspace, events)
     try:
@@ -107,6 +108,7 @@ def append_events(
                 private_contacts=private_contacts,
                 alongside=insert.run,
                 totals_to=day_totals,
+                latest_starts=latest_starts,
             )
         return events, 0
     except IntegrityError:
@@ -114,7 +116,13 @@ def append_events(
             raise
     taken, duplicates = _without_known_ids(workspace, events)
     _LogInsert(workspace, taken).run()
-    apply_events_to_rollups(workspace, taken, private_contacts=private_contacts, totals_to=day_totals)
+    apply_events_to_rollups(
+        workspace,
+        taken,
+        private_contacts=private_contacts,
+        totals_to=day_totals,
+        latest_starts=latest_starts,
+    )
     return taken, duplicates
 
 

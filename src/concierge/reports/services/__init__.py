@@ -2,5 +2,6 @@
 
 from concierge.reports.services.day_totals import rebuild_day_totals
 from concierge.reports.services.rollups import apply_events_to_rollups, day_totals_to_save_later
+from concierge.reports.services.sessions import LatestSessionStarts
 
-__all__ = ["apply_events_to_rollups", "day_totals_to_save_later", "rebuild_day_totals"]
+__all__ = ["LatestSessionStarts", "apply_events_to_rollups", "day_totals_to_save_later", "rebuild_day_totals"]

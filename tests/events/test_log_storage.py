@@ -1,14 +1,19 @@
 """How the log is stored: few indexes (each costs every imported event), no database constraint on its references; the reads that need an index still use it and nothing is left behind."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
 
+from concierge.events.bulk_sql import run_alongside
+from concierge.events.models import Event
 from concierge.events.selectors import meeting_events
+from concierge.events.services.importing import import_log
 from concierge.events.types import MEETING_TYPES_FROM, MEETING_TYPES_UNTIL, SPEC_EVENT_TYPES
 from concierge.meetings.event_types import MEETING_EVENT_TYPES
+from concierge.reports.models import SupportSession
+from concierge.reports.selectors import support_report
 
 
 def test_every_meeting_event_type_falls_in_the_indexed_range():
@@ -128,3 +133,37 @@ def test_an_import_knows_the_contacts_it_created_itself(workspace):
         new = Contact.objects.filter(workspace=workspace, external_id__in=["new1", "new2"])
         assert sorted(c.pk in created for c in new) == [True, True]
         assert earlier.pk not in created
+
+
+def test_work_alongside_runs_while_the_block_runs_and_its_failure_is_raised_after():
+    log = []
+    with run_alongside(lambda: log.append("work")):
+        log.append("block")
+    assert sorted(log) == ["block", "work"]
+
+    def fail():
+        raise ValueError("the work failed")
+
+    with pytest.raises(ValueError, match="the work failed"), run_alongside(fail):
+        log.append("block again")
+    assert log[-1] == "block again"
+
+    with pytest.raises(KeyError), run_alongside(fail):  # the block's own error comes first
+        raise KeyError("the block failed")
+
+
+def test_a_log_insert_alongside_that_meets_a_taken_id_writes_nothing_of_its_batch(workspace):
+    """The batch's rollups were worked out while the insert ran; the insert fails on an id already in
+    the log, so they are dropped, and the batch is written again without the duplicate."""
+    first = [{"type": "help_center.visited", "at": "2026-03-01T10:00:00Z", "contact": "c1", "id": "e1"}]
+    import_log(workspace, [json.dumps(obj) for obj in first])
+    second = [
+        {"type": "help_center.visited", "at": "2026-03-01T10:00:00Z", "contact": "c1", "id": "e1"},
+        {"type": "help_center.visited", "at": "2026-03-05T10:00:00Z", "contact": "c1", "id": "e2"},
+    ]
+    summary = import_log(workspace, [json.dumps(obj) for obj in second])
+    assert (summary.events_taken, summary.duplicates_skipped) == (1, 1)
+    assert Event.objects.filter(workspace=workspace).count() == 2
+    assert SupportSession.objects.filter(workspace=workspace).count() == 2
+    current = support_report(workspace, date(2026, 3, 1), date(2026, 3, 31))["current"]
+    assert current["sessions"]["stopped"] == 2

@@ -1,8 +1,8 @@
 """Bulk reads and writes in plain SQL for the event log and its rollups.
 
 Everything here runs on SQLite and PostgreSQL alike; the few database-specific speed-ups (COPY on
-PostgreSQL, a larger page cache on SQLite, a shared lock) sit behind these functions and nothing
-else in the code knows about them.
+PostgreSQL, an INSERT reading one JSON array and a larger page cache on SQLite, a shared lock) sit
+behind these functions and nothing else in the code knows about them.
 """
 
 import threading

@@ -85,23 +85,11 @@ def copy_text(value: str | None) -> str:
 
 
 def prepare_row(values: Sequence[str | None]) -> str:
-    """One row's text values (None for NULL), made ready for insert_prepared_rows in advance (in
+    """One row's text values (None for NULL), made ready for prepared_rows_insert in advance (in
     another process, say): a line of COPY text on PostgreSQL, a JSON array elsewhere."""
     if is_postgresql():
         return "\t".join([copy_text(value) for value in values])
     return orjson.dumps(list(values)).decode()
-
-
-def insert_prepared_rows(
-    model,
-    lead_column: str,
-    constants: dict[str, object],
-    columns: Sequence[str],
-    rows: list[tuple[int, str]],
-) -> None:
-    """Append rows, each an integer for `lead_column` and a prepare_row() result for `columns`, with
-    the same `constants` in every row: the driver then formats next to nothing per row."""
-    prepared_rows_insert(model, lead_column, constants, columns, rows)()
 
 
 def prepared_rows_insert(
@@ -111,17 +99,18 @@ def prepared_rows_insert(
     columns: Sequence[str],
     rows: list[tuple[int, str]],
 ) -> Callable[[], None]:
-    """insert_prepared_rows as a call to make later, on this thread's connection, from any thread
-    (run_alongside): one statement that runs in the database library without Python's lock, COPY
-    on PostgreSQL and an INSERT reading one JSON array elsewhere. Until it returns, the thread that
-    owns the connection must not use it."""
+    """An insert of rows, each an integer for `lead_column` and a prepare_row() result for
+    `columns`, with the same `constants` in every row, as a call to make later on this thread's
+    connection, from any thread (run_alongside): one statement that runs in the database library
+    without Python's lock, COPY on PostgreSQL and an INSERT reading one JSON array elsewhere. Until
+    it returns, the thread that owns the connection must not use it."""
+    if not rows:
+        return lambda: None
     wrapper = connections[DEFAULT_DB_ALIAS]
     wrapper.ensure_connection()
     raw = wrapper.connection
     quoted = ", ".join(wrapper.ops.quote_name(c) for c in (lead_column, *constants, *columns))
     name = wrapper.ops.quote_name(model._meta.db_table)
-    if not rows:
-        return lambda: None
     if wrapper.vendor == "postgresql":
         fixed = "".join(f"\t{copy_text(str(value))}" for value in constants.values())
 

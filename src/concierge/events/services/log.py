@@ -97,32 +97,29 @@ def append_events(
     contacts this transaction created, which no other writer can see yet. `day_totals` and
     `latest_starts`: see apply_events_to_rollups (`totals_to`, `latest_starts`)."""
     prepare_log_rows(events)
+
+    def append(batch: list[LogEvent], insert: _LogInsert) -> None:
+        apply_events_to_rollups(
+            workspace,
+            batch,
+            private_contacts=private_contacts,
+            alongside=insert.run,
+            totals_to=day_totals,
+            latest_starts=latest_starts,
+        )
+
+    # Mostly every id is new: then the unique index alone checks them, in the insert itself, which
+    # runs while the rollups are worked out (apply_events_to_rollups' `alongside`).
     insert = _LogInsert(workspace, events)
     try:
-        # Mostly every id is new: then the unique index alone checks them, in the insert itself,
-        # which runs while the rollups are worked out (apply_events_to_rollups' `alongside`).
         with transaction.atomic():
-            apply_events_to_rollups(
-                workspace,
-                events,
-                private_contacts=private_contacts,
-                alongside=insert.run,
-                totals_to=day_totals,
-                latest_starts=latest_starts,
-            )
+            append(events, insert)
         return events, 0
     except IntegrityError:
         if not insert.failed:
             raise
     taken, duplicates = _without_known_ids(workspace, events)
-    _LogInsert(workspace, taken).run()
-    apply_events_to_rollups(
-        workspace,
-        taken,
-        private_contacts=private_contacts,
-        totals_to=day_totals,
-        latest_starts=latest_starts,
-    )
+    append(taken, _LogInsert(workspace, taken))
     return taken, duplicates
 
 

@@ -42,27 +42,22 @@ class PairRow:
 
 @dataclass(slots=True)
 class StoredOutbound:
-    """The stored pairs and sends of the (contact, message) pairs a batch touches."""
+    """A batch's sends and engagements (opened, clicked, reacted), and the stored pairs and sends of
+    the (contact, message) pairs they touch."""
 
+    sends: list
+    engagements: list
     touched: set
     pairs: dict
-    sends: dict
-
-
-def outbound_events(events) -> tuple[list, list]:
-    """A batch's sends and engagements (opened, clicked, reacted)."""
-    sends = [e for e in events if e.type == event_types.OUTBOUND_SENT]
-    engagements = [e for e in events if e.type in ENGAGEMENT_FLAG]
-    return sends, engagements
+    stored_sends: dict
 
 
 def load_outbound(workspace_id: int, events) -> StoredOutbound:
-    sends, engagements = outbound_events(events)
+    sends = [e for e in events if e.type == event_types.OUTBOUND_SENT]
+    engagements = [e for e in events if e.type in ENGAGEMENT_FLAG]
     touched = {(e.contact_id, e.message_ref) for e in sends + engagements}
-    if not touched:
-        return StoredOutbound(touched, {}, {})
-    pairs, stored_sends = _load(workspace_id, touched)
-    return StoredOutbound(touched, pairs, stored_sends)
+    pairs, stored_sends = _load(workspace_id, touched) if touched else ({}, {})
+    return StoredOutbound(sends, engagements, touched, pairs, stored_sends)
 
 
 class OutboundWrites:
@@ -96,26 +91,25 @@ class OutboundWrites:
         _save_pairs(self.workspace_id, self.pairs, self.old_flags)
 
 
-def outbound_writes(workspace_id: int, events, stored: StoredOutbound, totals) -> OutboundWrites:
+def outbound_writes(workspace_id: int, stored: StoredOutbound, totals) -> OutboundWrites:
     """Fold a batch's sends and engagements into what load_outbound read, without the database."""
     writes = OutboundWrites(workspace_id)
     if not stored.touched:
         return writes
-    sends, engagements = outbound_events(events)
     pairs = writes.pairs = stored.pairs
     writes.old_flags = {key: pair.flags() for key, pair in pairs.items()}
-    for event in engagements:
+    for event in stored.engagements:
         pair = pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
         setattr(pair, ENGAGEMENT_FLAG[event.type], True)
     new_sends = defaultdict(list)
-    for event in sends:
+    for event in stored.sends:
         pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
         new_sends[(event.contact_id, event.message_ref)].append(
             SendRow(None, event.contact_id, event.message_ref, event.at_us, None, False, False, False)
         )
     for key in sorted(stored.touched):
         pair = pairs[key]
-        rows = [(replace(row), row) for row in stored.sends.get(key, [])]
+        rows = [(replace(row), row) for row in stored.stored_sends.get(key, [])]
         rows += [(None, row) for row in new_sends.get(key, [])]
         rows.sort(
             key=lambda pair_of_rows: (pair_of_rows[1].at_us, pair_of_rows[0] is None, pair_of_rows[1].id or 0)

@@ -74,7 +74,7 @@ def apply_events_to_rollups(
         writes = (
             session_writes,
             conversation_writes(workspace.pk, placed, totals),
-            outbound_writes(workspace.pk, events, stored_outbound, totals),
+            outbound_writes(workspace.pk, stored_outbound, totals),
         )
     for write in writes:
         write.save()

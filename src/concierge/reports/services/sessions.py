@@ -184,12 +184,13 @@ def load_sessions_around(
         stored = _sessions_ending_after(chunk, min(anchors[c] for c in chunk))
         affected = {c: [s for s in stored.get(c, ()) if s.start_us + DAY_US > anchors[c]] for c in chunk}
         around.affected.update(affected)
-        unaffected = [c for c in chunk if not affected[c]]
-        for contact_id in unaffected:
-            if latest_starts.known(contact_id) and (start := latest_starts.get(contact_id)) is not None:
+        unknown = []
+        for contact_id in (c for c in chunk if not affected[c]):
+            if not latest_starts.known(contact_id):
+                unknown.append(contact_id)
+            elif (start := latest_starts.get(contact_id)) is not None:
                 around.latest[contact_id] = start
-        asked = _latest_session_starts([c for c in unaffected if not latest_starts.known(c)])
-        around.latest.update(asked)
+        around.latest.update(_latest_session_starts(unknown))
         recompute_from = {
             c: min(anchors[c], affected[c][0].start_us) if affected[c] else anchors[c] for c in chunk
         }

@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
 
 from concierge.events.bulk_sql import run_alongside
 from concierge.events.models import Event
@@ -167,3 +169,11 @@ def test_a_log_insert_alongside_that_meets_a_taken_id_writes_nothing_of_its_batc
     assert SupportSession.objects.filter(workspace=workspace).count() == 2
     current = support_report(workspace, date(2026, 3, 1), date(2026, 3, 31))["current"]
     assert current["sessions"]["stopped"] == 2
+
+
+@given(st.lists(st.none() | st.text(st.characters(blacklist_characters="\x00")), min_size=1, max_size=8))
+def test_a_copy_line_joined_at_once_equals_one_escaped_value_by_value(values):
+    from concierge.events.bulk_sql import copy_line, copy_text
+
+    assert copy_line(values) == "\t".join(copy_text(value) for value in values)
+    assert copy_line(tuple(values)) == copy_line(values)

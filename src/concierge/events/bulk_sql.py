@@ -87,9 +87,30 @@ def copy_text(value: str | None) -> str:
 def prepare_row(values: Sequence[str | None]) -> str:
     """One row's text values (None for NULL), made ready for prepared_rows_insert in advance (in
     another process, say): a line of COPY text on PostgreSQL, a JSON array elsewhere."""
+    return row_preparer()(values)
+
+
+def row_preparer() -> Callable[[Sequence[str | None]], str]:
+    """prepare_row for this connection's database, to call for many rows."""
     if is_postgresql():
+        return copy_line
+    return lambda values: orjson.dumps(list(values)).decode()
+
+
+def copy_line(values: Sequence[str | None]) -> str:
+    """A row of text values (None for NULL) as a line of COPY text, without its line end."""
+    # Values rarely hold a character COPY escapes: join them first, with NUL (which no text value
+    # can hold) standing for NULL, look once, and escape value by value only when one does.
+    line = "\t".join(["\x00" if value is None else value for value in values])
+    if (
+        "\\" in line
+        or "\n" in line
+        or "\r" in line
+        or line.count("\t") != len(values) - 1
+        or line.count("\x00") != values.count(None)
+    ):
         return "\t".join([copy_text(value) for value in values])
-    return orjson.dumps(list(values)).decode()
+    return line.replace("\x00", "\\N")
 
 
 def prepared_rows_insert(

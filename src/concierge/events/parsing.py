@@ -146,36 +146,54 @@ def parse_log_object(obj) -> LogEvent | MessageRecord | ContactRecord:
     raise BadLine(f"unknown type '{_shorten(type_)}'")
 
 
+@dataclass(frozen=True, slots=True)
+class _EventShape:
+    """What an event type carries besides the common fields, worked out once per type."""
+
+    conversation: bool
+    message: bool
+    required: tuple[str, ...]  # kept in the event's data
+    optional: tuple[str, ...]
+
+
+EVENT_SHAPES = {
+    type_: _EventShape(
+        conversation="conversation" in names,
+        message="message" in names,
+        required=tuple(name for name in names if name not in ("conversation", "message")),
+        optional=OPTIONAL_FIELDS.get(type_, ()),
+    )
+    for type_, names in REQUIRED_FIELDS.items()
+}
+
+
 def _parse_event(type_: str, obj: dict) -> LogEvent:
     at = parse_instant(_required(obj, "at"))
     contact_ref = _identifier(obj, "contact", required=True)
     external_id = _identifier(obj, "id", required=False) if "id" in obj else None
+    shape = EVENT_SHAPES[type_]
+    conversation_ref = _identifier(obj, "conversation", required=True) if shape.conversation else None
+    message_ref = _identifier(obj, "message", required=True) if shape.message else None
     data = {}
-    conversation_ref = message_ref = None
-    for name in REQUIRED_FIELDS[type_]:
-        if name == "conversation":
-            conversation_ref = _identifier(obj, name, required=True)
-        elif name == "message":
-            message_ref = _identifier(obj, name, required=True)
-        else:
-            value = obj.get(name)
-            if value is None:
-                raise BadLine(f"lacks the required field '{name}'")
-            data[name] = _extra_value(type_, name, value)
-    for name in OPTIONAL_FIELDS.get(type_, ()):
+    for name in shape.required:
+        value = obj.get(name)
+        if value is None:
+            raise BadLine(f"lacks the required field '{name}'")
+        data[name] = _extra_value(type_, name, value)
+    for name in shape.optional:
         value = obj.get(name)
         if value is not None:
             data[name] = _extra_value(type_, name, value)
-    if type_ == event_types.CONVERSATION_STARTED:
-        data.setdefault("initiator", "contact")
+    if type_ == event_types.CONVERSATION_STARTED and "initiator" not in data:
+        data["initiator"] = "contact"
     return LogEvent(
-        type=type_,
-        at_us=(at - EPOCH) // ONE_MICROSECOND,
-        contact_ref=contact_ref,
-        conversation_ref=conversation_ref,
-        message_ref=message_ref,
-        data=data,
-        external_id=external_id,
+        type_,
+        (at - EPOCH) // ONE_MICROSECOND,
+        contact_ref,
+        conversation_ref,
+        message_ref,
+        data,
+        external_id,
     )
 
 

@@ -6,6 +6,7 @@ rejected whole and nothing is written. Only one batch of events is in memory at 
 
 import gc
 import io
+import marshal
 import multiprocessing
 import os
 import queue
@@ -247,11 +248,13 @@ def _standard_input_descriptor() -> int | None:
 
 def _read_and_parse(source: str | int, batch_size: int, batches) -> None:
     """The reader process: parse the lines of a file (a path, or a descriptor) and pass them on,
-    events as plain tuples (quicker to pass between processes than objects)."""
+    events as plain tuples in marshal's format (twice as quick to pass between processes as pickled
+    objects; they hold only strings, numbers and dicts of them)."""
+    gc.disable()  # what the reader makes holds no cycles (see garbage_collected_per_batch)
     try:
         source = open(source, "rb")  # noqa: SIM115  (the process ends when it is read)
         for batch in _parsed_batches(source, batch_size):
-            batch.events = [_event_as_tuple(event) for event in batch.events]
+            batch.events = marshal.dumps([_event_as_tuple(event) for event in batch.events])
             batches.put(batch)
         batches.put(None)
     except BaseException as exc:  # the writer must hear of it, whatever it is
@@ -284,7 +287,7 @@ def _received_batches(batches, reader) -> Iterator[ParsedBatch]:
             return
         if isinstance(message, str):
             raise RuntimeError(f"reading the log failed: {message}")
-        message.events = [LogEvent(*values) for values in message.events]
+        message.events = [LogEvent(*values) for values in marshal.loads(message.events)]
         yield message
 
 

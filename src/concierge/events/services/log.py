@@ -21,8 +21,8 @@ from concierge.events.bulk_sql import (
     insert_rows_skipping_conflicts,
     instants_from_us,
     one_of,
-    prepare_row,
     prepared_rows_insert,
+    row_preparer,
     select,
     table,
 )
@@ -173,8 +173,9 @@ def prepare_log_rows(events: list[LogEvent]) -> None:
     if not unprepared:
         return
     dumps = orjson.dumps
+    prepare = row_preparer()
     for event, at in zip(unprepared, instants_from_us([e.at_us for e in unprepared]), strict=True):
-        event.log_row = prepare_row(
+        event.log_row = prepare(
             (
                 event.type,
                 str(at),

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from concierge.events.bulk_sql import run_alongside
@@ -177,3 +177,52 @@ def test_a_copy_line_joined_at_once_equals_one_escaped_value_by_value(values):
 
     assert copy_line(values) == "\t".join(copy_text(value) for value in values)
     assert copy_line(tuple(values)) == copy_line(values)
+
+
+@pytest.mark.parametrize("through_copy", [False, True])
+def test_adding_to_totals_creates_missing_rows_and_adds_to_those_there(workspace, monkeypatch, through_copy):
+    """Large upserts go through COPY and a temporary table on PostgreSQL; both ways add the same."""
+    from django.db import transaction
+
+    from concierge.events import bulk_sql
+    from concierge.reports.models import ReturningDayTotals
+
+    monkeypatch.setattr(bulk_sql, "COPY_UPSERT_FROM", 10 if through_copy else 1_000_000)
+    first = [(workspace.pk, day, day - 1, 1) for day in range(0, 3_000, 2)]
+    second = [(workspace.pk, day, day - 1, 5) for day in range(0, 3_000, 3)]
+    with transaction.atomic():
+        bulk_sql.add_to_totals(ReturningDayTotals, ("workspace_id", "day", "prev_day"), ("sessions",), first)
+        bulk_sql.add_to_totals(ReturningDayTotals, ("workspace_id", "day", "prev_day"), ("sessions",), second)
+    stored = dict(ReturningDayTotals.objects.filter(workspace=workspace).values_list("day", "sessions"))
+    expected = {day: (1 if day % 2 == 0 else 0) + (5 if day % 3 == 0 else 0) for day in range(3_000)}
+    assert stored == {day: count for day, count in expected.items() if count}
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.lists(
+            st.text(
+                st.sampled_from('a,{}"\\ NUL')
+                | st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+            ),
+            min_size=1,
+        ),
+        st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1),
+    )
+)
+def test_one_of_finds_exactly_the_values_given(values):
+    """On PostgreSQL the values travel as one array literal: quotes, backslashes, commas and braces
+    in them must come back as they went."""
+    from concierge.events.bulk_sql import is_postgresql, one_of, select
+
+    condition, params = one_of("x", values)
+    if is_postgresql():
+        given = "SELECT unnest(%s::" + ("bigint" if type(values[0]) is int else "text") + "[]) AS x"
+        given_params = [values]
+    else:
+        given = "SELECT value AS x FROM json_each(%s)"
+        given_params = [json.dumps(values)]
+    rows = select(f"SELECT x FROM ({given}) given WHERE {condition}", [*given_params, *params])
+    assert sorted(row[0] for row in rows) == sorted(values)

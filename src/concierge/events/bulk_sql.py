@@ -39,8 +39,24 @@ def one_of(column: str, values: Sequence) -> tuple[str, list]:
     PostgreSQL (a long list of placeholders costs the driver more than the server's work), a list
     of placeholders elsewhere."""
     if is_postgresql():
+        literal = array_literal(values)
+        if literal is not None:
+            return f"{column} = ANY(%s::{literal[1]}[])", [literal[0]]
         return f"{column} = ANY(%s)", [list(values)]
     return f"{column} IN ({placeholders(len(values))})", list(values)
+
+
+def array_literal(values: Sequence) -> tuple[str, str] | None:
+    """PostgreSQL's text form of an array of integers or of strings, and its element type; None for
+    other values. One string parameter costs the driver far less than a list it adapts value by value."""
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}", "bigint"
+    if not all(type(value) is str for value in values):
+        return None
+    joined = '","'.join(values)
+    if "\\" in joined or joined.count('"') != 2 * (len(values) - 1):  # a value holds \ or "
+        joined = '","'.join(value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return '{"' + joined + '"}' if values else "{}", "text"
 
 
 def select(sql: str, params: Sequence = ()) -> list[tuple]:
@@ -207,13 +223,38 @@ def add_to_totals(
         return
     quote = connection.ops.quote_name
     name = table(model)
-    columns = [*key_columns, *value_columns]
+    columns = ", ".join(quote(c) for c in (*key_columns, *value_columns))
     updates = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in value_columns)
-    execute_in_row_groups(
-        f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)})",
-        rows,
-        f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) DO UPDATE SET {updates}",
-    )
+    on_conflict = f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) DO UPDATE SET {updates}"
+    if is_postgresql() and len(rows) > COPY_UPSERT_FROM:
+        _upsert_through_copy(model, columns, rows, on_conflict)
+        return
+    execute_in_row_groups(f"INSERT INTO {name} ({columns})", rows, on_conflict)
+
+
+# From this many rows an upsert on PostgreSQL goes through COPY: statements of a few hundred rows'
+# placeholders each cost the driver far more than the server's work.
+COPY_UPSERT_FROM = 2_000
+
+
+def _upsert_through_copy(model, columns: str, rows: list[Sequence], on_conflict: str) -> None:
+    """Upsert rows by copying them into a temporary table first, then one INSERT … SELECT in the
+    rows' own order (concurrent writers take the rows' locks in the same order)."""
+    name = table(model)
+    staging = connection.ops.quote_name(f"upsert_{model._meta.db_table}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {name} WITH NO DATA")
+        cursor.execute(f"ALTER TABLE {staging} ADD COLUMN row_order integer")
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {staging} ({columns}, row_order) FROM STDIN") as copy,
+        ):
+            for order, row in enumerate(rows):
+                copy.write_row((*row, order))
+        cursor.execute(
+            f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {staging} ORDER BY row_order {on_conflict}"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def datetime_values(instants: list[datetime]) -> list:

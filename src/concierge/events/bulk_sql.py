@@ -100,14 +100,10 @@ def copy_text(value: str | None) -> str:
     return value
 
 
-def prepare_row(values: Sequence[str | None]) -> str:
-    """One row's text values (None for NULL), made ready for prepared_rows_insert in advance (in
-    another process, say): a line of COPY text on PostgreSQL, a JSON array elsewhere."""
-    return row_preparer()(values)
-
-
 def row_preparer() -> Callable[[Sequence[str | None]], str]:
-    """prepare_row for this connection's database, to call for many rows."""
+    """What makes one row's text values (None for NULL) ready for prepared_rows_insert in advance (in
+    another process, say) on this connection's database: a line of COPY text on PostgreSQL, a JSON
+    array elsewhere. Asked once for many rows."""
     if is_postgresql():
         return copy_line
     return lambda values: orjson.dumps(list(values)).decode()
@@ -136,7 +132,7 @@ def prepared_rows_insert(
     columns: Sequence[str],
     rows: list[tuple[int, str]],
 ) -> Callable[[], None]:
-    """An insert of rows, each an integer for `lead_column` and a prepare_row() result for
+    """An insert of rows, each an integer for `lead_column` and a row_preparer() result for
     `columns`, with the same `constants` in every row, as a call to make later on this thread's
     connection, from any thread (run_alongside): one statement that runs in the database library
     without Python's lock, COPY on PostgreSQL and an INSERT reading one JSON array elsewhere. Until
@@ -243,8 +239,9 @@ def _upsert_through_copy(model, columns: str, rows: list[Sequence], on_conflict:
     name = table(model)
     staging = connection.ops.quote_name(f"upsert_{model._meta.db_table}")
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {name} WITH NO DATA")
-        cursor.execute(f"ALTER TABLE {staging} ADD COLUMN row_order integer")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns}, 0 AS row_order FROM {name} WITH NO DATA"
+        )
         with (
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {staging} ({columns}, row_order) FROM STDIN") as copy,

@@ -167,7 +167,7 @@ def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[li
 
 
 def prepare_log_rows(events: list[LogEvent]) -> None:
-    """Set each event's log row (LOG_ROW_COLUMNS, see bulk_sql.prepare_row), where not set yet. The
+    """Set each event's log row (LOG_ROW_COLUMNS, see bulk_sql.row_preparer), where not set yet. The
     importer's reader process does it, so the writer need not."""
     unprepared = [e for e in events if e.log_row is None]
     if not unprepared:

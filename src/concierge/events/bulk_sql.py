@@ -6,7 +6,7 @@ behind these functions and nothing else in the code knows about them.
 """
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -77,15 +77,20 @@ def insert_rows(model, columns: Sequence[str], rows: list[Sequence]) -> None:
         return
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     if is_postgresql():
-        with (
-            connection.wrap_database_errors,  # a unique violation is Django's IntegrityError, as elsewhere
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table(model)} ({quoted}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(table(model), quoted, rows)
         return
     execute_many(f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))})", rows)
+
+
+def copy_rows(name: str, quoted_columns: str, rows: Iterable[Sequence]) -> None:
+    """COPY rows into a table (PostgreSQL), each row's values adapted by the driver."""
+    with (
+        connection.wrap_database_errors,  # a unique violation is Django's IntegrityError, as elsewhere
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {name} ({quoted_columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 COPY_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -242,12 +247,7 @@ def _upsert_through_copy(model, columns: str, rows: list[Sequence], on_conflict:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns}, 0 AS row_order FROM {name} WITH NO DATA"
         )
-        with (
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {staging} ({columns}, row_order) FROM STDIN") as copy,
-        ):
-            for order, row in enumerate(rows):
-                copy.write_row((*row, order))
+        copy_rows(staging, f"{columns}, row_order", ((*row, order) for order, row in enumerate(rows)))
         cursor.execute(
             f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {staging} ORDER BY row_order {on_conflict}"
         )

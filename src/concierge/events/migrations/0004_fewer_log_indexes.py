@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('type__gte', 'meeting.'), ('type__lt', 'meeting/')), fields=['workspace', 'at'], name='event_meetings_by_time'),
+            index=models.Index(condition=models.Q(('type__gte', 'meeting.'), ('type__lt', 'meeting/')), fields=['workspace', 'type', 'at'], name='event_meetings_by_time'),
         ),
     ]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from concierge.contacts.services import contact_for_external_id
 from concierge.events.parsing import MessageRecord, parse_log_object
 from concierge.events.services import record_event
-from concierge.events.services.importing import LogWriter, import_log
+from concierge.events.services.importing import LogWriter, import_log, import_log_file
 from concierge.events.services.records import describe_message
 from concierge.reports.selectors import support_report
 from concierge.workspaces.services import create_workspace, update_workspace
@@ -111,3 +111,22 @@ def test_a_new_workspace_zone_gives_the_reference_report_before_and_after_rebuil
     }
     import_log(workspace, [json.dumps(late)])  # the next write rebuilds the day totals for the new zone
     _assert_reports_match(workspace, [*log, late])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(log=support_logs(), zone=st.sampled_from(ZONES), seed=st.integers(0, 2**32))
+def test_files_read_by_the_reader_process_give_the_reference_report(db, tmp_path_factory, log, zone, seed):
+    """The command's way in: batches parsed in a second process and passed over as plain values;
+    the second file overlaps the first, so its batches meet ids already in the log and are written
+    again from their lines without them."""
+    workspace = _new_workspace(zone)
+    shuffled = list(log)
+    random.Random(seed).shuffle(shuffled)
+    half = len(shuffled) // 2
+    folder = tmp_path_factory.mktemp("logs")
+    for name, part in (("first.jsonl", shuffled[: half + 2]), ("second.jsonl", shuffled[half:])):
+        path = folder / name
+        path.write_text("".join(json.dumps(obj) + "\n" for obj in part), encoding="utf-8")
+        summary = import_log_file(workspace, str(path), batch_size=4)
+        assert not summary.rejected and not summary.bad_lines
+    _assert_reports_match(workspace, shuffled)

@@ -84,7 +84,7 @@ class LogEvent:
     external_id: str | None = None
     contact_id: int | None = None
     # Its log row as the database's bulk insert takes it, all but the contact and the workspace (set
-    # by services.log.prepare_log_rows, in bulk: the importer's reader process does it).
+    # by events.batches.prepare_log_rows, in bulk: the importer's reader process does it).
     log_row: object = None
 
     @property

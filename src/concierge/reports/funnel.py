@@ -45,13 +45,6 @@ CONVERSATION_EVENT_TYPES = frozenset(
 )
 
 
-def seeking_kind(type_: str, data: dict) -> str | None:
-    """The action's kind if the event is seeking support, else None."""
-    if type_ == event_types.CONVERSATION_STARTED:
-        return CONTACT_START if data.get("initiator", "contact") == "contact" else None
-    return SEEKING_KINDS.get(type_)
-
-
 @dataclass(slots=True)
 class ConversationState:
     """What the log says about one conversation, merged event by event in any order.
@@ -72,29 +65,56 @@ class ConversationState:
     rating: int | None = None
     rated_us: int | None = None
 
-    def merge(self, type_: str, at_us: int, contact_id: int, data: dict) -> None:
+    def merge(self, type_: str, at_us: int, contact_id, data: dict) -> None:
         if type_ == event_types.CONVERSATION_STARTED:
-            started = (at_us, data.get("initiator", "contact"), contact_id)
-            if self.started_us is None or started < (self.started_us, self.initiator, self.contact_id):
-                self.started_us, self.initiator, self.contact_id = started
+            self.merge_start(at_us, data.get("initiator", "contact"), contact_id)
         elif type_ == event_types.BOT_ANSWERED:
             self.bot_answered = True
         elif type_ == event_types.CONVERSATION_REPLIED:
-            if data.get("author") == "teammate" and (
-                self.first_teammate_reply_us is None or at_us < self.first_teammate_reply_us
-            ):
-                self.first_teammate_reply_us = at_us
+            if data.get("author") == "teammate":
+                self._merge_first_reply(at_us)
         elif type_ == event_types.CONVERSATION_CLOSED:
-            closed = (at_us, data.get("by", ""))
-            if self.last_closed_us is None or closed > (self.last_closed_us, self.last_close_by):
-                self.last_closed_us, self.last_close_by = closed
+            self._merge_close(at_us, data.get("by", ""))
         elif type_ == event_types.CONVERSATION_REOPENED:
-            if self.last_reopened_us is None or at_us > self.last_reopened_us:
-                self.last_reopened_us = at_us
+            self._merge_reopen(at_us)
         elif type_ == event_types.CONVERSATION_RATED and data.get("rating") is not None:
-            rated = (at_us, data["rating"])
-            if self.rated_us is None or rated > (self.rated_us, self.rating):
-                self.rated_us, self.rating = rated
+            self._merge_rating(at_us, data["rating"])
+
+    def merge_start(self, at_us: int, initiator: str, contact_id) -> None:
+        started = (at_us, initiator, contact_id)
+        if self.started_us is None or started < (self.started_us, self.initiator, self.contact_id):
+            self.started_us, self.initiator, self.contact_id = started
+
+    def absorb(self, other: "ConversationState") -> None:
+        """Merge another state of the same conversation, as if its events were merged one by one."""
+        if other.started_us is not None:
+            self.merge_start(other.started_us, other.initiator, other.contact_id)
+        if other.bot_answered:
+            self.bot_answered = True
+        if other.first_teammate_reply_us is not None:
+            self._merge_first_reply(other.first_teammate_reply_us)
+        if other.last_closed_us is not None:
+            self._merge_close(other.last_closed_us, other.last_close_by)
+        if other.last_reopened_us is not None:
+            self._merge_reopen(other.last_reopened_us)
+        if other.rated_us is not None:
+            self._merge_rating(other.rated_us, other.rating)
+
+    def _merge_first_reply(self, at_us: int) -> None:
+        if self.first_teammate_reply_us is None or at_us < self.first_teammate_reply_us:
+            self.first_teammate_reply_us = at_us
+
+    def _merge_close(self, at_us: int, by: str) -> None:
+        if self.last_closed_us is None or (at_us, by) > (self.last_closed_us, self.last_close_by):
+            self.last_closed_us, self.last_close_by = at_us, by
+
+    def _merge_reopen(self, at_us: int) -> None:
+        if self.last_reopened_us is None or at_us > self.last_reopened_us:
+            self.last_reopened_us = at_us
+
+    def _merge_rating(self, at_us: int, rating: int) -> None:
+        if self.rated_us is None or (at_us, rating) > (self.rated_us, self.rating):
+            self.rated_us, self.rating = at_us, rating
 
     @property
     def started(self) -> bool:

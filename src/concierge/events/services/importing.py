@@ -14,11 +14,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import transaction
 
 from concierge.contacts.models import Contact
 from concierge.core.errors import ServiceError
+from concierge.events.batches import EventBatch, batch_of_events
 from concierge.events.bulk_sql import prepare_for_bulk_writes, refresh_statistics
 from concierge.events.parsing import (
     BadLine,
@@ -28,14 +30,14 @@ from concierge.events.parsing import (
     parse_log_line,
     parse_log_object,
 )
-from concierge.events.services.log import ContactDirectory, append_events, prepare_log_rows
+from concierge.events.services.log import ContactDirectory, append_batch
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
 from concierge.reports.services import LatestSessionStarts, day_totals_to_save_later
 from concierge.reports.services.day_totals import TOTALS_MODELS, DayTotalsChange
 from concierge.workspaces.models import Workspace
 
-BATCH_SIZE = 20_000
+BATCH_SIZE = 50_000
 MAX_BAD_LINES_LISTED = 1_000
 # PostgreSQL plans from table statistics, which lag far behind tables that grow by millions of rows
 # inside one import's transaction: with stale ones it answered "these 500 conversations of the
@@ -81,6 +83,7 @@ class LogWriter:
         self.latest_starts = LatestSessionStarts(self.contacts.created)
 
     def add_events(self, events: list[LogEvent]) -> None:
+        """Events one at a time or in small lists (the events API), written as a batch by flush."""
         self.pending.extend(events)
         if len(self.pending) >= self.batch_size:
             self.flush()
@@ -109,25 +112,27 @@ class LogWriter:
             self.day_totals = None
 
     def flush(self) -> None:
-        if not self.pending:
-            return
-        ids = self.contacts.ids_for({e.contact_ref for e in self.pending})
-        for event in self.pending:
-            event.contact_id = ids[event.contact_ref]
+        if self.pending:
+            self.write(batch_of_events(self.pending, attrgetter("contact_ref")))
+            self.pending = []
+
+    def write(self, batch: EventBatch) -> None:
+        """Write a batch of events (contacts by external id) and update the rollups."""
+        ids = self.contacts.ids_for(set(batch.contacts))
         if self.day_totals is None:
             self.day_totals = day_totals_to_save_later(self.workspace)
-        taken, duplicates = append_events(
+        taken, duplicates = append_batch(
             self.workspace,
-            self.pending,
+            batch,
+            [ids[ref] for ref in batch.contacts],
             private_contacts=self.contacts.created,
             day_totals=self.day_totals,
             latest_starts=self.latest_starts,
         )
         if len(self.day_totals) > self.DAY_TOTALS_HELD:
             self.save_day_totals()
-        self.summary.events_taken += len(taken)
+        self.summary.events_taken += taken
         self.summary.duplicates_skipped += duplicates
-        self.pending = []
         self.batches_written += 1
         if self.batches_written & (self.batches_written - 1) == 0:
             refresh_statistics(TABLES_AN_IMPORT_READS, rough=True)
@@ -153,10 +158,10 @@ class _Rejected(Exception):
 
 @dataclass
 class ParsedBatch:
-    """Up to a batch of lines, parsed: the events (in file order, ready for the log), the records
+    """Up to a batch of lines, parsed: the events (a batch ready for the log, or None), the records
     and the bad lines (each with its line number), and how many lines and bytes were read so far."""
 
-    events: list[LogEvent] = field(default_factory=list)
+    events: EventBatch | None = None
     records: list[tuple[int, MessageRecord | ContactRecord]] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
     lines_read: int = 0
@@ -210,8 +215,12 @@ def import_log_file(
         reader.join()
 
 
-def _parsed_batches(lines: Iterable[bytes | str], batch_size: int) -> Iterator[ParsedBatch]:
-    batch = ParsedBatch()
+def _parsed_batches(
+    lines: Iterable[bytes | str], batch_size: int, *, keep_lines: bool = False
+) -> Iterator[ParsedBatch]:
+    """Batches of up to `batch_size` entries (events, records, bad lines). With `keep_lines`, each
+    batch of events keeps its lines rather than its events (see EventBatch)."""
+    batch, events, event_lines = ParsedBatch(), [], []
     entries = 0
     for number, raw in enumerate(lines, 1):
         batch.bytes_read += len(raw)
@@ -224,17 +233,27 @@ def _parsed_batches(lines: Iterable[bytes | str], batch_size: int) -> Iterator[P
             if item is None:
                 continue
             if isinstance(item, LogEvent):
-                batch.events.append(item)
+                events.append(item)
+                if keep_lines:
+                    event_lines.append(raw)
             else:
                 batch.records.append((number, item))
         entries += 1
         if entries >= batch_size:
-            prepare_log_rows(batch.events)
+            batch.events = _event_batch(events, event_lines if keep_lines else None)
             yield batch
-            batch = ParsedBatch(lines_read=batch.lines_read, bytes_read=batch.bytes_read)
+            batch, events, event_lines = (
+                ParsedBatch(lines_read=batch.lines_read, bytes_read=batch.bytes_read),
+                [],
+                [],
+            )
             entries = 0
-    prepare_log_rows(batch.events)
+    batch.events = _event_batch(events, event_lines if keep_lines else None)
     yield batch
+
+
+def _event_batch(events: list[LogEvent], lines: list[bytes] | None) -> EventBatch | None:
+    return batch_of_events(events, attrgetter("contact_ref"), lines=lines) if events else None
 
 
 def _standard_input_descriptor() -> int | None:
@@ -248,31 +267,18 @@ def _standard_input_descriptor() -> int | None:
 
 def _read_and_parse(source: str | int, batch_size: int, batches) -> None:
     """The reader process: parse the lines of a file (a path, or a descriptor) and pass them on,
-    events as plain tuples in marshal's format (twice as quick to pass between processes as pickled
-    objects; they hold only strings, numbers and dicts of them)."""
+    batches of events in marshal's format (far quicker to pass between processes than pickled
+    objects; version 2, without shared references, is the quickest to write)."""
     gc.disable()  # what the reader makes holds no cycles (see garbage_collected_per_batch)
     try:
         source = open(source, "rb")  # noqa: SIM115  (the process ends when it is read)
-        for batch in _parsed_batches(source, batch_size):
-            batch.events = marshal.dumps([_event_as_tuple(event) for event in batch.events])
+        for batch in _parsed_batches(source, batch_size, keep_lines=True):
+            if batch.events is not None:
+                batch.events = marshal.dumps(batch.events.to_plain(), 2)
             batches.put(batch)
         batches.put(None)
     except BaseException as exc:  # the writer must hear of it, whatever it is
         batches.put(f"{type(exc).__name__}: {exc}")
-
-
-def _event_as_tuple(event: LogEvent) -> tuple:
-    return (
-        event.type,
-        event.at_us,
-        event.contact_ref,
-        event.conversation_ref,
-        event.message_ref,
-        event.data,
-        event.external_id,
-        None,
-        event.log_row,
-    )
 
 
 def _received_batches(batches, reader) -> Iterator[ParsedBatch]:
@@ -287,7 +293,8 @@ def _received_batches(batches, reader) -> Iterator[ParsedBatch]:
             return
         if isinstance(message, str):
             raise RuntimeError(f"reading the log failed: {message}")
-        message.events = [LogEvent(*values) for values in marshal.loads(message.events)]
+        if message.events is not None:
+            message.events = EventBatch.from_plain(marshal.loads(message.events))
         yield message
 
 
@@ -314,8 +321,8 @@ def _import_batches(
                             bad.append((number, exc.reason))
                 for number, reason in sorted(bad):
                     summary.add_bad_line(number, reason)
-                if not summary.bad_line_count or skip_bad_lines:
-                    writer.add_events(batch.events)
+                if batch.events is not None and (not summary.bad_line_count or skip_bad_lines):
+                    writer.write(batch.events)
                 summary.lines_read, summary.bytes_read = batch.lines_read, batch.bytes_read
                 if on_batch is not None:
                     on_batch(summary)

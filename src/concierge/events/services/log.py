@@ -8,32 +8,28 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Container, Iterable
 from datetime import datetime
+from operator import attrgetter
 
-import orjson
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
+from concierge.events.batches import LOG_ROW_COLUMNS, EventBatch, batch_of_events
 from concierge.events.bulk_sql import (
     chunked,
     column_values_for_new,
     datetime_values,
     insert_rows_skipping_conflicts,
-    instants_from_us,
     one_of,
     prepared_rows_insert,
-    row_preparer,
     select,
     table,
 )
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
-from concierge.reports.services import LatestSessionStarts, apply_events_to_rollups
+from concierge.reports.services import LatestSessionStarts, apply_events_to_rollups, apply_rollup_input
 from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.workspaces.models import Workspace
-
-# The columns of an event's prepared log row (LogEvent.log_row), in order.
-LOG_ROW_COLUMNS = ("type", "at", "conversation_ref", "message_ref", "data", "external_id")
 
 
 def record_event(
@@ -84,24 +80,32 @@ def record_event(
     return event
 
 
-def append_events(
+def append_events(workspace: Workspace, events: list[LogEvent], **options) -> tuple[int, int]:
+    """Append the events whose `id` is not in the log yet (each event's contact_id set) and update
+    the rollups; `options` as append_batch's. Returns how many were taken and how many were duplicates."""
+    batch = batch_of_events(events, attrgetter("contact_id"))
+    return append_batch(workspace, batch, batch.contacts, **options)
+
+
+def append_batch(
     workspace: Workspace,
-    events: list[LogEvent],
+    batch: EventBatch,
+    contact_ids: list[int],
     *,
     private_contacts: Container[int] = (),
     day_totals: DayTotalsChange | None = None,
     latest_starts: LatestSessionStarts | None = None,
-) -> tuple[list[LogEvent], int]:
-    """Append the events whose `id` is not in the log yet (each event's contact_id already set) and
-    update the rollups. Returns the events taken and how many were duplicates. `private_contacts`:
-    contacts this transaction created, which no other writer can see yet. `day_totals` and
-    `latest_starts`: see apply_events_to_rollups (`totals_to`, `latest_starts`)."""
-    prepare_log_rows(events)
+) -> tuple[int, int]:
+    """Append a batch's events whose `id` is not in the log yet and update the rollups.
+    `contact_ids`: the ids of the batch's contacts, in its order. Returns how many events were taken
+    and how many were duplicates. `private_contacts`: contacts this transaction created, which no
+    other writer can see yet. `day_totals` and `latest_starts`: see apply_rollup_input (`totals_to`,
+    `latest_starts`)."""
 
-    def append(batch: list[LogEvent], insert: _LogInsert) -> None:
-        apply_events_to_rollups(
+    def append(batch: EventBatch, contact_ids: list[int], insert: _LogInsert) -> None:
+        apply_rollup_input(
             workspace,
-            batch,
+            batch.rollups.with_contact_ids(contact_ids),
             private_contacts=private_contacts,
             alongside=insert.run,
             totals_to=day_totals,
@@ -109,31 +113,37 @@ def append_events(
         )
 
     # Mostly every id is new: then the unique index alone checks them, in the insert itself, which
-    # runs while the rollups are worked out (apply_events_to_rollups' `alongside`).
-    insert = _LogInsert(workspace, events)
+    # runs while the rollups are worked out (apply_rollup_input's `alongside`).
+    insert = _LogInsert(workspace, batch, contact_ids)
     try:
         with transaction.atomic():
-            append(events, insert)
-        return events, 0
+            append(batch, contact_ids, insert)
+        return batch.event_count, 0
     except IntegrityError:
         if not insert.failed:
             raise
+    events = batch.parsed_events()
+    id_of = dict(zip(batch.contacts, contact_ids, strict=True))
+    for event in events:
+        if event.contact_id is None:
+            event.contact_id = id_of[event.contact_ref]
     taken, duplicates = _without_known_ids(workspace, events)
-    append(taken, _LogInsert(workspace, taken))
-    return taken, duplicates
+    again = batch_of_events(taken, attrgetter("contact_id"))
+    append(again, again.contacts, _LogInsert(workspace, again, again.contacts))
+    return len(taken), duplicates
 
 
 class _LogInsert:
-    """The log's insert of these events, to run once; remembers whether it failed."""
+    """The log's insert of a batch's events, to run once; remembers whether it failed."""
 
-    def __init__(self, workspace: Workspace, events: list[LogEvent]):
+    def __init__(self, workspace: Workspace, batch: EventBatch, contact_ids: list[int]):
         self.failed = False
         self.insert = prepared_rows_insert(
             Event,
             "contact_id",
             {"workspace_id": workspace.pk, "recorded_at": str(datetime_values([timezone.now()])[0])},
             LOG_ROW_COLUMNS,
-            [(e.contact_id, e.log_row) for e in events],
+            [(contact_ids[index], row) for index, row in batch.log_rows],
         )
 
     def run(self) -> None:
@@ -164,27 +174,6 @@ def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[li
             known.add(event.external_id)
         taken.append(event)
     return taken, len(events) - len(taken)
-
-
-def prepare_log_rows(events: list[LogEvent]) -> None:
-    """Set each event's log row (LOG_ROW_COLUMNS, see bulk_sql.row_preparer), where not set yet. The
-    importer's reader process does it, so the writer need not."""
-    unprepared = [e for e in events if e.log_row is None]
-    if not unprepared:
-        return
-    dumps = orjson.dumps
-    prepare = row_preparer()
-    for event, at in zip(unprepared, instants_from_us([e.at_us for e in unprepared]), strict=True):
-        event.log_row = prepare(
-            (
-                event.type,
-                str(at),
-                event.conversation_ref,
-                event.message_ref,
-                dumps(event.data).decode(),
-                event.external_id,
-            )
-        )
 
 
 class IdRanges:

@@ -3,13 +3,9 @@
 from dataclasses import dataclass, replace
 
 from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
-from concierge.reports.funnel import (
-    CONVERSATION_EVENT_TYPES,
-    GROUP_OF_STATUS,
-    ConversationState,
-    duration_bin,
-)
+from concierge.reports.funnel import GROUP_OF_STATUS, ConversationState, duration_bin
 from concierge.reports.models import ConversationFacts
+from concierge.reports.rollup_input import ConversationChange
 
 STATE_COLUMNS = (
     "contact_id",
@@ -140,24 +136,24 @@ def conversations_of_contacts_since(contact_ids, since_us: int) -> list[Conversa
     ]
 
 
-def merge_conversation_events(
-    workspace_id: int, events
+def merge_conversation_changes(
+    workspace_id: int, changes: dict[str, ConversationChange]
 ) -> dict[str, tuple[ConversationRow | None, ConversationRow]]:
-    """The conversations these events change: ref -> (the row as stored or None when new, the row now)."""
-    conversation_events = [e for e in events if e.type in CONVERSATION_EVENT_TYPES and e.conversation_ref]
-    if not conversation_events:
+    """The conversations a batch changes (gathered by contact id: reports.rollup_input), merged
+    into their stored rows: ref -> (the row as stored or None when new, the row now)."""
+    if not changes:
         return {}
-    stored = conversations_by_refs(workspace_id, sorted({e.conversation_ref for e in conversation_events}))
-    changes: dict[str, tuple[ConversationRow | None, ConversationRow]] = {}
-    for event in conversation_events:
-        ref = event.conversation_ref
-        if ref not in changes:
-            row = stored.get(ref)
-            changes[ref] = (
-                (row.snapshot(), row) if row else (None, ConversationRow(None, ConversationState(ref)))
-            )
-        changes[ref][1].state.merge(event.type, event.at_us, event.contact_id, event.data)
-    return {ref: (old, new) for ref, (old, new) in changes.items() if old is None or old.state != new.state}
+    stored = conversations_by_refs(workspace_id, sorted(changes))
+    merged = {}
+    for ref, change in changes.items():
+        row = stored.get(ref)
+        old, new = (row.snapshot(), row) if row else (None, ConversationRow(None, ConversationState(ref)))
+        new.state.absorb(change.merged)
+        for at_us, initiator, contact_id in change.starts:
+            new.state.merge_start(at_us, initiator, contact_id)
+        if old is None or old.state != new.state:
+            merged[ref] = (old, new)
+    return merged
 
 
 class ConversationWrites:

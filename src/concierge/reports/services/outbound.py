@@ -3,15 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from concierge.events import types as event_types
 from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.models import OutboundPair, OutboundSend
-
-ENGAGEMENT_FLAG = {
-    event_types.OUTBOUND_OPENED: "opened",
-    event_types.OUTBOUND_CLICKED: "clicked",
-    event_types.OUTBOUND_REACTED: "reacted",
-}
 
 
 @dataclass(slots=True)
@@ -52,10 +45,11 @@ class StoredOutbound:
     stored_sends: dict
 
 
-def load_outbound(workspace_id: int, events) -> StoredOutbound:
-    sends = [e for e in events if e.type == event_types.OUTBOUND_SENT]
-    engagements = [e for e in events if e.type in ENGAGEMENT_FLAG]
-    touched = {(e.contact_id, e.message_ref) for e in sends + engagements}
+def load_outbound(workspace_id: int, sends: list, engagements: list) -> StoredOutbound:
+    """A batch's sends (contact, message, at_us) and engagements (contact, message, flag), and what
+    is stored of the pairs they touch."""
+    touched = {(contact_id, message) for contact_id, message, _ in sends}
+    touched.update((contact_id, message) for contact_id, message, _ in engagements)
     pairs, stored_sends = _load(workspace_id, touched) if touched else ({}, {})
     return StoredOutbound(sends, engagements, touched, pairs, stored_sends)
 
@@ -98,14 +92,14 @@ def outbound_writes(workspace_id: int, stored: StoredOutbound, totals) -> Outbou
         return writes
     pairs = writes.pairs = stored.pairs
     writes.old_flags = {key: pair.flags() for key, pair in pairs.items()}
-    for event in stored.engagements:
-        pair = pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
-        setattr(pair, ENGAGEMENT_FLAG[event.type], True)
+    for contact_id, message_ref, flag in stored.engagements:
+        pair = pairs.setdefault((contact_id, message_ref), PairRow(None))
+        setattr(pair, flag, True)
     new_sends = defaultdict(list)
-    for event in stored.sends:
-        pairs.setdefault((event.contact_id, event.message_ref), PairRow(None))
-        new_sends[(event.contact_id, event.message_ref)].append(
-            SendRow(None, event.contact_id, event.message_ref, event.at_us, None, False, False, False)
+    for contact_id, message_ref, at_us in stored.sends:
+        pairs.setdefault((contact_id, message_ref), PairRow(None))
+        new_sends[(contact_id, message_ref)].append(
+            SendRow(None, contact_id, message_ref, at_us, None, False, False, False)
         )
     for key in sorted(stored.touched):
         pair = pairs[key]

@@ -1,16 +1,15 @@
 """Keeping the funnel report's rollups in step with the event log, in the transaction that appends
 the events. Events may arrive in any order: the result is always as if all had arrived at once."""
 
-from collections import defaultdict
 from collections.abc import Callable, Container
+from operator import attrgetter
 
 from django.db import transaction
 
 from concierge.contacts.models import Contact
-from concierge.events import types as event_types
 from concierge.events.bulk_sql import chunked, is_postgresql, one_of, run_alongside, select, table
-from concierge.reports.funnel import seeking_kind
-from concierge.reports.services.conversation_facts import conversation_writes, merge_conversation_events
+from concierge.reports.rollup_input import RollupInput, gather_rollup_input
+from concierge.reports.services.conversation_facts import conversation_writes, merge_conversation_changes
 from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
 from concierge.reports.services.outbound import load_outbound, outbound_writes
 from concierge.reports.services.sessions import (
@@ -21,17 +20,23 @@ from concierge.reports.services.sessions import (
 from concierge.workspaces.models import Workspace
 
 
-def apply_events_to_rollups(
+def apply_events_to_rollups(workspace: Workspace, events, **options) -> None:
+    """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
+    message_ref, data) into the rollups; `options` as apply_rollup_input's."""
+    apply_rollup_input(workspace, gather_rollup_input(events, attrgetter("contact_id")), **options)
+
+
+def apply_rollup_input(
     workspace: Workspace,
-    events,
+    gathered: RollupInput,
     *,
     private_contacts: Container[int] = (),
     alongside: Callable[[], None] | None = None,
     totals_to: DayTotalsChange | None = None,
     latest_starts: LatestSessionStarts | None = None,
 ) -> None:
-    """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
-    message_ref, data) into the rollups. Must run in the transaction that appended them.
+    """Fold newly appended events, gathered by contact id (reports.rollup_input), into the rollups.
+    Must run in the transaction that appended them.
     `private_contacts`: contacts this transaction created; no other writer can see them, so they
     are not locked (an import of a new workspace's history would lock every contact for nothing).
     `alongside`: database work to run on another thread while the rollups are worked out in memory,
@@ -42,29 +47,28 @@ def apply_events_to_rollups(
     `private_contacts`), it spares most lookups of each contact's latest session."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("rollups must change in the transaction that appends their events")
-    events = [e for e in events if e.type in event_types.SPEC_EVENT_TYPES]
-    if not events:
+    if not gathered.contacts:
         if alongside is not None:
             alongside()
         return
     totals = DayTotalsChange(zone_for_writing(workspace))
-    event_contacts = {e.contact_id for e in events}
+    event_contacts = gathered.contacts
     _lock_contacts(sorted(c for c in event_contacts if c not in private_contacts))
-    changed = merge_conversation_events(workspace.pk, events)
+    changed = merge_conversation_changes(workspace.pk, gathered.conversations)
     # A conversation's events normally name its contact; when one names another, lock that one too.
     conversation_contacts = {row.state.contact_id for _, row in changed.values()}
     conversation_contacts |= {old.state.contact_id for old, _ in changed.values() if old is not None}
     _lock_contacts(
         sorted(c for c in conversation_contacts - event_contacts - {None} if c not in private_contacts)
     )
-    anchors, new_actions = _anchors_and_actions(events, changed)
+    anchors = _anchors(gathered.actions, changed)
     if latest_starts is None:
         latest_starts = LatestSessionStarts()
     stored_sessions = load_sessions_around(anchors, changed, latest_starts)
-    stored_outbound = load_outbound(workspace.pk, events)
+    stored_outbound = load_outbound(workspace.pk, gathered.sends, gathered.engagements)
     with run_alongside(alongside):
         placed, session_writes = recompute_sessions(
-            workspace.pk, stored_sessions, new_actions, changed, totals
+            workspace.pk, stored_sessions, gathered.actions, changed, totals
         )
         placed_refs = {row.state.ref for _, row in placed}
         for _, row in changed.values():
@@ -91,25 +95,17 @@ def day_totals_to_save_later(workspace: Workspace) -> DayTotalsChange:
     return DayTotalsChange(zone_for_writing(workspace))
 
 
-def _anchors_and_actions(events, changed) -> tuple[dict[int, int], dict[int, list[tuple[int, str]]]]:
-    """Each touched contact's anchor (the earliest instant the batch touches) and its new actions."""
-    anchors: dict[int, int] = {}
-    new_actions: dict[int, list[tuple[int, str]]] = defaultdict(list)
-
-    def touch(contact_id: int, at_us: int) -> None:
-        if contact_id not in anchors or at_us < anchors[contact_id]:
-            anchors[contact_id] = at_us
-
-    for event in events:
-        kind = seeking_kind(event.type, event.data)
-        if kind is not None:
-            new_actions[event.contact_id].append((event.at_us, kind))
-            touch(event.contact_id, event.at_us)
+def _anchors(actions: dict[int, list[tuple[int, str]]], changed) -> dict[int, int]:
+    """Each touched contact's anchor: the earliest instant the batch touches (its new seeking actions
+    and the starts of its changed conversations, before and after the change)."""
+    anchors = {contact_id: min(contact_actions)[0] for contact_id, contact_actions in actions.items()}
     for old, row in changed.values():
         for state in (old.state if old else None, row.state):
             if state is not None and state.contact_id is not None and state.started_us is not None:
-                touch(state.contact_id, state.started_us)
-    return anchors, new_actions
+                contact_id, at_us = state.contact_id, state.started_us
+                if contact_id not in anchors or at_us < anchors[contact_id]:
+                    anchors[contact_id] = at_us
+    return anchors
 
 
 def _lock_contacts(contact_ids: list[int]) -> None:

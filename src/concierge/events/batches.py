@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from concierge.events.bulk_sql import instants_from_us, row_preparer
+from concierge.events.bulk_sql import instants_from_us, row_preparer, time_text_as_stored
 from concierge.events.parsing import LogEvent, parse_log_line
 from concierge.reports.rollup_input import RollupInput, gather_rollup_input
 
@@ -88,11 +88,13 @@ def prepare_log_rows(events: list[LogEvent]) -> None:
         return
     dumps = orjson.dumps
     prepare = row_preparer()
-    for event, at in zip(unprepared, instants_from_us([e.at_us for e in unprepared]), strict=True):
+    as_stored = time_text_as_stored()
+    formatted = iter(instants_from_us([e.at_us for e in unprepared if e.utc_text is None]))
+    for event in unprepared:
         event.log_row = prepare(
             (
                 event.type,
-                str(at),
+                str(next(formatted)) if event.utc_text is None else as_stored(event.utc_text),
                 event.conversation_ref,
                 event.message_ref,
                 dumps(event.data).decode(),

@@ -273,6 +273,15 @@ def instants_from_us(values: list[int]) -> list:
     return [str(NAIVE_EPOCH + timedelta(microseconds=value)) for value in values]
 
 
+def time_text_as_stored() -> Callable[[str], str]:
+    """What turns a UTC time's naive text ('YYYY-MM-DD HH:MM:SS[.ffffff]') into the text
+    instants_from_us gives for it, without parsing it: as it is on SQLite, with its offset on
+    PostgreSQL. Asked once for many times."""
+    if is_postgresql():
+        return lambda text: text + "+00:00"
+    return str
+
+
 def insert_rows_skipping_conflicts(model, columns: Sequence[str], rows: list[Sequence]) -> bool:
     """Append rows, leaving out those that would break a unique constraint (already there). Rows
     are mostly new: they are appended in bulk, and only when one is not, one by one. True when

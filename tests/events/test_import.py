@@ -4,6 +4,7 @@ import io
 import json
 import os
 import sys
+import threading
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from concierge.contacts.models import Contact
 from concierge.events.models import Event, MessageDescription
+from concierge.events.services import importing
 from concierge.events.services.importing import import_log, import_log_file
 from concierge.reports.selectors import support_report
 
@@ -192,6 +194,28 @@ def test_a_pipe_on_standard_input_is_read_by_the_reader_process(workspace, monke
     assert (summary.events_taken, summary.records_applied, summary.lines_read) == (7, 1, 9)
     [(number, reason)] = summary.bad_lines
     assert number == 9 and reason.startswith("not valid JSON")
+
+
+def test_a_reader_that_fails_part_way_fails_the_import_and_writes_nothing(workspace, tmp_path, monkeypatch):
+    """The reader process reads a file and its second batch cannot be read: the writer hears of it
+    at that batch, its receiving thread stops, and the import's transaction is rolled back."""
+    path = tmp_path / "log.jsonl"
+    write_log(path, EXAMPLE)
+    with open(path, "ab") as log:
+        log.write(b"\xff\xfe not a line of text\n" * 3)
+    real_parse = importing.parse_log_line
+
+    def parse_or_fail(raw):
+        if raw.startswith(b"\xff"):
+            raise OSError("the disk went away")
+        return real_parse(raw)
+
+    threads_before = threading.active_count()
+    monkeypatch.setattr(importing, "parse_log_line", parse_or_fail)  # the reader's fork inherits it
+    with pytest.raises(RuntimeError, match="reading the log failed: OSError: the disk went away"):
+        import_log_file(workspace, str(path), batch_size=4)
+    assert Event.objects.filter(workspace=workspace).count() == 0
+    assert threading.active_count() == threads_before
 
 
 def test_any_bad_line_rejects_the_whole_file_with_each_line_and_reason(workspace, tmp_path):

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
 CHUNK = 500
@@ -282,21 +282,33 @@ def time_text_as_stored() -> Callable[[str], str]:
     return str
 
 
-def insert_rows_skipping_conflicts(model, columns: Sequence[str], rows: list[Sequence]) -> bool:
-    """Append rows, leaving out those that would break a unique constraint (already there). Rows
-    are mostly new: they are appended in bulk, and only when one is not, one by one. True when
-    every row was new."""
-    try:
-        with transaction.atomic():
-            insert_rows(model, columns, rows)
-        return True
-    except IntegrityError:
-        quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-        execute_many(
-            f"INSERT INTO {table(model)} ({quoted}) VALUES ({placeholders(len(columns))}) ON CONFLICT DO NOTHING",
-            rows,
-        )
-        return False
+def insert_new_rows(
+    model, columns: Sequence[str], values: Sequence, varying: str, keys: Sequence[str]
+) -> dict[str, int]:
+    """Insert a row per key, each with `values` for `columns` and its key in the column `varying`,
+    in the keys' order, leaving out those that would break a unique constraint (already there).
+    Returns the ids of the rows inserted, by key. One statement per chunk of keys, the keys sent as
+    one array: an array on PostgreSQL, a JSON array elsewhere."""
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(column) for column in (*columns, varying))
+    constants = ", ".join(["%s"] * len(columns))
+    if is_postgresql():
+        source = "unnest(%s::text[]) WITH ORDINALITY AS given(key, position)"
+        order = "ORDER BY given.position"
+    else:
+        source, order = "json_each(%s) AS given", "WHERE true ORDER BY given.key"  # WHERE: SQLite's grammar
+    key = "given.key" if is_postgresql() else "given.value"
+    ids = {}
+    with connection.cursor() as cursor:
+        for chunk in chunked(keys, 5_000):
+            array = array_literal(chunk)[0] if is_postgresql() else orjson.dumps(list(chunk)).decode()
+            cursor.execute(
+                f"INSERT INTO {table(model)} ({column_list}) SELECT {constants}, {key} FROM {source} {order} "
+                f"ON CONFLICT DO NOTHING RETURNING id, {quote(varying)}",
+                [*values, array],
+            )
+            ids.update((row[1], row[0]) for row in cursor.fetchall())
+    return ids
 
 
 def column_values_for_new(instance) -> tuple[list[str], list]:

@@ -19,7 +19,7 @@ from concierge.events.bulk_sql import (
     chunked,
     column_values_for_new,
     datetime_values,
-    insert_rows_skipping_conflicts,
+    insert_new_rows,
     one_of,
     prepared_rows_insert,
     select,
@@ -27,7 +27,7 @@ from concierge.events.bulk_sql import (
 )
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
-from concierge.reports.services import LatestSessionStarts, apply_events_to_rollups, apply_rollup_input
+from concierge.reports.services import LatestStarts, apply_events_to_rollups, apply_rollup_input
 from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.workspaces.models import Workspace
 
@@ -94,7 +94,7 @@ def append_batch(
     *,
     private_contacts: Container[int] = (),
     day_totals: DayTotalsChange | None = None,
-    latest_starts: LatestSessionStarts | None = None,
+    latest_starts: LatestStarts | None = None,
 ) -> tuple[int, int]:
     """Append a batch's events whose `id` is not in the log yet and update the rollups.
     `contact_ids`: the ids of the batch's contacts, in its order. Returns how many events were taken
@@ -239,11 +239,11 @@ class ContactDirectory:
             found.update(self._existing(missing))
             unknown = [ref for ref in missing if ref not in found]
             if unknown:
-                all_new = self._create(unknown)
-                made = self._existing(unknown)
-                if all_new:  # else some may be another writer's, made meanwhile
-                    self.created.add(made.values())
+                made = self._create(unknown)
+                self.created.add(made.values())
                 found.update(made)
+                if len(made) < len(unknown):  # made meanwhile by another writer
+                    found.update(self._existing([ref for ref in unknown if ref not in made]))
         for ref, contact_id in found.items():
             self.remember(ref, contact_id)
         return found
@@ -254,19 +254,16 @@ class ContactDirectory:
         if len(self.cache) > self.CACHE_LIMIT:
             self.cache.popitem(last=False)
 
-    def _create(self, external_ids: list[str]) -> bool:
+    def _create(self, external_ids: list[str]) -> dict[str, int]:
         """A contact named only by the log is a user with that id (created in bulk, with the values
-        Django would give a new Contact; one made meanwhile by another writer is left as it is)."""
+        Django would give a new Contact; one made meanwhile by another writer is left as it is, and
+        not among the ids returned)."""
         columns, values = column_values_for_new(
             Contact(workspace=self.workspace, kind=Contact.Kind.USER, external_id="")
         )
         position = columns.index("external_id")
-        rows = []
-        for ref in external_ids:
-            row = list(values)
-            row[position] = ref
-            rows.append(row)
-        return insert_rows_skipping_conflicts(Contact, columns, rows)
+        del columns[position], values[position]
+        return insert_new_rows(Contact, columns, values, "external_id", external_ids)
 
     def _existing(self, external_ids: list[str]) -> dict[str, int]:
         found = {}

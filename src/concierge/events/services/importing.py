@@ -33,7 +33,7 @@ from concierge.events.parsing import (
 from concierge.events.services.log import ContactDirectory, append_batch
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
-from concierge.reports.services import LatestSessionStarts, day_totals_to_save_later
+from concierge.reports.services import LatestStarts, day_totals_to_save_later
 from concierge.reports.services.day_totals import TOTALS_MODELS, DayTotalsChange
 from concierge.workspaces.models import Workspace
 
@@ -80,7 +80,7 @@ class LogWriter:
         self.pending: list[LogEvent] = []
         self.batches_written = 0
         self.day_totals: DayTotalsChange | None = None
-        self.latest_starts = LatestSessionStarts(self.contacts.created)
+        self.latest_starts = LatestStarts(self.contacts.created)
 
     def add_events(self, events: list[LogEvent]) -> None:
         """Events one at a time or in small lists (the events API), written as a batch by flush."""

@@ -6,10 +6,10 @@ from concierge.reports.services.rollups import (
     apply_rollup_input,
     day_totals_to_save_later,
 )
-from concierge.reports.services.sessions import LatestSessionStarts
+from concierge.reports.services.sessions import LatestStarts
 
 __all__ = [
-    "LatestSessionStarts",
+    "LatestStarts",
     "apply_events_to_rollups",
     "apply_rollup_input",
     "day_totals_to_save_later",

@@ -13,7 +13,7 @@ from concierge.reports.services.conversation_facts import conversation_writes, m
 from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
 from concierge.reports.services.outbound import load_outbound, outbound_writes
 from concierge.reports.services.sessions import (
-    LatestSessionStarts,
+    LatestStarts,
     load_sessions_around,
     recompute_sessions,
 )
@@ -33,7 +33,7 @@ def apply_rollup_input(
     private_contacts: Container[int] = (),
     alongside: Callable[[], None] | None = None,
     totals_to: DayTotalsChange | None = None,
-    latest_starts: LatestSessionStarts | None = None,
+    latest_starts: LatestStarts | None = None,
 ) -> None:
     """Fold newly appended events, gathered by contact id (reports.rollup_input), into the rollups.
     Must run in the transaction that appended them.
@@ -44,7 +44,7 @@ def apply_rollup_input(
     raises, nothing is written. `totals_to`: where to add the day totals' change instead of saving
     it (a long import saves it once, at the end: the rollups never read the totals).
     `latest_starts`: kept by a writer of many batches in one transaction (made with the same
-    `private_contacts`), it spares most lookups of each contact's latest session."""
+    `private_contacts`), it spares most lookups of contacts' sessions and conversations."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("rollups must change in the transaction that appends their events")
     if not gathered.contacts:
@@ -63,7 +63,7 @@ def apply_rollup_input(
     )
     anchors = _anchors(gathered.actions, changed)
     if latest_starts is None:
-        latest_starts = LatestSessionStarts()
+        latest_starts = LatestStarts()
     stored_sessions = load_sessions_around(anchors, changed, latest_starts)
     stored_outbound = load_outbound(workspace.pk, gathered.sends, gathered.engagements)
     with run_alongside(alongside):
@@ -82,7 +82,7 @@ def apply_rollup_input(
         )
     for write in writes:
         write.save()
-    latest_starts.remember(session_writes.latest_starts)
+    latest_starts.remember(session_writes.latest_starts, _conversation_starts(placed))
     if totals_to is None:
         totals.save(workspace.pk)
     else:
@@ -106,6 +106,20 @@ def _anchors(actions: dict[int, list[tuple[int, str]]], changed) -> dict[int, in
                 if contact_id not in anchors or at_us < anchors[contact_id]:
                     anchors[contact_id] = at_us
     return anchors
+
+
+def _conversation_starts(placed) -> dict[int, int]:
+    """Each contact's latest start among the conversations written for it."""
+    starts: dict[int, int] = {}
+    for _, row in placed:
+        contact_id, started_us = row.state.contact_id, row.state.started_us
+        if (
+            contact_id is not None
+            and started_us is not None
+            and started_us > starts.get(contact_id, started_us - 1)
+        ):
+            starts[contact_id] = started_us
+    return starts
 
 
 def _lock_contacts(contact_ids: list[int]) -> None:

@@ -131,35 +131,51 @@ class SessionWrites:
         )
 
 
-class LatestSessionStarts:
-    """Each contact's latest stored session start, as one transaction has read or written it, kept
-    across its batches: an import asks again for most contacts (a contact's later sessions come in
-    later batches), and at a million sessions those lookups were a tenth of the database's work.
+class LatestStarts:
+    """What one transaction knows of contacts' stored rollups, kept across its batches: each
+    contact's latest session start, and for the contacts it created itself a bound on their latest
+    conversation start. An import comes back to most contacts in later batches; with this memory it
+    neither asks for their latest session again nor reads back sessions and conversations a batch
+    cannot change (at a million sessions those lookups were a tenth of the database's work).
 
     It stays right to the end of the transaction: the rollups lock every contact they touch, and no
     other writer can see the contacts the transaction created (`private_contacts`), which have no
-    sessions but those written here. Bounded: when it outgrows LIMIT it starts again, and what it
-    has forgotten is looked up."""
+    sessions or conversations but those written here. Bounded: when either memory outgrows LIMIT
+    contacts (about 50 MB) it starts again, and what it has forgotten is looked up."""
 
     LIMIT = 500_000
 
     def __init__(self, private_contacts: Container[int] = ()):
         self.private_contacts = private_contacts
-        self.starts: dict[int, int | None] = {}
-        self.complete = True  # every session this transaction wrote is in `starts`
+        self.session_starts: dict[int, int | None] = {}
+        # Contacts this transaction created: the latest start of a conversation written for each
+        # (or later: a conversation that moved to another contact leaves it as it was).
+        self.conversation_starts: dict[int, int] = {}
+        self.complete = True  # every session and conversation this transaction wrote is remembered
 
-    def known(self, contact_id: int) -> bool:
-        return contact_id in self.starts or (self.complete and contact_id in self.private_contacts)
+    def recall(self, contact_id: int) -> tuple[bool, int | None, int | None | bool]:
+        """What is known of a contact: whether its latest session start is known, that start (None:
+        it has no session), and the latest start of its stored conversations (None: it has none; or
+        later: see conversation_starts; True: unknown)."""
+        if self.complete and contact_id in self.private_contacts:
+            return True, self.session_starts.get(contact_id), self.conversation_starts.get(contact_id)
+        if contact_id in self.session_starts:
+            return True, self.session_starts[contact_id], True
+        return False, None, True
 
-    def get(self, contact_id: int) -> int | None:
-        return self.starts.get(contact_id)
-
-    def remember(self, starts: dict[int, int | None]) -> None:
-        """Learn contacts' latest starts, as written (SessionWrites.latest_starts)."""
-        if len(self.starts) + len(starts) > self.LIMIT:
-            self.starts.clear()
+    def remember(self, session_starts: dict[int, int | None], conversation_starts: dict[int, int]) -> None:
+        """Learn contacts' latest session starts, as written (SessionWrites.latest_starts), and the
+        starts of conversations written."""
+        if max(len(self.session_starts) + len(session_starts), len(self.conversation_starts)) > self.LIMIT:
+            self.session_starts.clear()
+            self.conversation_starts.clear()
             self.complete = False
-        self.starts.update(starts)
+        self.session_starts.update(session_starts)
+        if self.complete:
+            known = self.conversation_starts
+            for contact_id, start in conversation_starts.items():
+                if contact_id in self.private_contacts and start > known.get(contact_id, start - 1):
+                    known[contact_id] = start
 
 
 @dataclass(slots=True)
@@ -176,25 +192,42 @@ class StoredAround:
 def load_sessions_around(
     anchors: dict[int, int],
     changed_conversations: dict[str, tuple[ConversationRow | None, ConversationRow]],
-    latest_starts: LatestSessionStarts,
+    memory: LatestStarts,
 ) -> StoredAround:
-    """Every read recompute_sessions needs, so that it can run without the database."""
+    """Every read recompute_sessions needs, so that it can run without the database: only what the
+    memory cannot rule out (a session ending after the contact's anchor, a conversation starting
+    from where its sessions are recomputed)."""
     around = StoredAround({}, {}, defaultdict(list))
     for chunk in chunked(sorted(anchors)):
-        stored = _sessions_ending_after(chunk, min(anchors[c] for c in chunk))
-        affected = {c: [s for s in stored.get(c, ()) if s.start_us + DAY_US > anchors[c]] for c in chunk}
-        around.affected.update(affected)
-        unknown = []
-        for contact_id in (c for c in chunk if not affected[c]):
-            if not latest_starts.known(contact_id):
+        known = [(c, anchors[c], *memory.recall(c)) for c in chunk]
+        to_read = [
+            c
+            for c, anchor, knows, start, _ in known
+            if not knows or (start is not None and start + DAY_US > anchor)
+        ]
+        stored = _sessions_ending_after(to_read, min(anchors[c] for c in to_read)) if to_read else {}
+        recompute_from, unknown = {}, []
+        for contact_id, anchor, knows, start, _ in known:
+            rows = stored.get(contact_id)
+            affected = [s for s in rows if s.start_us + DAY_US > anchor] if rows else []
+            around.affected[contact_id] = affected
+            if affected:
+                recompute_from[contact_id] = min(anchor, affected[0].start_us)
+                continue
+            recompute_from[contact_id] = anchor
+            if not knows:
                 unknown.append(contact_id)
-            elif (start := latest_starts.get(contact_id)) is not None:
+            elif start is not None:
                 around.latest[contact_id] = start
         around.latest.update(_latest_session_starts(unknown))
-        recompute_from = {
-            c: min(anchors[c], affected[c][0].start_us) if affected[c] else anchors[c] for c in chunk
-        }
-        for row in conversations_of_contacts_since(chunk, min(recompute_from.values())):
+        to_read = [
+            c
+            for c, _, _, _, latest in known
+            if latest is True or (latest is not None and latest >= recompute_from[c])
+        ]
+        if not to_read:
+            continue
+        for row in conversations_of_contacts_since(to_read, min(recompute_from[c] for c in to_read)):
             if (
                 row.state.ref not in changed_conversations
                 and row.state.started_us >= recompute_from[row.state.contact_id]

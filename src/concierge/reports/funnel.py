@@ -190,29 +190,45 @@ def chain_sessions(actions: list[tuple[int, str]]) -> list[list[tuple[int, str]]
 
 
 def describe_session(start_us: int, actions: list, conversations: list[ConversationState]) -> SessionOutcome:
-    """Status and counts of one session, from its seeking actions and the conversations started in it."""
-    outcome = SessionOutcome(start_us=start_us, actions=actions, conversations=conversations)
-    views = [at for at, kind in actions if kind == VIEW]
-    contact_starts = [at for at, kind in actions if kind == CONTACT_START]
-    last_contact_start = max(contact_starts) if contact_starts else None
-    outcome.article_views = len(views)
-    outcome.article_views_resolved = sum(
-        1 for at in views if last_contact_start is None or at >= last_contact_start
-    )
-    outcome.bot_answered = any(c.bot_answered for c in conversations)
-    outcome.bot_resolved = any(c.bot_resolved for c in conversations)
-    human = [c.started_us for c in conversations if c.human_supported]
-    if human:
-        first_human = min(human)
-        self_served_before = any(at < first_human for at, kind in actions if kind in (VIEW, SEARCH)) or any(
+    """Status and counts of one session, from its seeking actions and the conversations started in
+    it. (One pass over each: it runs for every session an import writes.)"""
+    views = 0
+    last_contact_start = first_self_serve = None
+    for at, kind in actions:
+        if kind == VIEW:
+            views += 1
+        elif kind == CONTACT_START:
+            if last_contact_start is None or at > last_contact_start:
+                last_contact_start = at
+            continue
+        elif kind != SEARCH:
+            continue
+        if first_self_serve is None or at < first_self_serve:
+            first_self_serve = at
+    resolved_views = views
+    if views and last_contact_start is not None:
+        resolved_views = sum(1 for at, kind in actions if kind == VIEW and at >= last_contact_start)
+    bot_answered = bot_resolved = False
+    first_human = None
+    for conversation in conversations:
+        if conversation.bot_answered:
+            bot_answered = True
+        if conversation.bot_resolved:
+            bot_resolved = True
+        elif conversation.human_supported and (first_human is None or conversation.started_us < first_human):
+            first_human = conversation.started_us
+    if first_human is not None:
+        self_served_before = (first_self_serve is not None and first_self_serve < first_human) or any(
             c.bot_answered and c.started_us <= first_human for c in conversations
         )
-        outcome.status = HUMAN_AFTER_SELF_SERVE if self_served_before else HUMAN_FROM_START
-    elif views or outcome.bot_resolved:
-        outcome.status = SELF_SERVE_RESOLVED
+        status = HUMAN_AFTER_SELF_SERVE if self_served_before else HUMAN_FROM_START
+    elif views or bot_resolved:
+        status = SELF_SERVE_RESOLVED
     else:
-        outcome.status = STOPPED
-    return outcome
+        status = STOPPED
+    return SessionOutcome(
+        start_us, actions, status, views, resolved_views, bot_answered, bot_resolved, None, conversations
+    )
 
 
 def sessions_of_contact(
@@ -222,20 +238,22 @@ def sessions_of_contact(
 ) -> list[SessionOutcome]:
     """All sessions from a run of one contact's actions, with the conversations started in each."""
     actions = sorted(actions)
-    conversations = sorted(
-        (c for c in conversations if c.started_us is not None), key=lambda c: (c.started_us, c.ref)
-    )
+    if conversations:
+        conversations = sorted(
+            (c for c in conversations if c.started_us is not None), key=lambda c: (c.started_us, c.ref)
+        )
     outcomes = []
     index = 0
     for session_actions in chain_sessions(actions):
         start = session_actions[0][0]
-        end = start + DAY_US
-        while index < len(conversations) and conversations[index].started_us < start:
-            index += 1
         members = []
-        while index < len(conversations) and conversations[index].started_us < end:
-            members.append(conversations[index])
-            index += 1
+        if conversations:
+            end = start + DAY_US
+            while index < len(conversations) and conversations[index].started_us < start:
+                index += 1
+            while index < len(conversations) and conversations[index].started_us < end:
+                members.append(conversations[index])
+                index += 1
         outcome = describe_session(start, session_actions, members)
         outcome.prev_start_us = prev_start_us
         prev_start_us = start

@@ -55,7 +55,7 @@ class StoredSession:
 
 
 def encode_actions(actions: list[tuple[int, str]]) -> str:
-    return ";".join(f"{at}{kind}" for at, kind in actions)
+    return ";".join([f"{at}{kind}" for at, kind in actions])
 
 
 def decode_actions(text: str) -> list[tuple[int, str]]:
@@ -246,7 +246,7 @@ def recompute_sessions(
     """Re-chain each anchored contact's sessions from its anchor (the earliest instant the batch
     touches) and place its conversations, without the database (load_sessions_around read it).
     Returns every conversation row placed anew, as (stored, now), and the session rows to write
-    (with each contact's latest start once they are written, for LatestSessionStarts)."""
+    (with each contact's latest start once they are written, for LatestStarts)."""
     changed_by_contact = defaultdict(list)
     for old, row in changed_conversations.values():
         if row.state.contact_id is not None and row.state.started_us is not None:
@@ -254,14 +254,21 @@ def recompute_sessions(
     placed: list[tuple[ConversationRow | None, ConversationRow]] = []
     writes = SessionWrites(workspace_id)
     for contact_id, affected in around.affected.items():
-        rows = [(row.snapshot(), row) for row in around.conversations.get(contact_id, ())]
-        rows += changed_by_contact.get(contact_id, [])
-        prev_start = affected[0].prev_start_us if affected else around.latest.get(contact_id)
-        actions = [a for s in affected for a in decode_actions(s.actions_text)]
-        actions += new_actions.get(contact_id, [])
+        stored_rows = around.conversations.get(contact_id)
+        rows = [(row.snapshot(), row) for row in stored_rows] if stored_rows else []
+        if contact_id in changed_by_contact:
+            rows += changed_by_contact[contact_id]
+        if affected:
+            prev_start = affected[0].prev_start_us
+            actions = [a for s in affected for a in decode_actions(s.actions_text)]
+            actions += new_actions.get(contact_id, ())
+        else:
+            prev_start = around.latest.get(contact_id)
+            actions = new_actions.get(contact_id, [])
         outcomes = sessions_of_contact(actions, [row.state for _, row in rows], prev_start)
-        _place_conversations(rows, outcomes)
-        placed.extend(rows)
+        if rows:
+            _place_conversations(rows, outcomes)
+            placed.extend(rows)
         _diff_sessions(contact_id, affected, outcomes, writes, totals)
         writes.latest_starts[contact_id] = _latest_start_after(
             outcomes, affected, around.latest.get(contact_id)
@@ -292,6 +299,19 @@ def _place_conversations(rows, outcomes) -> None:
 def _diff_sessions(
     contact_id: int, stored: list[StoredSession], outcomes, writes: SessionWrites, totals
 ) -> None:
+    if not stored:  # the usual case: only new sessions
+        for outcome in outcomes:
+            writes.inserts.append(
+                (
+                    writes.workspace_id,
+                    contact_id,
+                    outcome.start_us,
+                    outcome.end_us,
+                    *_outcome_columns(outcome),
+                )
+            )
+            totals.count_session(outcome, 1)
+        return
     stored_by_start = {s.start_us: s for s in stored}
     for outcome in outcomes:
         columns = _outcome_columns(outcome)

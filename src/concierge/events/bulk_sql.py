@@ -153,13 +153,14 @@ def prepared_rows_insert(
         fixed = "".join(f"\t{copy_text(str(value))}" for value in constants.values())
 
         def copy_rows() -> None:
-            text = "".join([f"{lead}{fixed}\t{row}\n" for lead, row in rows])
+            # In parts: the server reads each part while the next one is put together.
             with (
                 wrapper.wrap_database_errors,
                 raw.cursor() as cursor,
                 cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy,
             ):
-                copy.write(text)
+                for part in chunked(rows, 5_000):
+                    copy.write("".join([f"{lead}{fixed}\t{row}\n" for lead, row in part]))
 
         return copy_rows
     selected = [

@@ -161,7 +161,7 @@ class ParsedBatch:
     """Up to a batch of lines, parsed: the events (a batch ready for the log, or None), the records
     and the bad lines (each with its line number), and how many lines and bytes were read so far."""
 
-    events: EventBatch | None = None
+    events: EventBatch | bytes | None = None  # bytes: marshalled, between the reader and the writer
     records: list[tuple[int, MessageRecord | ContactRecord]] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
     lines_read: int = 0

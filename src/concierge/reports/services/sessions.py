@@ -131,6 +131,9 @@ class SessionWrites:
         )
 
 
+UNKNOWN = object()  # what LatestStarts.recall says of a start it does not know
+
+
 class LatestStarts:
     """What one transaction knows of contacts' stored rollups, kept across its batches: each
     contact's latest session start, and for the contacts it created itself a bound on their latest
@@ -153,15 +156,15 @@ class LatestStarts:
         self.conversation_starts: dict[int, int] = {}
         self.complete = True  # every session and conversation this transaction wrote is remembered
 
-    def recall(self, contact_id: int) -> tuple[bool, int | None, int | None | bool]:
+    def recall(self, contact_id: int) -> tuple[bool, int | None, object]:
         """What is known of a contact: whether its latest session start is known, that start (None:
-        it has no session), and the latest start of its stored conversations (None: it has none; or
-        later: see conversation_starts; True: unknown)."""
+        it has no session), and the latest start of its stored conversations (None: it has none;
+        or later, see conversation_starts; UNKNOWN)."""
         if self.complete and contact_id in self.private_contacts:
             return True, self.session_starts.get(contact_id), self.conversation_starts.get(contact_id)
         if contact_id in self.session_starts:
-            return True, self.session_starts[contact_id], True
-        return False, None, True
+            return True, self.session_starts[contact_id], UNKNOWN
+        return False, None, UNKNOWN
 
     def remember(self, session_starts: dict[int, int | None], conversation_starts: dict[int, int]) -> None:
         """Learn contacts' latest session starts, as written (SessionWrites.latest_starts), and the
@@ -223,7 +226,7 @@ def load_sessions_around(
         to_read = [
             c
             for c, _, _, _, latest in known
-            if latest is True or (latest is not None and latest >= recompute_from[c])
+            if latest is UNKNOWN or (latest is not None and latest >= recompute_from[c])
         ]
         if not to_read:
             continue

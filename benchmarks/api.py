@@ -83,11 +83,13 @@ def prepare_workspace(args: argparse.Namespace) -> Workload:
     from concierge.contacts.services import create_contact
     from concierge.conversations.models import Conversation
     from concierge.conversations.selectors import tags
-    from concierge.conversations.services import seed_conversations_in_bulk
     from concierge.core.management.migrating import migrate_with_progress
     from concierge.demo.seed import seed_demo_workspace
     from concierge.workspaces.selectors import teammates, teams
     from concierge.workspaces.services import create_api_key
+
+    sys.path.insert(0, str(PROJECT_DIR))
+    from benchmarks.seeding import seed_conversations_in_bulk
 
     console = Console(stderr=True)
     migrate_with_progress(console)

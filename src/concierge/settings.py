@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "concierge.reports",
     "concierge.meetings",
     "concierge.web",
+    "concierge.demo",
 ]
 
 MIDDLEWARE = [

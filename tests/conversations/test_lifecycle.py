@@ -14,7 +14,9 @@ def test_event_log_matches_a_conversations_whole_life(workspace, owner, agent, c
     start = timezone.now() - timedelta(hours=5)
     conversation = services.start_conversation(workspace, contact=contact, body="My export fails", at=start)
     services.deliver_bot_answer(conversation, "Try the export guide", at=start + timedelta(minutes=1))
-    services.assign_conversation(conversation, by=owner, assignee=agent, at=start + timedelta(minutes=2))
+    services.assign_conversation(
+        conversation, teammate=owner, assignee=agent, at=start + timedelta(minutes=2)
+    )
     services.add_note(conversation, agent, "Looks like the CSV bug", at=start + timedelta(minutes=3))
     services.reply_as_teammate(conversation, agent, "We are on it", at=start + timedelta(minutes=10))
     tag = services.tag_for_name(workspace, "export")
@@ -90,9 +92,9 @@ def test_snoozed_conversation_wakes_when_its_time_has_come(workspace, contact, a
     conversation = services.start_conversation(workspace, contact=contact, body="hello")
     until = timezone.now() + timedelta(hours=1)
     services.snooze_conversation(conversation, until=until, teammate=agent)
-    assert services.wake_snoozed_conversations(workspace, now=until - timedelta(minutes=1)) == 0
-    assert services.wake_snoozed_conversations(workspace, now=until) == 1
-    assert services.wake_snoozed_conversations(workspace, now=until) == 0
+    assert services.wake_snoozed_conversations(workspace, at=until - timedelta(minutes=1)) == 0
+    assert services.wake_snoozed_conversations(workspace, at=until) == 1
+    assert services.wake_snoozed_conversations(workspace, at=until) == 0
     conversation.refresh_from_db()
     assert conversation.state == "open"
 
@@ -103,7 +105,7 @@ def test_objects_of_another_workspace_cannot_be_mixed_in(workspace, contact, oth
     with pytest.raises(InvalidInput):
         services.reply_as_teammate(conversation, foreign_teammate, "I should not be here")
     with pytest.raises(InvalidInput):
-        services.assign_conversation(conversation, by=None, assignee=foreign_teammate)
+        services.assign_conversation(conversation, teammate=None, assignee=foreign_teammate)
 
 
 def test_a_woken_conversation_comes_back_to_the_top_of_the_inbox(workspace, contact, agent):
@@ -111,5 +113,5 @@ def test_a_woken_conversation_comes_back_to_the_top_of_the_inbox(workspace, cont
     until = timezone.now() + timedelta(hours=1)
     services.snooze_conversation(snoozed, until=until, teammate=agent)
     services.start_conversation(workspace, contact=contact, body="second")
-    services.wake_snoozed_conversations(workspace, now=until)
+    services.wake_snoozed_conversations(workspace, at=until)
     assert selectors.inbox(workspace).first().pk == snoozed.pk

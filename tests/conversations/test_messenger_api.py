@@ -31,7 +31,7 @@ def test_a_visitor_becomes_a_lead_on_first_use_and_talks_with_the_team(visitor, 
     assert stored.contact_id == lead.pk and stored.channel == "messenger" and stored.initiator == "contact"
 
     services.add_note(stored, agent, "Internal: customer is on the old plan")
-    services.assign_conversation(stored, by=agent, assignee=agent)
+    services.assign_conversation(stored, teammate=agent, assignee=agent)
     services.reply_as_teammate(stored, agent, "It ships tomorrow")
     seen = visitor.get(f"{M}/conversations/{stored.pk}").json()
     assert [(p["kind"], p["author"], p["author_name"], p["body"]) for p in seen["parts"]] == [

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from concierge.contacts.services import create_contact
 from concierge.conversations import selectors, services
-from concierge.conversations.models import Conversation, Part
+from concierge.conversations.models import Conversation, Part, Tag
 from concierge.events.models import Event
 from concierge.workspaces.services import add_teammate, create_team
 
@@ -86,9 +86,9 @@ def test_inbox_lists_open_conversations_of_this_workspace_only(
 def test_inbox_filters_by_state_assignee_team_and_tag(owner_client, workspace, owner, agent, contact):
     team = create_team(workspace, name="Reliability", members=[agent])
     mine = services.start_conversation(workspace, contact=contact, body="assigned to owner", subject="Mine")
-    services.assign_conversation(mine, by=owner, assignee=owner)
+    services.assign_conversation(mine, teammate=owner, assignee=owner)
     theirs = services.start_conversation(workspace, contact=contact, body="for the agent", subject="Theirs")
-    services.assign_conversation(theirs, by=owner, assignee=agent, team=team)
+    services.assign_conversation(theirs, teammate=owner, assignee=agent, team=team)
     services.tag_conversation(theirs, services.tag_for_name(workspace, "billing"))
     nobody = services.start_conversation(workspace, contact=contact, body="nobody yet", subject="Nobody")
     done = services.start_conversation(workspace, contact=contact, body="already done", subject="Done")
@@ -140,7 +140,7 @@ def test_inbox_list_takes_a_fixed_number_of_queries(
     tag = services.tag_for_name(workspace, "vip")
     for number in range(20):
         conversation = services.start_conversation(workspace, contact=contact, body=f"hello {number}")
-        services.assign_conversation(conversation, by=owner, assignee=owner)
+        services.assign_conversation(conversation, teammate=owner, assignee=owner)
         services.tag_conversation(conversation, tag)
     with django_assert_max_num_queries(15):
         response = owner_client.get(url("inbox", workspace))
@@ -153,7 +153,7 @@ def test_conversation_page_takes_a_fixed_number_of_queries(
     for number in range(10):
         services.reply_as_teammate(conversation, agent, f"reply {number}")
         services.add_note(conversation, owner, f"note {number}")
-        services.assign_conversation(conversation, by=owner, assignee=agent if number % 2 else owner)
+        services.assign_conversation(conversation, teammate=owner, assignee=agent if number % 2 else owner)
     with django_assert_max_num_queries(20):
         response = owner_client.get(url("conversation", workspace, conversation.pk))
     assert response.content.decode().count('class="part note"') == 10
@@ -177,7 +177,7 @@ def test_conversation_shows_parts_in_order_with_notes_and_system_lines(
     owner_client, workspace, owner, agent, conversation
 ):
     services.add_note(conversation, agent, "<p>Internal: check the CSV bug</p>")
-    services.assign_conversation(conversation, by=owner, assignee=agent)
+    services.assign_conversation(conversation, teammate=owner, assignee=agent)
     services.reply_as_teammate(conversation, agent, "<p>We are on it</p>")
     services.close_conversation(conversation, teammate=agent)
 
@@ -494,7 +494,7 @@ def test_no_action_reaches_another_workspaces_conversation(
     )
     assert owner_client.post(url(action, other_workspace, other_conversation.pk), data).status_code == 404
     assert snapshot(other_conversation) == before
-    assert not services.Tag.objects.filter(name="sneaky").exists()
+    assert not Tag.objects.filter(name="sneaky").exists()
 
 
 def test_reopen_of_another_workspaces_closed_conversation_is_not_found(

@@ -18,7 +18,9 @@ def grow(workspace, contact, owner, start: int, count: int) -> None:
         customer = create_contact(workspace, external_id=f"c{n}", name=f"Customer {n}")
         for who in (customer, contact):
             conversation = conversation_services.start_conversation(workspace, contact=who, body=f"#{n}")
-            conversation_services.assign_conversation(conversation, by=owner, assignee=teammate, team=team)
+            conversation_services.assign_conversation(
+                conversation, teammate=owner, assignee=teammate, team=team
+            )
             for tag_name in (f"tag {n}", "common"):
                 conversation_services.tag_conversation(
                     conversation, conversation_services.tag_for_name(workspace, tag_name)

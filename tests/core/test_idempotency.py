@@ -121,13 +121,13 @@ def test_an_expired_key_runs_again_and_old_keys_are_forgotten(api, workspace, co
     long_ago = timezone.now() - timedelta(hours=25)
     with transaction.atomic():
         record, claimed = claim_idempotency_key(
-            workspace,
+            workspace.pk,
             caller="api",
             method="POST",
             path="/api/v1/conversations",
             key="old",
             request_hash="h",
-            now=long_ago,
+            at=long_ago,
         )
         record_idempotent_answer(record, status_code=201, body='{"id": 0}')
     assert claimed
@@ -135,13 +135,13 @@ def test_an_expired_key_runs_again_and_old_keys_are_forgotten(api, workspace, co
     assert response.status_code == 201 and response.json()["id"] != 0
     with transaction.atomic():
         claim_idempotency_key(
-            workspace,
+            workspace.pk,
             caller="api",
             method="POST",
             path="/elsewhere",
             key="old",
             request_hash="h",
-            now=long_ago,
+            at=long_ago,
         )
     assert forget_expired_idempotency_keys() == 1
     assert IdempotencyKey.objects.count() == 1
@@ -150,10 +150,10 @@ def test_an_expired_key_runs_again_and_old_keys_are_forgotten(api, workspace, co
 def test_a_second_claim_finds_the_first(workspace):
     scope = {"caller": "api", "method": "POST", "path": "/p", "key": "k", "request_hash": "h"}
     with transaction.atomic():
-        first, first_claimed = claim_idempotency_key(workspace, **scope)
+        first, first_claimed = claim_idempotency_key(workspace.pk, **scope)
         record_idempotent_answer(first, status_code=201, body="{}")
     with transaction.atomic():
-        second, second_claimed = claim_idempotency_key(workspace, **scope)
+        second, second_claimed = claim_idempotency_key(workspace.pk, **scope)
     assert (first_claimed, second_claimed) == (True, False) and second.pk == first.pk
 
 
@@ -161,7 +161,7 @@ def test_the_database_refuses_a_second_row_for_one_key(workspace):
     scope = {"workspace": workspace, "caller": "api", "method": "POST", "path": "/p", "key": "k"}
     with transaction.atomic():
         claim_idempotency_key(
-            workspace, **{k: v for k, v in scope.items() if k != "workspace"}, request_hash="h"
+            workspace.pk, **{k: v for k, v in scope.items() if k != "workspace"}, request_hash="h"
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         IdempotencyKey.objects.create(**scope, request_hash="h", created_at=timezone.now())

@@ -28,7 +28,7 @@ def seeded(workspace, owner, agent, contact):
     lead = create_contact(workspace, visitor_id="fuzz-visitor")
     for who in (contact, lead):
         conversation = conversation_services.start_conversation(workspace, contact=who, body="Seeded")
-        conversation_services.assign_conversation(conversation, by=owner, assignee=agent, team=team)
+        conversation_services.assign_conversation(conversation, teammate=owner, assignee=agent, team=team)
         conversation_services.tag_conversation(
             conversation, conversation_services.tag_for_name(workspace, "seed")
         )

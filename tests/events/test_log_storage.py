@@ -8,7 +8,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from concierge.events.bulk_sql import run_alongside
+from concierge.core.db import run_alongside
 from concierge.events.models import Event
 from concierge.events.selectors import meeting_events
 from concierge.events.services.importing import import_log
@@ -173,7 +173,7 @@ def test_a_log_insert_alongside_that_meets_a_taken_id_writes_nothing_of_its_batc
 
 @given(st.lists(st.none() | st.text(st.characters(blacklist_characters="\x00")), min_size=1, max_size=8))
 def test_a_copy_line_joined_at_once_equals_one_escaped_value_by_value(values):
-    from concierge.events.bulk_sql import copy_line, copy_text
+    from concierge.core.db import copy_line, copy_text
 
     assert copy_line(values) == "\t".join(copy_text(value) for value in values)
     assert copy_line(tuple(values)) == copy_line(values)
@@ -184,15 +184,15 @@ def test_adding_to_totals_creates_missing_rows_and_adds_to_those_there(workspace
     """Large upserts go through COPY and a temporary table on PostgreSQL; both ways add the same."""
     from django.db import transaction
 
-    from concierge.events import bulk_sql
+    from concierge.core import db
     from concierge.reports.models import ReturningDayTotals
 
-    monkeypatch.setattr(bulk_sql, "COPY_UPSERT_FROM", 10 if through_copy else 1_000_000)
+    monkeypatch.setattr(db, "COPY_UPSERT_FROM", 10 if through_copy else 1_000_000)
     first = [(workspace.pk, day, day - 1, 1) for day in range(0, 3_000, 2)]
     second = [(workspace.pk, day, day - 1, 5) for day in range(0, 3_000, 3)]
     with transaction.atomic():
-        bulk_sql.add_to_totals(ReturningDayTotals, ("workspace_id", "day", "prev_day"), ("sessions",), first)
-        bulk_sql.add_to_totals(ReturningDayTotals, ("workspace_id", "day", "prev_day"), ("sessions",), second)
+        db.add_to_totals(ReturningDayTotals, ("workspace_id", "day", "prev_day"), ("sessions",), first)
+        db.add_to_totals(ReturningDayTotals, ("workspace_id", "day", "prev_day"), ("sessions",), second)
     stored = dict(ReturningDayTotals.objects.filter(workspace=workspace).values_list("day", "sessions"))
     expected = {day: (1 if day % 2 == 0 else 0) + (5 if day % 3 == 0 else 0) for day in range(3_000)}
     assert stored == {day: count for day, count in expected.items() if count}
@@ -215,7 +215,7 @@ def test_adding_to_totals_creates_missing_rows_and_adds_to_those_there(workspace
 def test_one_of_finds_exactly_the_values_given(values):
     """On PostgreSQL the values travel as one array literal: quotes, backslashes, commas and braces
     in them must come back as they went."""
-    from concierge.events.bulk_sql import is_postgresql, one_of, select
+    from concierge.core.db import is_postgresql, one_of, select
 
     condition, params = one_of("x", values)
     if is_postgresql():

@@ -47,7 +47,7 @@ def _attempt(session_type_id: int, index: int, barrier: threading.Barrier, outco
             timezone_name="Europe/Belgrade",
             customer_name=f"Customer {index}",
             customer_email=f"c{index}@customer.test",
-            now=NOW,
+            at=NOW,
         )
         outcomes.append("booked")
     except Conflict as exc:

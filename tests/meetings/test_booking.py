@@ -22,12 +22,12 @@ TUESDAY_3PM_UTC = utc(2027, 3, 9, 15, 0)  # 09:00 in Chicago, 15:00 in London
 def book(session_type, start=TUESDAY_3PM_UTC, *, email="casey@customer.test", zone="America/New_York", **kw):
     kw.setdefault("customer_name", "Casey Customer")
     return book_session(
-        session_type, start=start, timezone_name=zone, customer_email=email, now=kw.pop("now", NOW), **kw
+        session_type, start=start, timezone_name=zone, customer_email=email, at=kw.pop("at", NOW), **kw
     )
 
 
 def test_a_booking_takes_an_offered_slot_and_records_it(session_type, trigger, chicago_agent, london_agent):
-    slots = free_slots(session_type, now=NOW, start=TUESDAY_3PM_UTC, end=TUESDAY_3PM_UTC)
+    slots = free_slots(session_type, at=NOW, start=TUESDAY_3PM_UTC, end=TUESDAY_3PM_UTC)
     assert [(s.start, set(s.agent_ids)) for s in slots] == [
         (TUESDAY_3PM_UTC, {chicago_agent.pk, london_agent.pk})
     ]
@@ -68,7 +68,7 @@ def test_buffer_after_a_session_keeps_the_agent_free_for_follow_up_work(session_
     book(
         session_type, utc(2027, 3, 9, 10, 0), email="a@customer.test", zone="Europe/Belgrade"
     )  # London 10:00-10:30, buffer to 10:45
-    starts = [s.start for s in free_slots(session_type, now=NOW, agent_ids=london_only) if s.start.day == 9]
+    starts = [s.start for s in free_slots(session_type, at=NOW, agent_ids=london_only) if s.start.day == 9]
     assert utc(2027, 3, 9, 10, 0) not in starts
     assert utc(2027, 3, 9, 10, 30) not in starts  # inside the buffer
     assert utc(2027, 3, 9, 9, 30) not in starts  # its buffer would run into the booked session
@@ -177,21 +177,21 @@ def test_a_night_slot_needs_a_second_confirmation_that_spells_it_out(session_typ
 def test_reschedule_moves_the_booking_and_frees_the_old_time(session_type, london_agent):
     booking = book(session_type, utc(2027, 3, 9, 10, 0), zone="Europe/Belgrade")
     assert booking.agent == london_agent
-    moved = reschedule_booking(booking, start=utc(2027, 3, 10, 11, 0), now=NOW)
+    moved = reschedule_booking(booking, start=utc(2027, 3, 10, 11, 0), at=NOW)
     assert (moved.starts_at, moved.agent_id, moved.sequence) == (utc(2027, 3, 10, 11, 0), london_agent.pk, 1)
-    assert utc(2027, 3, 9, 10, 0) in [s.start for s in free_slots(session_type, now=NOW)]
+    assert utc(2027, 3, 9, 10, 0) in [s.start for s in free_slots(session_type, at=NOW)]
     event = Event.objects.get(type="meeting.rescheduled")
     assert event.data["previous_starts_at"] == "2027-03-09T10:00:00+00:00"
     with pytest.raises(InvalidInput, match="not one of the offered slots"):
-        reschedule_booking(moved, start=utc(2027, 3, 13, 11, 0), now=NOW)
+        reschedule_booking(moved, start=utc(2027, 3, 13, 11, 0), at=NOW)
 
 
 def test_cancel_frees_the_slot_and_cannot_happen_twice(session_type):
     booking = book(session_type, utc(2027, 3, 9, 10, 0), zone="Europe/Belgrade")
-    cancel_booking(booking, by="customer", reason="Found the answer", now=NOW)
-    assert utc(2027, 3, 9, 10, 0) in [s.start for s in free_slots(session_type, now=NOW)]
+    cancel_booking(booking, by="customer", reason="Found the answer", at=NOW)
+    assert utc(2027, 3, 9, 10, 0) in [s.start for s in free_slots(session_type, at=NOW)]
     with pytest.raises(Conflict, match="cancelled"):
-        cancel_booking(booking, now=NOW)
+        cancel_booking(booking, at=NOW)
     assert Event.objects.filter(type="meeting.cancelled").count() == 1
 
 

@@ -56,7 +56,7 @@ def test_the_confirmation_states_the_customers_city_time_and_the_agents_their_ow
         customer_name="Casey",
         customer_email="casey@customer.test",
         confirm_night=True,
-        now=NOW,
+        at=NOW,
     )
     assert booking.agent == chicago_agent  # 14:00 UTC is also London's working time: pick by spreading
     assert run_tasks() == ["sent", "sent"]
@@ -88,7 +88,7 @@ def test_the_customer_reads_their_own_language(session_type, mailbox, run_tasks)
         locale="de",
         customer_name="Dana",
         customer_email="dana@customer.test",
-        now=NOW,
+        at=NOW,
     )
     run_tasks()
     [message] = mailbox.to("dana@customer.test")
@@ -110,7 +110,7 @@ def test_a_night_time_question_in_serbian(session_type):
             locale="sr_Latn",
             customer_name="Mila",
             customer_email="mila@customer.test",
-            now=NOW,
+            at=NOW,
         )
     # The day as the locale's CLDR data spells it (its punctuation changes between CLDR releases).
     day = day_heading(date(2027, 3, 16), "sr_Latn")
@@ -128,11 +128,11 @@ def test_a_decline_tells_the_customer_at_once_and_frees_the_slot(
         customer_name="Casey",
         customer_email="casey@customer.test",
         answers={},
-        now=NOW,
+        at=NOW,
     )
     run_tasks()
     mailbox.clear()
-    decline_booking(booking, teammate=chicago_agent, reason="answered_in_conversation", now=NOW)
+    decline_booking(booking, teammate=chicago_agent, reason="answered_in_conversation", at=NOW)
     assert run_tasks() == ["sent"]
     [message] = mailbox.to("casey@customer.test")
     assert message["Subject"] == "About your 1:1 session on Monday 15 March at 10:00 AM, New York time"
@@ -151,17 +151,17 @@ def test_held_then_followed_up_with_recap_articles_and_an_invitation_back(
         timezone_name="America/New_York",
         customer_name="Casey",
         customer_email="casey@customer.test",
-        now=NOW,
+        at=NOW,
     )
     after = utc(2027, 3, 15, 14, 40)
-    mark_session_held(booking, teammate=chicago_agent, now=after)
+    mark_session_held(booking, teammate=chicago_agent, at=after)
     send_follow_up(
         booking,
         teammate=chicago_agent,
         recap="We connected your domain and set up routing rules.",
         article_links=[{"title": "Routing rules", "url": "https://help.example.com/routing"}],
         next_steps="Invite your two colleagues.",
-        now=after,
+        at=after,
     )
     run_tasks()
     messages = mailbox.to("casey@customer.test")
@@ -185,7 +185,7 @@ def test_a_no_show_is_recorded_with_its_side(session_type, chicago_agent):
         timezone_name="America/New_York",
         customer_name="Casey",
         customer_email="casey@customer.test",
-        now=NOW,
+        at=NOW,
     )
-    mark_no_show(booking, side="customer", teammate=chicago_agent, now=utc(2027, 3, 15, 14, 20))
+    mark_no_show(booking, side="customer", teammate=chicago_agent, at=utc(2027, 3, 15, 14, 20))
     assert Event.objects.get(type="meeting.no_show").data["side"] == "customer"

@@ -32,7 +32,7 @@ def booking(session_type):
         timezone_name="Europe/Belgrade",
         customer_name="Bo",
         customer_email="bo@customer.test",
-        now=NOW,
+        at=NOW,
     )
 
 
@@ -76,7 +76,7 @@ def test_moving_a_row_onto_another_is_refused_and_cancelled_rows_do_not_count(bo
         Booking.objects.filter(pk=later.pk).update(
             starts_at=booking.starts_at, ends_at=booking.ends_at, blocked_until=booking.blocked_until
         )
-    cancel_booking(booking, now=NOW)
+    cancel_booking(booking, at=NOW)
     Booking.objects.filter(pk=later.pk).update(
         starts_at=booking.starts_at, ends_at=booking.ends_at, blocked_until=booking.blocked_until
     )

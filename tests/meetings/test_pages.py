@@ -27,7 +27,7 @@ def booking(session_type, trigger, contact):
         start=utc(2027, 3, 9, 15, 0),
         timezone_name="America/Los_Angeles",
         answers={"expect": "Set up routing"},
-        now=NOW,
+        at=NOW,
     )
 
 
@@ -75,7 +75,7 @@ def test_actions_run_through_the_services_and_show_their_errors(signed_in, booki
 def test_after_the_session_the_agent_follows_up_and_enters_feedback(
     signed_in, booking, workspace, chicago_agent
 ):
-    mark_session_held(booking, teammate=chicago_agent, now=utc(2027, 3, 9, 15, 35))
+    mark_session_held(booking, teammate=chicago_agent, at=utc(2027, 3, 9, 15, 35))
     base = f"/w/{workspace.slug}/sessions/{booking.pk}"
     page = signed_in.get(f"{base}/").content.decode()
     assert "Send the follow-up" in page and "What we learnt" in page

@@ -31,7 +31,7 @@ def month_of_sessions(session_type, trigger, chicago_agent, london_agent):
             customer_name=f"C{index}",
             customer_email=f"c{index}@customer.test",
             confirm_night=True,
-            now=NOW,
+            at=NOW,
         )
 
     held = book(utc(2027, 3, 9, 10, 0), 1, trigger)  # lead time 22 h
@@ -39,11 +39,11 @@ def month_of_sessions(session_type, trigger, chicago_agent, london_agent):
     agent_missed = book(utc(2027, 3, 11, 10, 0), 3, email_trigger)  # 70 h
     cancelled = book(utc(2027, 3, 12, 10, 0), 4, email_trigger)  # 94 h
     declined = book(utc(2027, 3, 12, 11, 0), 5, trigger)  # 95 h
-    mark_session_held(held, teammate=held.agent, now=utc(2027, 3, 9, 10, 35))
-    mark_no_show(missed, side="customer", teammate=missed.agent, now=utc(2027, 3, 10, 10, 15))
-    mark_no_show(agent_missed, side="agent", teammate=agent_missed.agent, now=utc(2027, 3, 11, 10, 15))
-    cancel_booking(cancelled, by="customer", now=NOW + timedelta(hours=1))
-    decline_booking(declined, teammate=chicago_agent, reason="against_terms", now=NOW + timedelta(hours=2))
+    mark_session_held(held, teammate=held.agent, at=utc(2027, 3, 9, 10, 35))
+    mark_no_show(missed, side="customer", teammate=missed.agent, at=utc(2027, 3, 10, 10, 15))
+    mark_no_show(agent_missed, side="agent", teammate=agent_missed.agent, at=utc(2027, 3, 11, 10, 15))
+    cancel_booking(cancelled, by="customer", at=NOW + timedelta(hours=1))
+    decline_booking(declined, teammate=chicago_agent, reason="against_terms", at=NOW + timedelta(hours=2))
     add_eligibility_rule(
         session_type, source="attribute", key="plan", operator="missing", message="Paid plans only."
     )
@@ -96,7 +96,7 @@ def test_insights_count_features_and_areas_however_they_were_written(workspace, 
         missing_features="Dark mode, WhatsApp channel",
         activity_area="E-commerce",
         demographics={"company_size": "11-50", "region": "Europe"},
-        now=utc(2027, 3, 9, 11, 0),
+        at=utc(2027, 3, 9, 11, 0),
     )
     from concierge.meetings.models import Booking
 
@@ -107,7 +107,7 @@ def test_insights_count_features_and_areas_however_they_were_written(workspace, 
         missing_features=["dark  MODE"],
         activity_area="e-commerce",
         demographics={"company_size": "11-50"},
-        now=utc(2027, 3, 10, 11, 0),
+        at=utc(2027, 3, 10, 11, 0),
     )
     insights = feedback_insights(workspace, date(2027, 3, 1), date(2027, 3, 31))
     assert insights["entries"] == 2

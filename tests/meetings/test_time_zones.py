@@ -180,7 +180,7 @@ def agent_by_city(chicago_agent, london_agent, adelaide_agent):
 def _first_slot_of_agents_day(session_type, agent, day):
     zone = ZoneInfo(agent.timezone)
     now = utc(day.year, day.month, day.day) - timedelta(days=5)
-    slots = free_slots(session_type, now=now, agent_ids=[agent.pk])
+    slots = free_slots(session_type, at=now, agent_ids=[agent.pk])
     return [s for s in slots if s.start.astimezone(zone).date() == day], now
 
 
@@ -271,7 +271,7 @@ def test_team_coverage_is_the_union_of_its_members(workspace, agents):
     team_type = create_session_type(
         workspace, name="Incident review", host_team=team, minimum_notice_minutes=0
     )
-    slots = free_slots(team_type, now=utc(2027, 5, 9, 0, 0), start=utc(2027, 5, 10), end=utc(2027, 5, 11))
+    slots = free_slots(team_type, at=utc(2027, 5, 9, 0, 0), start=utc(2027, 5, 10), end=utc(2027, 5, 11))
     covered = {s.start.strftime("%H:%M") for s in slots}
     # Adelaide (ACST +9:30) 09:00-17:00 = 23:30-07:30 UTC, London (BST) 08:00-16:00 UTC,
     # Chicago (CDT) 14:00-22:00 UTC: every half hour of Monday 10 May UTC but 07:30 and 22:00-23:00.

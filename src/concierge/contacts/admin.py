@@ -3,8 +3,8 @@ from django.contrib import admin
 
 from concierge.contacts.models import Contact
 from concierge.contacts.services import update_contact
+from concierge.core.admin import checked_by_service
 from concierge.core.zones import validate_locale_name, validate_zone_name
-from concierge.web.admin_base import checked_by_service
 
 EDITABLE_FIELDS = ["name", "email", "timezone", "locale", "city", "attributes"]
 

@@ -33,3 +33,14 @@ def contact_by_external_id(workspace: Workspace, external_id: str) -> Contact | 
 
 def contact_by_visitor_id(workspace: Workspace, visitor_id: str) -> Contact | None:
     return Contact.objects.filter(workspace=workspace, visitor_id=visitor_id).first()
+
+
+def contact_by_email(workspace: Workspace, email: str) -> Contact | None:
+    """The contact an email address names, as a form typed it (the oldest, if several share it)."""
+    return (
+        Contact.objects.filter(
+            workspace=workspace, email=(email or "").strip().lower(), merged_into__isnull=True
+        )
+        .order_by("created_at", "id")
+        .first()
+    )

@@ -11,7 +11,7 @@ from concierge.contacts import selectors
 from concierge.contacts.models import Contact
 from concierge.conversations import selectors as conversation_selectors
 from concierge.core.errors import NotFound
-from concierge.web.access import teammate_page
+from concierge.workspaces.access import teammate_page
 
 CONTACTS_PER_PAGE = 50
 CONVERSATIONS_SHOWN = 50

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from concierge.conversations.models import Conversation, Part, Tag
-from concierge.web.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
+from concierge.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 
 class PartInline(ReadOnlyTabularInline):

@@ -22,8 +22,8 @@ from concierge.conversations.forms import (
 )
 from concierge.conversations.models import Conversation
 from concierge.core.errors import NotFound, ServiceError
-from concierge.web.access import teammate_page
 from concierge.workspaces import selectors as workspace_selectors
+from concierge.workspaces.access import teammate_page
 
 CONVERSATIONS_PER_PAGE = 25
 LIST_PANE = "conversation-list"
@@ -152,7 +152,7 @@ def assign(request, conversation_id: int):
     def change(conversation):
         assignee = assignee_from_form(request.workspace, request.POST.get("assignee"))
         team = team_from_form(request.workspace, request.POST.get("team"))
-        services.assign_conversation(conversation, by=request.teammate, assignee=assignee, team=team)
+        services.assign_conversation(conversation, teammate=request.teammate, assignee=assignee, team=team)
 
     return _run_action(request, conversation_id, "assign", change)
 

@@ -43,7 +43,7 @@ def idempotent(view):
         request_hash = fingerprint_of_body(request.body)
         with transaction.atomic():
             record, claimed = claim_idempotency_key(
-                request.workspace,
+                request.workspace.pk,
                 caller=caller_of(request),
                 method=request.method,
                 path=request.path,

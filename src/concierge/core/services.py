@@ -6,21 +6,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.core.models import IdempotencyKey
-from concierge.workspaces.models import Workspace
 
 # How long a key is remembered; a repeat after that runs the call again.
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
 
 
 def claim_idempotency_key(
-    workspace: Workspace,
+    workspace_id: int,
     *,
     caller: str,
     method: str,
     path: str,
     key: str,
     request_hash: str,
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> tuple[IdempotencyKey, bool]:
     """Claim a key for the call about to run, or find the earlier call's answer.
 
@@ -31,8 +30,8 @@ def claim_idempotency_key(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("claim_idempotency_key must run inside the transaction of the call it guards")
-    now = now or timezone.now()
-    scope = {"workspace": workspace, "caller": caller, "method": method, "path": path, "key": key}
+    now = at or timezone.now()
+    scope = {"workspace_id": workspace_id, "caller": caller, "method": method, "path": path, "key": key}
     IdempotencyKey.objects.filter(**scope, created_at__lt=now - IDEMPOTENCY_KEY_LIFETIME).delete()
     try:
         with transaction.atomic():
@@ -49,8 +48,8 @@ def record_idempotent_answer(record: IdempotencyKey, *, status_code: int, body: 
     return record
 
 
-def forget_expired_idempotency_keys(*, now: datetime | None = None) -> int:
+def forget_expired_idempotency_keys(*, at: datetime | None = None) -> int:
     """Delete keys older than their lifetime; returns how many went. Safe to run at any time."""
-    cutoff = (now or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
+    cutoff = (at or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -1,10 +1,13 @@
-"""Time zones and how a time is shown to a person: in their zone and language, with the city named."""
+"""Time zones and languages: how a time is shown to a person (in their zone and language, with the
+city named), and which zone and language a customer's page speaks (the pickers the booking pages, the
+help center and the messenger offer)."""
 
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_location
 
 from concierge.core.errors import InvalidInput
@@ -66,3 +69,61 @@ def format_for_person(instant: datetime, zone_name: str, locale: str | None = "e
     day = format_date(local, format="EEEE d MMMM", locale=loc)
     hour = format_time(local, format="short", locale=loc)
     return plain_spaces(f"{day}, {hour}, {city_name(zone_name, locale)} time")
+
+
+def django_language(locale: str | None) -> str:
+    """Babel's 'sr_Latn' is Django's 'sr-latn'."""
+    return (locale or "en").replace("_", "-").lower()
+
+
+# The languages the customer's pages and emails are written in (Babel locale names).
+CUSTOMER_LANGUAGES = (
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("sr_Latn", "Srpski"),
+)
+
+
+def customer_language(requested: str | None, accept_language: str = "", default: str = "en") -> str:
+    """The language to speak: the one asked for, else the browser's best supported one, else `default`."""
+    known = {code.lower(): code for code, _ in CUSTOMER_LANGUAGES}
+    if requested and requested.lower().replace("-", "_") in known:
+        return known[requested.lower().replace("-", "_")]
+    for part in accept_language.split(","):
+        tag = part.split(";")[0].strip().lower().replace("-", "_")
+        if tag in known:
+            return known[tag]
+        if tag.startswith("sr") and "latn" in tag:
+            return "sr_Latn"
+        if tag.split("_")[0] in known:
+            return known[tag.split("_")[0]]
+    return default if default.lower() in known else "en"
+
+
+@lru_cache(maxsize=8)
+def zone_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    """Every city zone ("Europe/Belgrade"), named by its city in the person's language, by name."""
+    old_names = get_global("zone_aliases")
+    labelled = {}
+    for name in known_zone_names():
+        if "/" not in name or name.split("/")[0] not in ZONE_AREAS or name in old_names:
+            continue
+        try:
+            labelled.setdefault(f"{city_name(name, locale)} ({name.split('/')[0]})", name)
+        except (LookupError, ValueError):
+            continue
+    return tuple(
+        sorted(((name, label) for label, name in labelled.items()), key=lambda item: item[1].casefold())
+    )
+
+
+ZONE_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+)
+
+
+def canonical_zone(name: str) -> str:
+    """A zone's current name: browsers may still say 'Asia/Calcutta' for 'Asia/Kolkata'."""
+    return get_global("zone_aliases").get(name, name)

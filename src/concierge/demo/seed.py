@@ -22,7 +22,7 @@ from concierge.conversations.models import Conversation
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
 from concierge.demo import people, stories
-from concierge.meetings.demo import seed_demo_sessions
+from concierge.demo.sessions import seed_demo_sessions
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
 from concierge.workspaces.selectors import workspace_by_slug
@@ -53,7 +53,7 @@ def seed_demo_workspace(
     conversations: int = 400,
     sessions: int = 40,
     seed: int = 2024,
-    now: datetime | None = None,
+    at: datetime | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> DemoSeedResult:
     """Create Acme with its teammates, teams, contacts and conversations; leave an existing Acme alone."""
@@ -61,7 +61,7 @@ def seed_demo_workspace(
         return DemoSeedResult(workspace=workspace_by_slug(DEMO_SLUG), created=False)
     except NotFound:
         pass
-    desk = DemoDesk(rng=random.Random(seed), now=(now or timezone.now()).replace(second=0, microsecond=0))
+    desk = DemoDesk(rng=random.Random(seed), now=(at or timezone.now()).replace(second=0, microsecond=0))
     total = contacts + conversations + 1
     report = on_progress or (lambda done, total: None)
     # One transaction: the demo is there whole or not at all, and SQLite commits once instead of 10,000 times.
@@ -218,7 +218,7 @@ class DemoDesk:
             self.workspace,
             hosts=self.members["Product"],
             contacts=[c for c in self.contacts if c.kind == Contact.Kind.USER],
-            now=self.now,
+            at=self.now,
             rng=self.rng,
             past_days=HISTORY_DAYS,
             sessions=how_many,
@@ -336,7 +336,7 @@ class ConversationPlay:
     def route_and_tag(self) -> None:
         rng, story = self.rng, self.story
         conversations.assign_conversation(
-            self.conversation, by=None, assignee=None, team=self.team, at=self.later(rng.uniform(1, 5))
+            self.conversation, teammate=None, assignee=None, team=self.team, at=self.later(rng.uniform(1, 5))
         )
         if rng.random() < 0.08:
             wrong = self.desk.tag(rng.choice([s.tag for s in stories.STORIES if s.tag != story.tag]))
@@ -347,7 +347,7 @@ class ConversationPlay:
             self.hand_over_to_another_team()
         conversations.assign_conversation(
             self.conversation,
-            by=self.agent,
+            teammate=self.agent,
             assignee=self.agent,
             team=self.conversation.team,
             at=self.later(self.response_delay() / 3),
@@ -364,7 +364,7 @@ class ConversationPlay:
             at=self.later(10),
         )
         conversations.assign_conversation(
-            self.conversation, by=None, assignee=None, team=self.desk.teams[other], at=self.later(1)
+            self.conversation, teammate=None, assignee=None, team=self.desk.teams[other], at=self.later(1)
         )
 
     def work_the_conversation(self) -> None:
@@ -422,7 +422,7 @@ class ConversationPlay:
                 conversation, "Any news on this?", at=self.later((until - self.clock).total_seconds() / 120)
             )
         else:
-            conversations.wake_snoozed_conversations(self.desk.workspace, now=until)
+            conversations.wake_snoozed_conversations(self.desk.workspace, at=until)
             self.clock = until
             self.conversation = conversation_by_id(self.desk.workspace, conversation.pk)
 

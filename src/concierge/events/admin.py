@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from concierge.core.admin import ReadOnlyAdmin
 from concierge.events.models import Event
-from concierge.web.admin_base import ReadOnlyAdmin
 
 
 @admin.register(Event)

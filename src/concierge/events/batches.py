@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from concierge.events.bulk_sql import instants_from_us, row_preparer, time_text_as_stored
+from concierge.core.db import instants_from_us, row_preparer, time_text_as_stored
 from concierge.events.parsing import LogEvent, parse_log_line
 from concierge.reports.rollup_input import RollupInput, gather_rollup_input
 
@@ -81,7 +81,7 @@ def batch_of_events(
 
 
 def prepare_log_rows(events: list[LogEvent]) -> None:
-    """Set each event's log row (LOG_ROW_COLUMNS, see bulk_sql.row_preparer), where not set yet. The
+    """Set each event's log row (LOG_ROW_COLUMNS, see core.db.row_preparer), where not set yet. The
     importer's reader process does it, so the writer need not."""
     unprepared = [e for e in events if e.log_row is None]
     if not unprepared:

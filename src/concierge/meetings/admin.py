@@ -3,8 +3,8 @@ the API (whose services validate and record the event log)."""
 
 from django.contrib import admin
 
+from concierge.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from concierge.meetings.models import Booking, BookingEmail, BookingTrigger, SessionType
-from concierge.web.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
 
 
 class BookingTriggerInline(ReadOnlyTabularInline):

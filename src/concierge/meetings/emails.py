@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from concierge.core.zones import django_language
 from concierge.meetings import invites, links
-from concierge.meetings.local_time import city_time, django_language, session_time
+from concierge.meetings.local_time import city_time, session_time
 from concierge.meetings.models import Booking, BookingEmail
 
 Kind = BookingEmail.Kind

@@ -13,7 +13,7 @@ from babel.dates import format_date, format_time, match_skeleton
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from concierge.core.zones import babel_locale, city_name, plain_spaces
+from concierge.core.zones import babel_locale, city_name, django_language, plain_spaces
 
 NIGHT_ENDS_AT_HOUR = 6
 
@@ -82,67 +82,3 @@ def night_confirmation_question(instant: datetime, zone_name: str, locale: str |
     """'Tuesday 3 March at 2:00 AM (night), New York time — is that right?'"""
     with translation.override(django_language(locale)):
         return _("%(when)s — is that right?") % {"when": session_time(instant, zone_name, locale)}
-
-
-def django_language(locale: str | None) -> str:
-    """Babel's 'sr_Latn' is Django's 'sr-latn'."""
-    return (locale or "en").replace("_", "-").lower()
-
-
-# The languages the customer's pages and emails are written in (Babel locale names).
-CUSTOMER_LANGUAGES = (
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("sr_Latn", "Srpski"),
-)
-
-
-def customer_language(requested: str | None, accept_language: str = "", default: str = "en") -> str:
-    """The language to speak: the one asked for, else the browser's best supported one, else `default`."""
-    known = {code.lower(): code for code, _ in CUSTOMER_LANGUAGES}
-    if requested and requested.lower().replace("-", "_") in known:
-        return known[requested.lower().replace("-", "_")]
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().lower().replace("-", "_")
-        if tag in known:
-            return known[tag]
-        if tag.startswith("sr") and "latn" in tag:
-            return "sr_Latn"
-        if tag.split("_")[0] in known:
-            return known[tag.split("_")[0]]
-    return default if default.lower() in known else "en"
-
-
-@lru_cache(maxsize=8)
-def zone_choices(locale: str) -> tuple[tuple[str, str], ...]:
-    """Every city zone ("Europe/Belgrade"), named by its city in the person's language, by name."""
-    from babel.core import get_global
-
-    from concierge.core.zones import known_zone_names
-
-    old_names = get_global("zone_aliases")
-    labelled = {}
-    for name in known_zone_names():
-        if "/" not in name or name.split("/")[0] not in ZONE_AREAS or name in old_names:
-            continue
-        try:
-            labelled.setdefault(f"{city_name(name, locale)} ({name.split('/')[0]})", name)
-        except (LookupError, ValueError):
-            continue
-    return tuple(
-        sorted(((name, label) for label, name in labelled.items()), key=lambda item: item[1].casefold())
-    )
-
-
-ZONE_AREAS = frozenset(
-    {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
-)
-
-
-def canonical_zone(name: str) -> str:
-    """A zone's current name: browsers may still say 'Asia/Calcutta' for 'Asia/Kolkata'."""
-    from babel.core import get_global
-
-    return get_global("zone_aliases").get(name, name)

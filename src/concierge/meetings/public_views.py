@@ -12,18 +12,17 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from concierge.core.errors import NotFound, ServiceError
-from concierge.core.zones import known_zone_names
-from concierge.meetings import links
-from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
-from concierge.meetings.local_time import (
+from concierge.core.zones import (
     CUSTOMER_LANGUAGES,
     canonical_zone,
-    city_time,
     customer_language,
     django_language,
-    session_time,
+    known_zone_names,
     zone_choices,
 )
+from concierge.meetings import links
+from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
+from concierge.meetings.local_time import city_time, session_time
 from concierge.meetings.models import Booking, BookingTrigger, SessionType
 from concierge.meetings.selectors.bookings import booking_for_manage_token
 from concierge.meetings.selectors.session_types import eligibility_problem, intake_questions, trigger_by_token

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from concierge.conversations.selectors import inbox
 from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.core.pagination import paginate
-from concierge.core.zones import babel_locale, city_name
+from concierge.core.zones import babel_locale, city_name, zone_choices
 from concierge.meetings import forms, links
 from concierge.meetings.charts import daily_chart
-from concierge.meetings.local_time import session_time, zone_choices
+from concierge.meetings.local_time import session_time
 from concierge.meetings.models import Booking
 from concierge.meetings.selectors import availability as availability_selectors
 from concierge.meetings.selectors.bookings import booking_by_id, bookings
@@ -32,7 +32,7 @@ from concierge.meetings.services import feedback as feedback_services
 from concierge.meetings.services import followup as followup_services
 from concierge.meetings.services import outcomes, preparation
 from concierge.meetings.services import session_types as type_services
-from concierge.web.access import teammate_page
+from concierge.workspaces.access import teammate_page
 from concierge.workspaces.selectors import team_by_id, teammate_by_id, teammates, teams
 
 SECTION = "sessions"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from concierge.core.db import select, table
 from concierge.core.errors import InvalidInput
-from concierge.events.bulk_sql import select, table
 from concierge.events.models import MessageDescription
 from concierge.reports.exports import write_conversation_facts_csv, write_figures_csv
 from concierge.reports.funnel import (

@@ -20,8 +20,8 @@ from concierge.reports.forms import (
     SendListForm,
     SessionListForm,
 )
-from concierge.web.access import teammate_page
 from concierge.workspaces import selectors as workspace_selectors
+from concierge.workspaces.access import teammate_page
 
 ROWS_PER_PAGE = 50
 KNOWN_CONTENT_TYPES = ["chat", "post", "email", "banner", "tooltip_group"]

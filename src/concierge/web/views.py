@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from concierge.web.access import teammate_page
+from concierge.workspaces.access import teammate_page
 from concierge.workspaces.selectors import workspaces_of_user
 
 

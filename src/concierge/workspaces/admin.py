@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 
+from concierge.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, checked_by_service
 from concierge.core.zones import validate_locale_name, validate_zone_name
-from concierge.web.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline, checked_by_service
 from concierge.workspaces.models import ApiKey, Team, Teammate, Workspace
 from concierge.workspaces.services import revoke_api_key, update_teammate, update_workspace
 

@@ -134,7 +134,7 @@ def assign(request, conversation_id: ObjectId, payload: AssignmentIn):
     conversation = selectors.conversation_by_id(workspace, conversation_id)
     services.assign_conversation(
         conversation,
-        by=_teammate_or_none(workspace, payload.by_teammate_id),
+        teammate=_teammate_or_none(workspace, payload.by_teammate_id),
         assignee=_teammate_or_none(workspace, payload.assignee_id),
         team=None if payload.team_id is None else team_by_id(workspace, payload.team_id),
     )

@@ -19,9 +19,9 @@ from operator import attrgetter
 from django.db import transaction
 
 from concierge.contacts.models import Contact
+from concierge.core.db import prepare_for_bulk_writes, refresh_statistics
 from concierge.core.errors import ServiceError
 from concierge.events.batches import EventBatch, batch_of_events
-from concierge.events.bulk_sql import prepare_for_bulk_writes, refresh_statistics
 from concierge.events.parsing import (
     BadLine,
     ContactRecord,

@@ -14,8 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
-from concierge.events.batches import LOG_ROW_COLUMNS, EventBatch, batch_of_events
-from concierge.events.bulk_sql import (
+from concierge.core.db import (
     chunked,
     column_values_for_new,
     datetime_values,
@@ -25,6 +24,7 @@ from concierge.events.bulk_sql import (
     select,
     table,
 )
+from concierge.events.batches import LOG_ROW_COLUMNS, EventBatch, batch_of_events
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
 from concierge.reports.services import LatestStarts, apply_events_to_rollups, apply_rollup_input

@@ -3,7 +3,6 @@ customer ineligible."""
 
 from django.db.models import Prefetch, QuerySet
 
-from concierge.contacts.models import Contact
 from concierge.core.errors import NotFound
 from concierge.meetings.models import BookingTrigger, EligibilityRule, IntakeQuestion, SessionType
 from concierge.workspaces.models import Workspace
@@ -58,17 +57,6 @@ def trigger_by_id(workspace: Workspace, trigger_id: int) -> BookingTrigger:
 
 def intake_questions(session_type: SessionType) -> list[IntakeQuestion]:
     return list(IntakeQuestion.objects.filter(session_type=session_type).order_by("position", "id"))
-
-
-def contact_by_email(workspace: Workspace, email: str) -> Contact | None:
-    """The customer a booking form's email names (the oldest, if several share it)."""
-    return (
-        Contact.objects.filter(
-            workspace=workspace, email=(email or "").strip().lower(), merged_into__isnull=True
-        )
-        .order_by("created_at", "id")
-        .first()
-    )
 
 
 def _normalised(value) -> str:

@@ -46,8 +46,8 @@ class BookableWindow:
     latest: datetime
 
 
-def bookable_window(session_type: SessionType, now: datetime | None = None) -> BookableWindow:
-    now = now or timezone.now()
+def bookable_window(session_type: SessionType, at: datetime | None = None) -> BookableWindow:
+    now = at or timezone.now()
     if session_type.horizon == SessionType.Horizon.ON_DEMAND:
         latest = now + timedelta(hours=session_type.on_demand_hours)
     else:
@@ -73,7 +73,7 @@ def free_slots(
     *,
     start: datetime | None = None,
     end: datetime | None = None,
-    now: datetime | None = None,
+    at: datetime | None = None,
     agent_ids: Sequence[int] | None = None,
     ignore_bookings: bool = False,
     exclude_booking_id: int | None = None,
@@ -83,7 +83,7 @@ def free_slots(
     `ignore_bookings` answers "would this time be offered at all?" (to tell a taken slot from one that
     never existed); `exclude_booking_id` leaves out the booking being rescheduled.
     """
-    window = bookable_window(session_type, now)
+    window = bookable_window(session_type, at)
     earliest = max(window.earliest, start) if start else window.earliest
     latest = min(window.latest, end) if end else window.latest
     if latest < earliest:

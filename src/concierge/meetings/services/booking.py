@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
+from concierge.contacts.selectors import contact_by_email
 from concierge.contacts.services import create_contact, update_contact
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.text import clean_short_text
@@ -26,7 +27,7 @@ from concierge.meetings import event_types
 from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
 from concierge.meetings.local_time import is_night, night_confirmation_question
 from concierge.meetings.models import Booking, BookingEmail, BookingTrigger, IntakeQuestion, SessionType
-from concierge.meetings.selectors.session_types import contact_by_email, eligibility_problem, intake_questions
+from concierge.meetings.selectors.session_types import eligibility_problem, intake_questions
 from concierge.meetings.selectors.slots import bookable_window, free_slots
 from concierge.meetings.services.mail import schedule_booking_emails
 from concierge.meetings.services.reminders import schedule_reminders
@@ -154,10 +155,10 @@ def check_slot_is_offered(
     session_type: SessionType, start: datetime, now: datetime, *, exclude_booking_id: int | None = None
 ) -> tuple[int, ...]:
     """The hosts free at `start`; a time that is not a slot, or no longer free, is a clear error."""
-    slots = free_slots(session_type, start=start, end=start, now=now, exclude_booking_id=exclude_booking_id)
+    slots = free_slots(session_type, start=start, end=start, at=now, exclude_booking_id=exclude_booking_id)
     if slots and slots[0].start == start:
         return slots[0].agent_ids
-    offered_at_all = free_slots(session_type, start=start, end=start, now=now, ignore_bookings=True)
+    offered_at_all = free_slots(session_type, start=start, end=start, at=now, ignore_bookings=True)
     if offered_at_all and offered_at_all[0].start == start:
         raise Conflict("That time was just taken; please pick another one.", field="start")
     raise InvalidInput(
@@ -262,7 +263,7 @@ def book_session(
     customer_email: str = "",
     answers: dict | None = None,
     confirm_night: bool = False,
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Booking:
     """Book the slot at `start` for a customer who sees times in `timezone_name`.
 
@@ -270,7 +271,7 @@ def book_session(
     Raises InvalidInput, Conflict (taken meanwhile), CustomerIneligible (the team's message) or
     NightConfirmationNeeded (the question to ask; call again with confirm_night=True).
     """
-    now = now or timezone.now()
+    now = at or timezone.now()
     if not session_type.is_active:
         raise InvalidInput("This session type is no longer offered.", field="session_type")
     if trigger is not None and trigger.session_type_id != session_type.pk:
@@ -337,7 +338,7 @@ def book_session(
             ),
         )
         schedule_booking_emails(booking, BookingEmail.Kind.CONFIRMATION)
-        schedule_reminders(booking, now=now)
+        schedule_reminders(booking, at=now)
     return booking
 
 
@@ -364,11 +365,11 @@ def reschedule_booking(
     locale: str | None = None,
     confirm_night: bool = False,
     by: str = Booking.Side.CUSTOMER,
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Booking:
     """Move an upcoming booking to another offered slot (same agent when free, else the least recently
     booked free host). Reminders for the old time are left to lapse: they carry the old sequence."""
-    now = now or timezone.now()
+    now = at or timezone.now()
     if by not in Booking.Side.values:
         raise InvalidInput("by must be 'customer' or 'agent'.", field="by")
     _check_still_upcoming(booking, now, "rescheduled")
@@ -424,7 +425,7 @@ def reschedule_booking(
             ),
         )
         schedule_booking_emails(current, BookingEmail.Kind.RESCHEDULED)
-        schedule_reminders(current, now=now)
+        schedule_reminders(current, at=now)
     return current
 
 
@@ -433,10 +434,10 @@ def cancel_booking(
     *,
     by: str = Booking.Side.CUSTOMER,
     reason: str = "",
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Booking:
     """Cancel an upcoming booking; both sides are told, the slot is free again and reminders lapse."""
-    now = now or timezone.now()
+    now = at or timezone.now()
     if by not in Booking.Side.values:
         raise InvalidInput("by must be 'customer' or 'agent'.", field="by")
     reason = clean_short_text(reason, field="reason", max_length=500)
@@ -474,11 +475,11 @@ def decline_booking(
     teammate: Teammate,
     reason: str,
     message: str = "",
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Booking:
     """An agent marks a booking ineligible after reviewing its intake: the customer is told at once
     (with the agent's message) and the slot is free again."""
-    now = now or timezone.now()
+    now = at or timezone.now()
     if teammate.workspace_id != booking.workspace_id:
         raise InvalidInput("That teammate belongs to another workspace.", field="teammate")
     if reason not in DECLINE_REASONS:

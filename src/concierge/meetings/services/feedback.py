@@ -65,10 +65,10 @@ def record_feedback(
     missing_features=(),
     activity_area: str = "",
     demographics: dict | None = None,
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Feedback:
     """Create or replace the booking's feedback entry."""
-    now = now or timezone.now()
+    now = at or timezone.now()
     if teammate.workspace_id != booking.workspace_id:
         raise InvalidInput("That teammate belongs to another workspace.", field="teammate")
     product_usage = (product_usage or "").strip()

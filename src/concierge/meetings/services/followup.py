@@ -73,10 +73,10 @@ def send_follow_up(
     recap: str,
     article_links=(),
     next_steps: str = "",
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> FollowUp:
     """Write the follow-up of a held session (or one the customer missed) and queue its email."""
-    now = now or timezone.now()
+    now = at or timezone.now()
     if teammate.workspace_id != booking.workspace_id:
         raise InvalidInput("That teammate belongs to another workspace.", field="teammate")
     recap = _clean_text(recap, field="recap", required=True)

@@ -13,11 +13,11 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from concierge.core.queue import enqueue_with_change
 from concierge.events.services import record_event
 from concierge.meetings import event_types
 from concierge.meetings.emails import build_booking_email
 from concierge.meetings.models import Booking, BookingEmail
-from concierge.meetings.services.queue import enqueue_with_change
 
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=5)

@@ -39,8 +39,8 @@ def _outcome_data(booking: Booking, teammate: Teammate, **extra) -> dict:
     }
 
 
-def mark_session_held(booking: Booking, *, teammate: Teammate, now: datetime | None = None) -> Booking:
-    now = now or timezone.now()
+def mark_session_held(booking: Booking, *, teammate: Teammate, at: datetime | None = None) -> Booking:
+    now = at or timezone.now()
     with transaction.atomic():
         current = _locked_booking_that_started(booking, teammate, now)
         current.status = Booking.Status.HELD
@@ -56,9 +56,9 @@ def mark_session_held(booking: Booking, *, teammate: Teammate, now: datetime | N
     return current
 
 
-def mark_no_show(booking: Booking, *, side: str, teammate: Teammate, now: datetime | None = None) -> Booking:
+def mark_no_show(booking: Booking, *, side: str, teammate: Teammate, at: datetime | None = None) -> Booking:
     """`side` is who did not show up: 'customer' or 'agent'."""
-    now = now or timezone.now()
+    now = at or timezone.now()
     if side not in Booking.Side.values:
         raise InvalidInput("side must be 'customer' or 'agent'.", field="side")
     with transaction.atomic():

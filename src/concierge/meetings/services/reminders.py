@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from concierge.core.queue import enqueue_with_change
 from concierge.meetings.models import Booking, BookingEmail
-from concierge.meetings.services.queue import enqueue_with_change
 
 
 def reminder_times(booking: Booking) -> list[tuple[str, int, datetime]]:
@@ -26,12 +26,12 @@ def reminder_times(booking: Booking) -> list[tuple[str, int, datetime]]:
     return sorted(times, key=lambda item: item[2])
 
 
-def schedule_reminders(booking: Booking, *, now: datetime | None = None) -> int:
+def schedule_reminders(booking: Booking, *, at: datetime | None = None) -> int:
     """Queue the booking's reminders that are still ahead; returns how many. A reminder whose time
     has already passed when the session is booked (booked within the offset) is left out."""
     from concierge.meetings.tasks import deliver_booking_email_task
 
-    now = now or timezone.now()
+    now = at or timezone.now()
     queued = 0
     for recipient, offset, due in reminder_times(booking):
         if due <= now:

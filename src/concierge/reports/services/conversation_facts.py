@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 
-from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
+from concierge.core.db import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.funnel import GROUP_OF_STATUS, ConversationState, duration_bin
 from concierge.reports.models import ConversationFacts
 from concierge.reports.rollup_input import ConversationChange

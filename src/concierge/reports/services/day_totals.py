@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from concierge.events.bulk_sql import add_to_totals, read_with_shared_lock, select, table
+from concierge.core.db import add_to_totals, read_with_shared_lock, select, table
 from concierge.reports.funnel import DAY_US
 from concierge.reports.models import (
     ConversationDayTotals,

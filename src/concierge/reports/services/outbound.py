@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
+from concierge.core.db import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.models import OutboundPair, OutboundSend
 
 

@@ -7,7 +7,7 @@ from operator import attrgetter
 from django.db import transaction
 
 from concierge.contacts.models import Contact
-from concierge.events.bulk_sql import chunked, is_postgresql, one_of, run_alongside, select, table
+from concierge.core.db import lock_rows, run_alongside
 from concierge.reports.rollup_input import RollupInput, gather_rollup_input
 from concierge.reports.services.conversation_facts import conversation_writes, merge_conversation_changes
 from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
@@ -40,7 +40,7 @@ def apply_rollup_input(
     `private_contacts`: contacts this transaction created; no other writer can see them, so they
     are not locked (an import of a new workspace's history would lock every contact for nothing).
     `alongside`: database work to run on another thread while the rollups are worked out in memory,
-    between their reads and their writes (the log's insert: see bulk_sql.run_alongside); when it
+    between their reads and their writes (the log's insert: see core.db.run_alongside); when it
     raises, nothing is written. `totals_to`: where to add the day totals' change instead of saving
     it (a long import saves it once, at the end: the rollups never read the totals).
     `latest_starts`: kept by a writer of many batches in one transaction (made with the same
@@ -123,9 +123,5 @@ def _conversation_starts(placed) -> dict[int, int]:
 
 
 def _lock_contacts(contact_ids: list[int]) -> None:
-    """Writers of one contact's rollups queue behind each other (PostgreSQL; SQLite has one writer)."""
-    if not is_postgresql():
-        return
-    for chunk in chunked(contact_ids):
-        condition, params = one_of("id", chunk)
-        select(f"SELECT id FROM {table(Contact)} WHERE {condition} ORDER BY id FOR NO KEY UPDATE", params)
+    """Writers of one contact's rollups queue behind each other."""
+    lock_rows(Contact, contact_ids)

@@ -13,7 +13,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from concierge.contacts.models import Contact
-from concierge.events.bulk_sql import chunked, execute_many, insert_rows, one_of, select, table
+from concierge.core.db import chunked, execute_many, insert_rows, one_of, select, table
 from concierge.reports.funnel import DAY_US, sessions_of_contact
 from concierge.reports.models import SupportSession
 from concierge.reports.services.conversation_facts import ConversationRow, conversations_of_contacts_since

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from concierge.contacts.models import Contact
 from concierge.conversations.models import Conversation, Part
-from concierge.core.management.commands.demo import send_demo_mail_to_files
+from concierge.demo.management.commands.demo import send_demo_mail_to_files
 from concierge.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
 from concierge.events.models import Event
 from concierge.workspaces.models import Workspace

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from benchmarks.seeding import seed_conversations_in_bulk
 from concierge.conversations import services
 from concierge.conversations.models import Conversation
 from concierge.core.errors import InvalidInput
@@ -23,7 +24,7 @@ def test_bulk_conversations_match_the_same_steps_played_through_the_services(wor
     tag = services.tag_for_name(workspace, "exports")
     now = timezone.now()
 
-    made = services.seed_conversations_in_bulk(
+    made = seed_conversations_in_bulk(
         workspace,
         count=40,
         contacts=[contact],
@@ -45,7 +46,9 @@ def test_bulk_conversations_match_the_same_steps_played_through_the_services(wor
     played = services.start_conversation(
         workspace, contact=contact, body="My export fails", channel=closed_and_tagged.channel, at=start
     )
-    services.assign_conversation(played, by=None, assignee=agent, team=team, at=start + timedelta(minutes=1))
+    services.assign_conversation(
+        played, teammate=None, assignee=agent, team=team, at=start + timedelta(minutes=1)
+    )
     services.tag_conversation(played, tag, at=start + timedelta(minutes=1))
     services.reply_as_teammate(played, agent, "Fixed", at=start + timedelta(minutes=20))
     services.close_conversation(played, teammate=agent, at=start + timedelta(hours=12))
@@ -75,7 +78,7 @@ def test_bulk_seeding_refuses_anything_from_another_workspace(workspace, agent, 
     team = create_team(workspace, name="Product", members=[agent])
     now = timezone.now()
     with pytest.raises(InvalidInput, match="contact belongs to another workspace"):
-        services.seed_conversations_in_bulk(
+        seed_conversations_in_bulk(
             workspace,
             count=5,
             contacts=[other_contact],

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from concierge.contacts.services import create_contact
-from concierge.meetings.demo import seed_demo_sessions
+from concierge.demo.sessions import seed_demo_sessions
 from concierge.meetings.models import Booking
 from concierge.meetings.selectors.reports import feedback_insights, sessions_report
 
@@ -20,7 +20,7 @@ def test_demo_sessions_fill_the_report_and_the_insights(workspace, agents):
     ]
     now = timezone.now().replace(second=0, microsecond=0)
     result = seed_demo_sessions(
-        workspace, hosts=agents, contacts=contacts, now=now, rng=random.Random(3), sessions=24
+        workspace, hosts=agents, contacts=contacts, at=now, rng=random.Random(3), sessions=24
     )
     assert result.bookings >= 20
     assert Booking.objects.filter(status="held").exists()

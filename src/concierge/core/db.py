@@ -1,8 +1,10 @@
-"""Bulk reads and writes in plain SQL for the event log and its rollups.
+"""The one place that knows which database it talks to: plain SQL for bulk reads and writes (the
+event log, its rollups, contacts made in bulk), row locks, and the database-specific speed-ups.
 
 Everything here runs on SQLite and PostgreSQL alike; the few database-specific speed-ups (COPY on
-PostgreSQL, an INSERT reading one JSON array and a larger page cache on SQLite, a shared lock) sit
-behind these functions and nothing else in the code knows about them.
+PostgreSQL, an INSERT reading one JSON array and a larger page cache on SQLite, shared and row
+locks) sit behind these functions and nothing else in the code knows about them
+(tests/test_architecture.py holds every other module to that).
 """
 
 import threading
@@ -324,6 +326,17 @@ def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
     """Read rows and hold a shared lock on them to the end of the transaction (PostgreSQL); SQLite
     already lets only one writer in at a time."""
     return select(sql + (" FOR SHARE" if is_postgresql() else ""), params)
+
+
+def lock_rows(model, ids: Sequence[int]) -> None:
+    """Hold the rows with these ids to the end of the transaction, in id order, so writers of the same
+    rows queue behind each other (PostgreSQL, FOR NO KEY UPDATE: a row referring to them may still be
+    inserted). SQLite lets only one writer in at a time already."""
+    if not is_postgresql():
+        return
+    for chunk in chunked(sorted(ids)):
+        condition, params = one_of("id", chunk)
+        select(f"SELECT id FROM {table(model)} WHERE {condition} ORDER BY id FOR NO KEY UPDATE", params)
 
 
 def prepare_for_bulk_writes() -> None:

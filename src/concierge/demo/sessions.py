@@ -1,6 +1,6 @@
 """Demo 1:1 sessions for a seeded workspace: a session type offered from two places, the teammates'
 working hours, and two months of sessions booked, held, missed, cancelled and declined, with
-follow-ups and feedback — all through the services, replayed with their `now=` argument."""
+follow-ups and feedback — all through the services, replayed with their `at=` argument."""
 
 import random
 from dataclasses import dataclass
@@ -46,7 +46,7 @@ def seed_demo_sessions(
     *,
     hosts: list[Teammate],
     contacts: list[Contact],
-    now: datetime,
+    at: datetime,
     rng: random.Random,
     past_days: int = 60,
     sessions: int = 40,
@@ -98,8 +98,8 @@ def seed_demo_sessions(
     with_email = [contact for contact in contacts if contact.email]
     booked = upcoming = 0
     for index in range(sessions):
-        booked_at = now - timedelta(days=past_days * (1 - index / sessions), hours=rng.randint(0, 8))
-        slots = free_slots(session_type, now=booked_at)
+        booked_at = at - timedelta(days=past_days * (1 - index / sessions), hours=rng.randint(0, 8))
+        slots = free_slots(session_type, at=booked_at)
         if not slots or not with_email:
             continue
         slot = slots[min(len(slots) - 1, rng.randint(0, 40))]
@@ -117,12 +117,12 @@ def seed_demo_sessions(
                     "topic": rng.choice(["Setup", "Integrations", "Reports"]),
                 },
                 confirm_night=True,
-                now=booked_at,
+                at=booked_at,
             )
         except ServiceError:
             continue
         booked += 1
-        if booking.starts_at > now:
+        if booking.starts_at > at:
             upcoming += 1
             continue
         _play_what_happened(booking, rng, booked_at)
@@ -137,19 +137,19 @@ def _play_what_happened(booking, rng: random.Random, booked_at: datetime) -> Non
             booking,
             by="customer",
             reason="Found the answer in the help center",
-            now=booked_at + timedelta(hours=2),
+            at=booked_at + timedelta(hours=2),
         )
     elif roll < 0.14:
         decline_booking(
-            booking, teammate=agent, reason="answered_in_conversation", now=booked_at + timedelta(hours=1)
+            booking, teammate=agent, reason="answered_in_conversation", at=booked_at + timedelta(hours=1)
         )
     elif roll < 0.24:
-        mark_no_show(booking, side="customer", teammate=agent, now=booking.starts_at + timedelta(minutes=15))
+        mark_no_show(booking, side="customer", teammate=agent, at=booking.starts_at + timedelta(minutes=15))
     elif roll < 0.27:
-        mark_no_show(booking, side="agent", teammate=agent, now=booking.starts_at + timedelta(minutes=15))
+        mark_no_show(booking, side="agent", teammate=agent, at=booking.starts_at + timedelta(minutes=15))
     else:
         after = booking.starts_at + timedelta(minutes=35)
-        mark_session_held(booking, teammate=agent, now=after)
+        mark_session_held(booking, teammate=agent, at=after)
         send_follow_up(
             booking,
             teammate=agent,
@@ -158,7 +158,7 @@ def _play_what_happened(booking, rng: random.Random, booked_at: datetime) -> Non
             + ".",
             article_links=[{"title": "Getting started", "url": "https://help.example.com/getting-started"}],
             next_steps="Invite your colleagues and try a routing rule on real conversations.",
-            now=after,
+            at=after,
         )
         record_feedback(
             booking,
@@ -168,5 +168,5 @@ def _play_what_happened(booking, rng: random.Random, booked_at: datetime) -> Non
             missing_features=rng.sample(FEATURES_MISSED, rng.randint(1, 2)),
             activity_area=rng.choice(AREAS),
             demographics={"company_size": rng.choice(SIZES)},
-            now=after + timedelta(minutes=5),
+            at=after + timedelta(minutes=5),
         )

@@ -1,0 +1,47 @@
+"""Every write to conversations, one module per concern. Each function changes rows in one
+transaction and appends the matching support event in that same transaction (architecture rule 3).
+
+`at` lets the demo seeder and importers replay history; live callers leave it out (now).
+"""
+
+from concierge.conversations.services.assignment import assign_conversation
+from concierge.conversations.services.messages import (
+    add_note,
+    deliver_bot_answer,
+    reply_as_contact,
+    reply_as_teammate,
+)
+from concierge.conversations.services.ratings import rate_conversation
+from concierge.conversations.services.starting import start_conversation
+from concierge.conversations.services.states import (
+    close_conversation,
+    reopen_conversation,
+    snooze_conversation,
+    wake_snoozed_conversations,
+)
+from concierge.conversations.services.tags import (
+    create_tag,
+    delete_tag,
+    tag_conversation,
+    tag_for_name,
+    untag_conversation,
+)
+
+__all__ = [
+    "add_note",
+    "assign_conversation",
+    "close_conversation",
+    "create_tag",
+    "delete_tag",
+    "deliver_bot_answer",
+    "rate_conversation",
+    "reopen_conversation",
+    "reply_as_contact",
+    "reply_as_teammate",
+    "snooze_conversation",
+    "start_conversation",
+    "tag_conversation",
+    "tag_for_name",
+    "untag_conversation",
+    "wake_snoozed_conversations",
+]

@@ -1,0 +1,54 @@
+"""Who a conversation is with: a teammate, a team, both or neither."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from concierge.conversations.models import Conversation, Part
+from concierge.conversations.services.timeline import (
+    add_part,
+    check_same_workspace,
+    instant,
+    record_conversation_event,
+    touch,
+)
+from concierge.events import types as event_types
+from concierge.workspaces.models import Team, Teammate
+
+Author = Part.Author
+Kind = Part.Kind
+
+
+def assign_conversation(
+    conversation: Conversation,
+    *,
+    teammate: Teammate | None,
+    assignee: Teammate | None,
+    team: Team | None = None,
+    at: datetime | None = None,
+) -> Conversation:
+    """Set the assignee (a teammate, a team, both, or neither to unassign). `teammate`: who assigned
+    it (None: the system)."""
+    check_same_workspace(conversation, teammate, assignee, team)
+    at = instant(at)
+    with transaction.atomic():
+        conversation.assignee = assignee
+        conversation.team = team
+        conversation.save(update_fields=["assignee", "team"])
+        data = {
+            "assignee_id": assignee.pk if assignee else None,
+            "assignee": assignee.name if assignee else None,
+            "team_id": team.pk if team else None,
+            "team": team.name if team else None,
+        }
+        add_part(
+            conversation,
+            kind=Kind.ASSIGNMENT,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data=data,
+            at=at,
+        )
+        touch(conversation, at)
+        record_conversation_event(conversation, event_types.CONVERSATION_ASSIGNED, at, **data)
+    return conversation

@@ -1,0 +1,103 @@
+"""Messages in a conversation: replies from either side, internal notes and automated answers."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from concierge.conversations.models import Conversation, Part
+from concierge.conversations.services.states import bring_back_to_open
+from concierge.conversations.services.timeline import (
+    add_part,
+    check_same_workspace,
+    instant,
+    preview_of,
+    record_conversation_event,
+    touch,
+)
+from concierge.core.text import clean_message_body
+from concierge.events import types as event_types
+from concierge.workspaces.models import Teammate
+
+Author = Part.Author
+Kind = Part.Kind
+State = Conversation.State
+
+
+def reply_as_teammate(
+    conversation: Conversation, teammate: Teammate, body: str, *, at: datetime | None = None
+) -> Part:
+    check_same_workspace(conversation, teammate)
+    body = clean_message_body(body)
+    at = instant(at)
+    with transaction.atomic():
+        part = add_part(
+            conversation, kind=Kind.COMMENT, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at
+        )
+        if (
+            conversation.first_response_at is None
+            and conversation.initiator == Conversation.Initiator.CONTACT
+        ):
+            conversation.first_response_at = at
+            conversation.save(update_fields=["first_response_at"])
+        touch(conversation, at, preview_of(body))
+        record_conversation_event(
+            conversation,
+            event_types.CONVERSATION_REPLIED,
+            at,
+            author="teammate",
+            teammate=teammate.external_id or str(teammate.pk),
+        )
+    return part
+
+
+def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | None = None) -> Part:
+    """The customer writes again; a closed or snoozed conversation comes back to the inbox."""
+    body = clean_message_body(body)
+    at = instant(at)
+    with transaction.atomic():
+        part = add_part(conversation, kind=Kind.COMMENT, author_type=Author.CONTACT, body=body, at=at)
+        touch(conversation, at, preview_of(body))
+        record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="contact")
+        if conversation.state != State.OPEN:
+            bring_back_to_open(conversation, at, reason="contact replied")
+    return part
+
+
+def add_note(
+    conversation: Conversation, teammate: Teammate, body: str, *, at: datetime | None = None
+) -> Part:
+    """An internal note: teammates see it, the customer never does."""
+    check_same_workspace(conversation, teammate)
+    body = clean_message_body(body)
+    at = instant(at)
+    with transaction.atomic():
+        part = add_part(
+            conversation, kind=Kind.NOTE, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at
+        )
+        touch(conversation, at)
+        record_conversation_event(
+            conversation,
+            event_types.CONVERSATION_NOTE_ADDED,
+            at,
+            teammate=teammate.external_id or str(teammate.pk),
+        )
+    return part
+
+
+def deliver_bot_answer(
+    conversation: Conversation, body: str, *, at: datetime | None = None, data=None
+) -> Part:
+    """An automated answer (e.g. from a help article) delivered in the conversation."""
+    body = clean_message_body(body)
+    at = instant(at)
+    with transaction.atomic():
+        part = add_part(
+            conversation, kind=Kind.BOT_ANSWER, author_type=Author.BOT, body=body, at=at, data=data
+        )
+        if not conversation.bot_answered:
+            conversation.bot_answered = True
+            conversation.save(update_fields=["bot_answered"])
+        touch(conversation, at, preview_of(body))
+        record_conversation_event(conversation, event_types.BOT_ANSWERED, at)
+        record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="bot")
+    return part

@@ -1,0 +1,139 @@
+"""A conversation's state: open, snoozed until a time, or closed."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from concierge.conversations.models import Conversation, Part
+from concierge.conversations.services.timeline import (
+    add_part,
+    check_same_workspace,
+    instant,
+    record_conversation_event,
+    touch,
+)
+from concierge.core.errors import Conflict, InvalidInput
+from concierge.events import types as event_types
+from concierge.workspaces.models import Teammate, Workspace
+
+Author = Part.Author
+Kind = Part.Kind
+State = Conversation.State
+
+
+def close_conversation(
+    conversation: Conversation,
+    *,
+    by: str = "teammate",
+    teammate: Teammate | None = None,
+    at: datetime | None = None,
+) -> Conversation:
+    if by not in {"teammate", "bot", "contact"}:
+        raise InvalidInput("by must be 'teammate', 'bot' or 'contact'.", field="by")
+    check_same_workspace(conversation, teammate)
+    if conversation.state == State.CLOSED:
+        raise Conflict("The conversation is already closed.")
+    at = instant(at)
+    with transaction.atomic():
+        conversation.state = State.CLOSED
+        conversation.snoozed_until = None
+        conversation.closed_at = at
+        conversation.save(update_fields=["state", "snoozed_until", "closed_at"])
+        add_part(
+            conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data={"state": "closed"}, at=at
+        )
+        touch(conversation, at)
+        record_conversation_event(conversation, event_types.CONVERSATION_CLOSED, at, by=by)
+    return conversation
+
+
+def bring_back_to_open(
+    conversation: Conversation, at: datetime, *, teammate: Teammate | None = None, reason: str = ""
+) -> None:
+    was = conversation.state
+    conversation.state = State.OPEN
+    conversation.snoozed_until = None
+    conversation.save(update_fields=["state", "snoozed_until"])
+    add_part(
+        conversation,
+        kind=Kind.STATE,
+        author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+        teammate=teammate,
+        data={"state": "open", "was": was, "reason": reason},
+        at=at,
+    )
+    if was == State.CLOSED:
+        record_conversation_event(conversation, event_types.CONVERSATION_REOPENED, at)
+
+
+def reopen_conversation(
+    conversation: Conversation, *, teammate: Teammate | None = None, at: datetime | None = None
+) -> Conversation:
+    """Open a closed or snoozed conversation again."""
+    check_same_workspace(conversation, teammate)
+    if conversation.state == State.OPEN:
+        raise Conflict("The conversation is already open.")
+    at = instant(at)
+    with transaction.atomic():
+        bring_back_to_open(conversation, at, teammate=teammate)
+        touch(conversation, at)
+    return conversation
+
+
+def snooze_conversation(
+    conversation: Conversation,
+    *,
+    until: datetime,
+    teammate: Teammate | None = None,
+    at: datetime | None = None,
+) -> Conversation:
+
+    check_same_workspace(conversation, teammate)
+    at = instant(at)
+    if timezone.is_naive(until):
+        raise InvalidInput("until must carry its zone offset.", field="until")
+    if until <= at:
+        raise InvalidInput("until must be in the future.", field="until")
+    if conversation.state == State.CLOSED:
+        raise Conflict("A closed conversation cannot be snoozed; reopen it first.")
+    with transaction.atomic():
+        conversation.state = State.SNOOZED
+        conversation.snoozed_until = until
+        conversation.save(update_fields=["state", "snoozed_until"])
+        add_part(
+            conversation,
+            kind=Kind.STATE,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data={"state": "snoozed", "until": until.isoformat()},
+            at=at,
+        )
+        touch(conversation, at)
+        record_conversation_event(conversation, event_types.CONVERSATION_SNOOZED, at, until=until.isoformat())
+    return conversation
+
+
+def wake_snoozed_conversations(workspace: Workspace | None = None, *, at: datetime | None = None) -> int:
+    """Bring back every conversation whose snooze has run out. Safe to run any number of times."""
+    now = at or timezone.now()
+    due = Conversation.objects.filter(state=State.SNOOZED, snoozed_until__lte=now)
+    if workspace is not None:
+        due = due.filter(workspace=workspace)
+    woken = 0
+    for conversation_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Re-read under the lock: a reply or a teammate may have changed it since the scan.
+            locked = (
+                Conversation.objects.select_for_update()
+                .select_related("workspace", "contact")
+                .filter(pk=conversation_id, state=State.SNOOZED, snoozed_until__lte=now)
+                .first()
+            )
+            if locked is None:
+                continue
+            woke_at = locked.snoozed_until
+            bring_back_to_open(locked, woke_at, reason="snooze ended")
+            touch(locked, woke_at)  # back at the top of the inbox
+            woken += 1
+    return woken

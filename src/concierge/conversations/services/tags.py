@@ -1,0 +1,84 @@
+"""The workspace's tags, and tagging conversations with them."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from concierge.conversations.models import Conversation, Part, Tag
+from concierge.conversations.services.timeline import (
+    add_part,
+    check_same_workspace,
+    instant,
+    record_conversation_event,
+)
+from concierge.core.errors import Conflict
+from concierge.core.text import clean_short_text
+from concierge.events import types as event_types
+from concierge.workspaces.models import Teammate, Workspace
+
+Author = Part.Author
+Kind = Part.Kind
+
+
+def create_tag(workspace: Workspace, name: str) -> Tag:
+    name = clean_short_text(name, field="name", max_length=60, required=True)
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(workspace=workspace, name=name)
+    except IntegrityError as exc:
+        raise Conflict(f"A tag named '{name}' already exists.", field="name") from exc
+
+
+def tag_for_name(workspace: Workspace, name: str) -> Tag:
+    """The workspace's tag with this name, created on first use."""
+    name = clean_short_text(name, field="tag", max_length=60, required=True)
+    tag = Tag.objects.filter(workspace=workspace, name=name).first()
+    return tag or create_tag(workspace, name)
+
+
+def delete_tag(tag: Tag) -> None:
+    tag.delete()
+
+
+def tag_conversation(
+    conversation: Conversation, tag: Tag, *, teammate: Teammate | None = None, at: datetime | None = None
+) -> bool:
+    """Returns False when the tag was already there (nothing changes)."""
+    check_same_workspace(conversation, tag, teammate)
+    at = instant(at)
+    with transaction.atomic():
+        if conversation.tags.filter(pk=tag.pk).exists():
+            return False
+        conversation.tags.add(tag)
+        add_part(
+            conversation,
+            kind=Kind.TAGS,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data={"added": tag.name},
+            at=at,
+        )
+        record_conversation_event(conversation, event_types.CONVERSATION_TAGGED, at, tag=tag.name)
+    return True
+
+
+def untag_conversation(
+    conversation: Conversation, tag: Tag, *, teammate: Teammate | None = None, at: datetime | None = None
+) -> bool:
+
+    check_same_workspace(conversation, tag, teammate)
+    at = instant(at)
+    with transaction.atomic():
+        if not conversation.tags.filter(pk=tag.pk).exists():
+            return False
+        conversation.tags.remove(tag)
+        add_part(
+            conversation,
+            kind=Kind.TAGS,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            data={"removed": tag.name},
+            at=at,
+        )
+        record_conversation_event(conversation, event_types.CONVERSATION_UNTAGGED, at, tag=tag.name)
+    return True

@@ -1,0 +1,63 @@
+"""A conversation's timeline: the parts a change adds and the support event it records, written
+together in the change's transaction (architecture rule 3). Shared by the services of this package."""
+
+import html
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from concierge.conversations.models import Conversation, Part
+from concierge.core.errors import InvalidInput
+from concierge.events.services import record_event
+
+
+def instant(at: datetime | None) -> datetime:
+    if at is not None and timezone.is_naive(at):
+        raise InvalidInput("A time must carry its zone offset.", field="at")
+    return at or timezone.now()
+
+
+def check_same_workspace(conversation: Conversation, *objects) -> None:
+    for obj in objects:
+        if obj is not None and obj.workspace_id != conversation.workspace_id:
+            raise InvalidInput(f"That {type(obj).__name__.lower()} belongs to another workspace.")
+
+
+def preview_of(body: str) -> str:
+    """Plain text (entities decoded: templates escape it again) for the inbox list."""
+    return " ".join(html.unescape(strip_tags(body)).split())[:200]
+
+
+def add_part(conversation: Conversation, *, kind, author_type, at, teammate=None, body="", data=None) -> Part:
+    return Part.objects.create(
+        workspace_id=conversation.workspace_id,
+        conversation=conversation,
+        kind=kind,
+        author_type=author_type,
+        author_teammate=teammate,
+        body=body,
+        data=data or {},
+        created_at=at,
+    )
+
+
+def record_conversation_event(conversation: Conversation, type_: str, at: datetime, **data) -> None:
+    record_event(
+        conversation.workspace,
+        type_,
+        contact=conversation.contact,
+        at=at,
+        conversation_ref=conversation.ref,
+        data={key: value for key, value in data.items() if value is not None},
+    )
+
+
+def touch(conversation: Conversation, at: datetime, preview: str | None = None) -> None:
+    fields = ["last_activity_at"]
+    if conversation.last_activity_at is None or at > conversation.last_activity_at:
+        conversation.last_activity_at = at
+    if preview is not None:
+        conversation.last_part_preview = preview
+        fields.append("last_part_preview")
+    conversation.save(update_fields=fields)

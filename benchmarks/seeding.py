@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from concierge.contacts.models import Contact
+from concierge.conversations import event_types as conversation_event_types
 from concierge.conversations.models import Conversation, Part, Tag
 from concierge.core.errors import InvalidInput
 from concierge.events import types as event_types
@@ -96,18 +97,18 @@ def _bulk_history(plan: dict) -> list[tuple]:
         "Thanks for waiting: the export is fixed now.",
     )
     started = {"channel": plan["channel"], "initiator": "contact"}
-    replied = {"author": "teammate", "teammate": teammate.external_id or str(teammate.pk)}
+    replied = {"author": "teammate", "teammate": teammate.ref}
     history = [
         (plan["began"], Kind.COMMENT, Author.CONTACT, None, opening, {}, event_types.CONVERSATION_STARTED, started),
         (plan["assigned"], Kind.ASSIGNMENT, Author.SYSTEM, None, "", assignment,
-         event_types.CONVERSATION_ASSIGNED, assignment),
+         conversation_event_types.CONVERSATION_ASSIGNED, assignment),
         (plan["replied"], Kind.COMMENT, Author.TEAMMATE, teammate, answer, {},
          event_types.CONVERSATION_REPLIED, replied),
     ]  # fmt: skip
     if tag is not None:
         history.append(
             (plan["assigned"], Kind.TAGS, Author.SYSTEM, None, "", {"added": tag.name},
-             event_types.CONVERSATION_TAGGED, {"tag": tag.name})
+             conversation_event_types.CONVERSATION_TAGGED, {"tag": tag.name})
         )  # fmt: skip
     if plan["closed"] is not None:
         history.append(

@@ -54,13 +54,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Concierge's apps, from the ground floor up (docs/architecture.md): an app imports only those
+    # listed before it, and reacts to their announcements in this order.
     "concierge.core",
     "concierge.workspaces",
     "concierge.contacts",
-    "concierge.conversations",
     "concierge.events",
-    "concierge.reports",
+    "concierge.conversations",
     "concierge.meetings",
+    "concierge.reports",
     "concierge.web",
     "concierge.demo",
 ]

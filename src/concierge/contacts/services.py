@@ -1,18 +1,19 @@
 """Writes for contacts: create, update, identify and merge a lead into a user."""
 
 import json
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from concierge.contacts.announcements import LeadMerged
 from concierge.contacts.models import Contact
 from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_locale_name, validate_zone_name
-from concierge.events import types as event_types
-from concierge.events.services import record_event
 from concierge.workspaces.models import Workspace
 
 MAX_ATTRIBUTES_BYTES = 16_384
@@ -104,20 +105,31 @@ def touch_contact(contact: Contact) -> None:
     Contact.objects.filter(pk=contact.pk).update(last_seen_at=timezone.now())
 
 
-def merge_lead_into_user(lead: Contact, user: Contact) -> Contact:
-    """Move a lead's conversations onto the user it turned out to be; the lead stays as a record."""
-    from concierge.conversations.models import Conversation
-
+def merge_lead_into_user(lead: Contact, user: Contact, *, at: datetime | None = None) -> Contact:
+    """Merge a lead into the user it turned out to be: the user takes the details it lacks and the
+    lead's attributes it does not have; the lead stays as a record pointing at the user. The apps
+    above move what belongs to the lead (conversations) and record the merge in the log, in this
+    transaction, by reacting to LeadMerged. Both rows are locked and checked again under the lock,
+    so of two merges of one lead at the same moment one merges and the other is refused."""
     if lead.workspace_id != user.workspace_id:
         raise InvalidInput("Both contacts must belong to the same workspace.")
-    if lead.kind != Contact.Kind.LEAD:
-        raise InvalidInput("Only a lead can be merged into a user.", field="lead")
-    if user.kind != Contact.Kind.USER:
-        raise InvalidInput("A lead can only be merged into a user.", field="user")
-    if lead.pk == user.pk or lead.merged_into_id:
-        raise Conflict("This lead was already merged.")
+    if lead.pk == user.pk:
+        raise InvalidInput("A contact cannot be merged into itself.", field="user")
+    at = at or timezone.now()
     with transaction.atomic():
-        Conversation.objects.filter(workspace=lead.workspace_id, contact=lead).update(contact=user)
+        locked = {
+            contact.pk: contact
+            for contact in Contact.objects.select_for_update()
+            .filter(workspace_id=lead.workspace_id, pk__in=[lead.pk, user.pk])
+            .order_by("pk")
+        }
+        lead, user = locked[lead.pk], locked[user.pk]
+        if lead.kind != Contact.Kind.LEAD:
+            raise InvalidInput("Only a lead can be merged into a user.", field="lead")
+        if lead.merged_into_id:
+            raise Conflict("This lead was already merged.")
+        if user.kind != Contact.Kind.USER:
+            raise InvalidInput("A lead can only be merged into a user.", field="user")
         for key in ("name", "email", "timezone", "locale", "city"):
             if not getattr(user, key) and getattr(lead, key):
                 setattr(user, key, getattr(lead, key))
@@ -125,10 +137,9 @@ def merge_lead_into_user(lead: Contact, user: Contact) -> Contact:
         user.save()
         lead.merged_into = user
         lead.save(update_fields=["merged_into"])
-        record_event(
-            user.workspace,
-            event_types.CONTACT_MERGED,
-            contact=user,
-            data={"lead": lead.ref, "lead_id": lead.pk},
+        announce(
+            LeadMerged(
+                workspace_id=user.workspace_id, lead_id=lead.pk, user_id=user.pk, lead_ref=lead.ref, at=at
+            )
         )
     return user

@@ -1,20 +1,24 @@
-"""Contacts: a searchable list, and one contact with their attributes and conversations."""
+"""Contacts: a searchable list, and one contact's page: their details and attributes, then the panels
+the apps above add (their conversations, …).
+
+The contact's page gathers what other apps know of the contact without importing them: an app on a
+higher floor adds its panel with `show_on_contact_page` in its AppConfig.ready."""
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from concierge.contacts import selectors
 from concierge.contacts.models import Contact
-from concierge.conversations import selectors as conversation_selectors
 from concierge.core.errors import NotFound
 from concierge.workspaces.access import teammate_page
 
 CONTACTS_PER_PAGE = 50
-CONVERSATIONS_SHOWN = 50
 MAX_SEARCH_LENGTH = 200
 KIND_CHOICES = [("", "Everyone"), (Contact.Kind.USER, "Users"), (Contact.Kind.LEAD, "Leads")]
 
@@ -26,6 +30,24 @@ def attributes_for_display(attributes: dict) -> list[tuple[str, str]]:
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         shown.append((name, text))
     return shown
+
+
+@dataclass(frozen=True)
+class ContactPanel:
+    """A section of a contact's page: a template, and the context it is rendered with."""
+
+    template: str
+    context: Callable[[HttpRequest, Contact], dict]
+
+
+_panels: list[ContactPanel] = []
+
+
+def show_on_contact_page(template: str, context: Callable[[HttpRequest, Contact], dict]) -> None:
+    """Add a panel to every contact's page (in the order apps add them); adding it again changes nothing."""
+    panel = ContactPanel(template, context)
+    if panel not in _panels:
+        _panels.append(panel)
 
 
 @teammate_page
@@ -61,13 +83,11 @@ def contact_page(request, contact_id: int):
         contact = selectors.contact_by_id(request.workspace, contact_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    conversations = conversation_selectors.inbox(request.workspace, contact_id=contact.pk)
     context = {
         "contact": contact,
         "merged_into": contact.merged_into if contact.merged_into_id else None,
-        "conversations": list(conversations[:CONVERSATIONS_SHOWN]),
-        "conversation_count": conversations.count(),
         "attributes": attributes_for_display(contact.attributes),
+        "panels": [(panel.template, panel.context(request, contact)) for panel in _panels],
         "section": "contacts",
     }
     return render(request, "contacts/detail.html", context)

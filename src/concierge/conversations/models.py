@@ -3,6 +3,7 @@ import uuid
 from django.db import models
 
 from concierge.contacts.models import Contact
+from concierge.events import types as event_types
 from concierge.workspaces.models import Team, Teammate, Workspace
 
 
@@ -26,14 +27,11 @@ class Tag(models.Model):
 
 
 class Conversation(models.Model):
-    class Channel(models.TextChoices):
-        MESSENGER = "messenger"
-        EMAIL = "email"
-        API = "api"
-
-    class Initiator(models.TextChoices):
-        CONTACT = "contact"
-        TEAMMATE = "teammate"
+    # The channels and initiators the support log's format knows (events.types): one list for both.
+    Channel = models.TextChoices(
+        "Channel", [(name.upper(), name) for name in event_types.CONVERSATION_CHANNELS]
+    )
+    Initiator = models.TextChoices("Initiator", [(name.upper(), name) for name in event_types.INITIATORS])
 
     class State(models.TextChoices):
         OPEN = "open"

@@ -8,9 +8,10 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator, model_validator
 
 from concierge.core.schemas import MessageBody, ObjectId, PageQuery, Text
+from concierge.events import types as event_types
 
 State = Literal["open", "snoozed", "closed"]
-Channel = Literal["messenger", "email", "api"]
+Channel = Literal[event_types.CONVERSATION_CHANNELS]
 MAX_SNOOZE = timedelta(days=366)
 
 
@@ -151,9 +152,7 @@ class TeammateActionIn(Schema):
 
 
 class CloseIn(Schema):
-    by: Literal["teammate", "bot", "contact"] = Field(
-        "teammate", description="Who closed it, for the report."
-    )
+    by: Literal[event_types.CLOSED_BY] = Field("teammate", description="Who closed it, for the report.")
     teammate_id: ObjectId | None = Field(None, description="The teammate who closed it, when one did.")
 
     @model_validator(mode="after")

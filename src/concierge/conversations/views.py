@@ -26,6 +26,7 @@ from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import teammate_page
 
 CONVERSATIONS_PER_PAGE = 25
+CONVERSATIONS_ON_A_CONTACTS_PAGE = 50
 LIST_PANE = "conversation-list"
 DETAIL_PANE = "detail-pane"
 
@@ -53,6 +54,15 @@ def _conversation_list_context(request) -> dict:
         conversations = Conversation.objects.none()
     page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return {"filter_form": form, "page": page, "list_query": _list_query(request).urlencode()}
+
+
+def contact_conversations_panel(request, contact) -> dict:
+    """The contact's page's panel of their conversations, most recent first (contacts.views)."""
+    conversations = selectors.inbox(request.workspace, contact_id=contact.pk)
+    return {
+        "conversations": list(conversations[:CONVERSATIONS_ON_A_CONTACTS_PAGE]),
+        "count": conversations.count(),
+    }
 
 
 def _conversation_or_404(request, conversation_id: int) -> Conversation:

@@ -33,3 +33,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class ReactionRun(models.Model):
+    """A task subscriber's run for one announcement (core.reactions), recorded in the transaction of
+    the subscriber's own writes: a task that runs again (a restarted worker, a retry) finds it and
+    does nothing."""
+
+    announcement_id = models.CharField(max_length=32)
+    subscriber = models.CharField(max_length=300)
+    ran_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement_id", "subscriber"], name="reaction_run_once_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["ran_at"], name="reaction_run_ran_at")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} for {self.announcement_id}"

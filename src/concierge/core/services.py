@@ -1,11 +1,16 @@
-"""Writes for the shared kit: the stored answers of idempotent API calls."""
+"""Writes for the shared kit: the stored answers of idempotent API calls, the record of reactions
+that ran, and putting back tasks that a worker left unfinished."""
 
+import os
+import socket
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from concierge.core.models import IdempotencyKey
+from concierge.core.models import IdempotencyKey, ReactionRun
 
 # How long a key is remembered; a repeat after that runs the call again.
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
@@ -53,3 +58,72 @@ def forget_expired_idempotency_keys(*, at: datetime | None = None) -> int:
     cutoff = (at or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# How long a task reaction's run is remembered: far longer than any worker stays down.
+REACTION_RUN_LIFETIME = timedelta(days=30)
+
+
+def claim_reaction_run(announcement_id: str, subscriber: str, *, at: datetime | None = None) -> bool:
+    """Record that `subscriber` runs for this announcement; False when it already has. Must run in
+    the transaction of the subscriber's own writes, so both commit together or not at all (and a
+    concurrent second run waits on the unique constraint, then finds the first)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_reaction_run must run inside the transaction of the reaction it records")
+    try:
+        with transaction.atomic():
+            ReactionRun.objects.create(
+                announcement_id=announcement_id, subscriber=subscriber, ran_at=at or timezone.now()
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def forget_old_reaction_runs(*, at: datetime | None = None) -> int:
+    """Delete records of reactions older than their lifetime; returns how many went."""
+    cutoff = (at or timezone.now()) - REACTION_RUN_LIFETIME
+    deleted, _ = ReactionRun.objects.filter(ran_at__lt=cutoff).delete()
+    return deleted
+
+
+def worker_id_for_this_process() -> str:
+    """A worker's id that says where it runs: host, process and a random part (at most 64 characters)."""
+    return f"{socket.gethostname()[:36]}/{os.getpid()}/{os.urandom(4).hex()}"
+
+
+def requeue_abandoned_tasks(*, lease: timedelta, at: datetime | None = None) -> int:
+    """Put back in the queue the tasks a worker took and will never finish: those of a worker
+    process on this host that is gone (killed, crashed, the machine restarted), and any that has
+    run longer than `lease` (a worker on another host that went away). Tasks are idempotent, and a
+    reaction's run is recorded with its writes, so a task that was in fact still running does no
+    harm when it runs again. Returns how many were put back."""
+    now = at or timezone.now()
+    host = socket.gethostname()[:36]
+    requeued = 0
+    for task_id, worker_ids, started_at in DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING
+    ).values_list("id", "worker_ids", "started_at"):
+        worker = (worker_ids or [""])[-1]
+        abandoned = (started_at is not None and now - started_at > lease) or _is_gone_from_this_host(
+            worker, host
+        )
+        if abandoned:
+            requeued += DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+    return requeued
+
+
+def _is_gone_from_this_host(worker_id: str, host: str) -> bool:
+    worker_host, _, rest = worker_id.partition("/")
+    pid = rest.partition("/")[0]
+    if worker_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False

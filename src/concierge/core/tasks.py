@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from concierge.core.services import forget_expired_idempotency_keys
+from concierge.core.reactions import react_in_task
+from concierge.core.services import forget_expired_idempotency_keys, forget_old_reaction_runs
 
 
 @task()
@@ -13,5 +14,21 @@ def forget_expired_idempotency_keys_task() -> int:
     return forget_expired_idempotency_keys()
 
 
+@task()
+def forget_old_reaction_runs_task() -> int:
+    """Delete the records of reactions past their lifetime; returns how many went."""
+    return forget_old_reaction_runs()
+
+
+@task()
+def react_task(subscriber: str, announcement_type: str, fields: dict, announcement_id: str) -> str:
+    """A task subscriber reacting to one announcement (core.reactions); runs it once however often
+    the task runs."""
+    return react_in_task(subscriber, announcement_type, fields, announcement_id)
+
+
 # Work `concierge worker` enqueues on a schedule: (task, how often).
-RECURRING = [(forget_expired_idempotency_keys_task, timedelta(hours=1))]
+RECURRING = [
+    (forget_expired_idempotency_keys_task, timedelta(hours=1)),
+    (forget_old_reaction_runs_task, timedelta(hours=6)),
+]

@@ -55,11 +55,11 @@ OPTIONAL_FIELDS = {
 }
 # Values the report reads, so they must be ones it understands.
 ALLOWED_VALUES = {
-    "initiator": ("contact", "teammate"),
-    "author": ("teammate", "contact", "bot"),
-    "by": ("teammate", "bot", "contact"),
+    "initiator": event_types.INITIATORS,
+    "author": event_types.REPLY_AUTHORS,
+    "by": event_types.CLOSED_BY,
 }
-CONVERSATION_CHANNELS = ("messenger", "email", "api")
+CONVERSATION_CHANNELS = event_types.CONVERSATION_CHANNELS
 COMMON_FIELDS = frozenset({"type", "at", "contact", "id"})
 # Far from the ends of what a datetime can hold, so a session's end or a local date never overflows.
 FIRST_YEAR, LAST_YEAR = 1000, 9000

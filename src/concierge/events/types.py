@@ -1,6 +1,7 @@
-"""Event types of the support log. The spec's types (shared/spec/events.md) can also be imported;
-the product's own extra types (assignments, notes, tags, …) make the log a full audit trail and are
-ignored by the funnel report."""
+"""The import format's event types (shared/spec/events.md): the funnel's events, which the product
+writes too and a team may import. The product's own extra types (assignments, notes, tags, merges,
+1:1 sessions, …) make the log a full audit trail; each app that writes them names them in its own
+`event_types.py`."""
 
 HELP_CENTER_VISITED = "help_center.visited"
 ARTICLE_SEARCHED = "article.searched"
@@ -34,13 +35,15 @@ SPEC_EVENT_TYPES = frozenset(
     }
 )
 
-# The product's own audit events (not part of the import format).
-CONVERSATION_NOTE_ADDED = "conversation.note_added"
-CONVERSATION_ASSIGNED = "conversation.assigned"
-CONVERSATION_TAGGED = "conversation.tagged"
-CONVERSATION_UNTAGGED = "conversation.untagged"
-CONVERSATION_SNOOZED = "conversation.snoozed"
-CONTACT_MERGED = "contact.merged"
+# Values of the import format's fields that the report reads; the product's conversations take theirs
+# from here too, so a conversation the product starts always speaks the format.
+CONVERSATION_CHANNELS = ("messenger", "email", "api")
+INITIATORS = ("contact", "teammate")
+REPLY_AUTHORS = ("teammate", "contact", "bot")
+CLOSED_BY = ("teammate", "bot", "contact")  # the side that closed a conversation
+
+# The product's own event types (not part of the import format, ignored by the funnel report) are
+# each app's: conversations.event_types, contacts.event_types, meetings.event_types.
 
 # 1:1 session events are named "meeting.<what>" (concierge.meetings.event_types): every such name
 # sorts from the first bound (inclusive) to the second (exclusive).

@@ -6,8 +6,10 @@ instants per calendar date so daylight-saving changes land where they belong.
 """
 
 import secrets
+from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
 
 from concierge.contacts.models import Contact
 from concierge.workspaces.models import Team, Teammate, Workspace
@@ -329,9 +331,9 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{self.session_type_id} with {self.customer_email} at {self.starts_at.isoformat()}"
 
-    @property
-    def is_upcoming(self) -> bool:
-        return self.status == self.Status.BOOKED
+    def is_upcoming(self, at: datetime | None = None) -> bool:
+        """Booked and not started yet (at `at`, else now): it can still be moved, cancelled or declined."""
+        return self.status == self.Status.BOOKED and self.starts_at > (at or timezone.now())
 
 
 class BookingEmail(models.Model):

@@ -8,7 +8,7 @@ their language. A start between 00:00 and 05:59 for them needs a second, spelt-o
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from concierge.core.errors import NotFound, ServiceError
@@ -159,7 +159,7 @@ def _manage_context(booking: Booking, signed: str) -> dict:
         "session_type": booking.session_type,
         "when": session_time(booking.starts_at, booking.customer_timezone, booking.customer_locale),
         "city_time": city_time(booking.customer_timezone, booking.customer_locale),
-        "is_upcoming": booking.status == Booking.Status.BOOKED and booking.starts_at > timezone.now(),
+        "is_upcoming": booking.is_upcoming(),
     }
 
 

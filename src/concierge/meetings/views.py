@@ -120,7 +120,7 @@ def _session_context(request, booking: Booking) -> dict:
         "no_show_form": forms.NoShowForm(),
         "follow_up_form": forms.FollowUpForm(),
         "feedback_form": forms.FeedbackForm(initial=feedback_initial),
-        "is_upcoming": booking.status == Booking.Status.BOOKED and booking.starts_at > timezone.now(),
+        "is_upcoming": booking.is_upcoming(),
         "can_mark_outcome": can_act_now,
         "can_follow_up": follow_up is None
         and (

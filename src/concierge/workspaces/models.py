@@ -56,6 +56,11 @@ class Teammate(models.Model):
     def email(self) -> str:
         return self.user.email
 
+    @property
+    def ref(self) -> str:
+        """How the event log names this teammate: the id other systems know them by, else ours."""
+        return self.external_id or str(self.pk)
+
 
 class Team(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="teams")

@@ -5,6 +5,7 @@ transaction and appends the matching support event in that same transaction (arc
 """
 
 from concierge.conversations.services.assignment import assign_conversation
+from concierge.conversations.services.contacts import move_conversations_to_contact
 from concierge.conversations.services.messages import (
     add_note,
     deliver_bot_answer,
@@ -34,6 +35,7 @@ __all__ = [
     "create_tag",
     "delete_tag",
     "deliver_bot_answer",
+    "move_conversations_to_contact",
     "rate_conversation",
     "reopen_conversation",
     "reply_as_contact",

@@ -4,15 +4,18 @@ from datetime import datetime
 
 from django.db import transaction
 
+from concierge.conversations import event_types as conversation_event_types
+from concierge.conversations.announcements import ConversationAssigned
 from concierge.conversations.models import Conversation, Part
 from concierge.conversations.services.timeline import (
     add_part,
     check_same_workspace,
+    happened,
     instant,
     record_conversation_event,
     touch,
 )
-from concierge.events import types as event_types
+from concierge.core.reactions import announce
 from concierge.workspaces.models import Team, Teammate
 
 Author = Part.Author
@@ -50,5 +53,12 @@ def assign_conversation(
             at=at,
         )
         touch(conversation, at)
-        record_conversation_event(conversation, event_types.CONVERSATION_ASSIGNED, at, **data)
+        record_conversation_event(conversation, conversation_event_types.CONVERSATION_ASSIGNED, at, **data)
+        announce(
+            ConversationAssigned(
+                **happened(conversation, at, teammate),
+                assignee_id=data["assignee_id"],
+                team_id=data["team_id"],
+            )
+        )
     return conversation

@@ -4,16 +4,20 @@ from datetime import datetime
 
 from django.db import transaction
 
+from concierge.conversations import event_types as conversation_event_types
+from concierge.conversations.announcements import BotAnswered, ContactReplied, NoteAdded, TeammateReplied
 from concierge.conversations.models import Conversation, Part
 from concierge.conversations.services.states import bring_back_to_open
 from concierge.conversations.services.timeline import (
     add_part,
     check_same_workspace,
+    happened,
     instant,
     preview_of,
     record_conversation_event,
     touch,
 )
+from concierge.core.reactions import announce
 from concierge.core.text import clean_message_body
 from concierge.events import types as event_types
 from concierge.workspaces.models import Teammate
@@ -45,8 +49,9 @@ def reply_as_teammate(
             event_types.CONVERSATION_REPLIED,
             at,
             author="teammate",
-            teammate=teammate.external_id or str(teammate.pk),
+            teammate=teammate.ref,
         )
+        announce(TeammateReplied(**happened(conversation, at, teammate), part_id=part.pk))
     return part
 
 
@@ -60,6 +65,7 @@ def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | No
         record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="contact")
         if conversation.state != State.OPEN:
             bring_back_to_open(conversation, at, reason="contact replied")
+        announce(ContactReplied(**happened(conversation, at, None), part_id=part.pk))
     return part
 
 
@@ -77,10 +83,11 @@ def add_note(
         touch(conversation, at)
         record_conversation_event(
             conversation,
-            event_types.CONVERSATION_NOTE_ADDED,
+            conversation_event_types.CONVERSATION_NOTE_ADDED,
             at,
-            teammate=teammate.external_id or str(teammate.pk),
+            teammate=teammate.ref,
         )
+        announce(NoteAdded(**happened(conversation, at, teammate), part_id=part.pk))
     return part
 
 
@@ -100,4 +107,5 @@ def deliver_bot_answer(
         touch(conversation, at, preview_of(body))
         record_conversation_event(conversation, event_types.BOT_ANSWERED, at)
         record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="bot")
+        announce(BotAnswered(**happened(conversation, at, None), part_id=part.pk))
     return part

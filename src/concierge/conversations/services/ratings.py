@@ -4,9 +4,11 @@ from datetime import datetime
 
 from django.db import transaction
 
+from concierge.conversations.announcements import ConversationRated
 from concierge.conversations.models import Conversation, Part
-from concierge.conversations.services.timeline import add_part, instant, record_conversation_event
+from concierge.conversations.services.timeline import add_part, happened, instant, record_conversation_event
 from concierge.core.errors import InvalidInput
+from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
 from concierge.events import types as event_types
 
@@ -37,4 +39,5 @@ def rate_conversation(
         record_conversation_event(
             conversation, event_types.CONVERSATION_RATED, at, rating=rating, remark=remark or None
         )
+        announce(ConversationRated(**happened(conversation, at, None), rating=rating))
     return conversation

@@ -5,9 +5,17 @@ from datetime import datetime
 from django.db import transaction
 
 from concierge.contacts.models import Contact
+from concierge.conversations.announcements import ConversationStarted
 from concierge.conversations.models import Conversation, Part
-from concierge.conversations.services.timeline import add_part, instant, preview_of, record_conversation_event
+from concierge.conversations.services.timeline import (
+    add_part,
+    happened,
+    instant,
+    preview_of,
+    record_conversation_event,
+)
 from concierge.core.errors import InvalidInput
+from concierge.core.reactions import announce
 from concierge.core.text import clean_message_body, clean_short_text
 from concierge.events import types as event_types
 from concierge.workspaces.models import Teammate, Workspace
@@ -67,6 +75,14 @@ def start_conversation(
             at,
             channel=channel,
             initiator=initiator,
-            teammate=teammate.external_id or str(teammate.pk) if teammate else None,
+            teammate=teammate.ref if teammate else None,
+        )
+        announce(
+            ConversationStarted(
+                **happened(conversation, at, teammate),
+                contact_id=contact.pk,
+                channel=channel,
+                initiator=initiator,
+            )
         )
     return conversation

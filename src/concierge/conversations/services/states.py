@@ -5,15 +5,23 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from concierge.conversations import event_types as conversation_event_types
+from concierge.conversations.announcements import (
+    ConversationClosed,
+    ConversationReopened,
+    ConversationSnoozed,
+)
 from concierge.conversations.models import Conversation, Part
 from concierge.conversations.services.timeline import (
     add_part,
     check_same_workspace,
+    happened,
     instant,
     record_conversation_event,
     touch,
 )
 from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.reactions import announce
 from concierge.events import types as event_types
 from concierge.workspaces.models import Teammate, Workspace
 
@@ -29,8 +37,8 @@ def close_conversation(
     teammate: Teammate | None = None,
     at: datetime | None = None,
 ) -> Conversation:
-    if by not in {"teammate", "bot", "contact"}:
-        raise InvalidInput("by must be 'teammate', 'bot' or 'contact'.", field="by")
+    if by not in event_types.CLOSED_BY:
+        raise InvalidInput(f"by must be one of {', '.join(event_types.CLOSED_BY)}.", field="by")
     check_same_workspace(conversation, teammate)
     if conversation.state == State.CLOSED:
         raise Conflict("The conversation is already closed.")
@@ -45,6 +53,7 @@ def close_conversation(
         )
         touch(conversation, at)
         record_conversation_event(conversation, event_types.CONVERSATION_CLOSED, at, by=by)
+        announce(ConversationClosed(**happened(conversation, at, teammate), by=by))
     return conversation
 
 
@@ -65,6 +74,7 @@ def bring_back_to_open(
     )
     if was == State.CLOSED:
         record_conversation_event(conversation, event_types.CONVERSATION_REOPENED, at)
+    announce(ConversationReopened(**happened(conversation, at, teammate), was=str(was), reason=reason))
 
 
 def reopen_conversation(
@@ -110,7 +120,10 @@ def snooze_conversation(
             at=at,
         )
         touch(conversation, at)
-        record_conversation_event(conversation, event_types.CONVERSATION_SNOOZED, at, until=until.isoformat())
+        record_conversation_event(
+            conversation, conversation_event_types.CONVERSATION_SNOOZED, at, until=until.isoformat()
+        )
+        announce(ConversationSnoozed(**happened(conversation, at, teammate), until=until))
     return conversation
 
 

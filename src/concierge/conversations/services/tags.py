@@ -4,16 +4,19 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from concierge.conversations import event_types as conversation_event_types
+from concierge.conversations.announcements import ConversationTagged, ConversationUntagged
 from concierge.conversations.models import Conversation, Part, Tag
 from concierge.conversations.services.timeline import (
     add_part,
     check_same_workspace,
+    happened,
     instant,
     record_conversation_event,
 )
 from concierge.core.errors import Conflict
+from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
-from concierge.events import types as event_types
 from concierge.workspaces.models import Teammate, Workspace
 
 Author = Part.Author
@@ -58,7 +61,10 @@ def tag_conversation(
             data={"added": tag.name},
             at=at,
         )
-        record_conversation_event(conversation, event_types.CONVERSATION_TAGGED, at, tag=tag.name)
+        record_conversation_event(
+            conversation, conversation_event_types.CONVERSATION_TAGGED, at, tag=tag.name
+        )
+        announce(ConversationTagged(**happened(conversation, at, teammate), tag_id=tag.pk, tag=tag.name))
     return True
 
 
@@ -80,5 +86,8 @@ def untag_conversation(
             data={"removed": tag.name},
             at=at,
         )
-        record_conversation_event(conversation, event_types.CONVERSATION_UNTAGGED, at, tag=tag.name)
+        record_conversation_event(
+            conversation, conversation_event_types.CONVERSATION_UNTAGGED, at, tag=tag.name
+        )
+        announce(ConversationUntagged(**happened(conversation, at, teammate), tag_id=tag.pk, tag=tag.name))
     return True

@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 from concierge.conversations.models import Conversation, Part
 from concierge.core.errors import InvalidInput
 from concierge.events.services import record_event
+from concierge.workspaces.models import Teammate
 
 
 def instant(at: datetime | None) -> datetime:
@@ -61,3 +62,13 @@ def touch(conversation: Conversation, at: datetime, preview: str | None = None) 
         conversation.last_part_preview = preview
         fields.append("last_part_preview")
     conversation.save(update_fields=fields)
+
+
+def happened(conversation: Conversation, at: datetime, teammate: Teammate | None) -> dict:
+    """The fields every announcement of a change to this conversation carries (announcements.py)."""
+    return {
+        "workspace_id": conversation.workspace_id,
+        "conversation_id": conversation.pk,
+        "at": at,
+        "teammate_id": teammate.pk if teammate is not None else None,
+    }

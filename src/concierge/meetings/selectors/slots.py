@@ -19,9 +19,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Func, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from concierge.core.db import EpochSeconds
 from concierge.meetings.local_time import day_heading, is_night, local_hour
 from concierge.meetings.models import Booking, DateOverride, SessionType, TimeOff, WeeklyHours
 from concierge.workspaces.models import Teammate
@@ -275,25 +276,6 @@ def _covers(valid_from: date | None, valid_until: date | None, day: date) -> boo
 
 
 # Busy time ----------------------------------------------------------------------------------------
-
-
-class EpochSeconds(Func):
-    """An instant column as whole seconds since the epoch, computed by the database: turning a few
-    thousand rows into datetimes and back in Python costs more than the whole slot arithmetic."""
-
-    output_field = BigIntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # Django keeps instants on SQLite as UTC text, which strftime reads as UTC. The percent sign is
-        # doubled twice: once for this template, once for the driver's parameter placeholders.
-        return self.as_sql(
-            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)", **extra
-        )
 
 
 def busy_intervals_of(

@@ -20,10 +20,17 @@ from concierge.contacts.models import Contact
 from concierge.contacts.selectors import contact_by_email
 from concierge.contacts.services import create_contact, update_contact
 from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.events.services import record_event
 from concierge.meetings import event_types
+from concierge.meetings.announcements import (
+    BookingCancelled,
+    BookingDeclined,
+    BookingMade,
+    BookingRescheduled,
+)
 from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
 from concierge.meetings.local_time import is_night, night_confirmation_question
 from concierge.meetings.models import Booking, BookingEmail, BookingTrigger, IntakeQuestion, SessionType
@@ -339,7 +346,20 @@ def book_session(
         )
         schedule_booking_emails(booking, BookingEmail.Kind.CONFIRMATION)
         schedule_reminders(booking, at=now)
+        announce(BookingMade(**_happened(booking, now), session_type_id=session_type.pk))
     return booking
+
+
+def _happened(booking: Booking, at: datetime) -> dict:
+    """The fields every announcement of a change to this booking carries (announcements.py)."""
+    return {
+        "workspace_id": booking.workspace_id,
+        "booking_id": booking.pk,
+        "contact_id": booking.contact_id,
+        "agent_id": booking.agent_id,
+        "starts_at": booking.starts_at,
+        "at": at,
+    }
 
 
 def _locked_booking(booking: Booking) -> Booking:
@@ -353,7 +373,7 @@ def _locked_booking(booking: Booking) -> Booking:
 def _check_still_upcoming(booking: Booking, now: datetime, action: str) -> None:
     if booking.status != Booking.Status.BOOKED:
         raise Conflict(f"This session is {booking.get_status_display().lower()}; it cannot be {action}.")
-    if booking.starts_at <= now:
+    if not booking.is_upcoming(now):
         raise Conflict(f"This session has already started; it cannot be {action}.")
 
 
@@ -426,6 +446,7 @@ def reschedule_booking(
         )
         schedule_booking_emails(current, BookingEmail.Kind.RESCHEDULED)
         schedule_reminders(current, at=now)
+        announce(BookingRescheduled(**_happened(current, now), previous_starts_at=previous_start, by=by))
     return current
 
 
@@ -458,6 +479,7 @@ def cancel_booking(
             data=_booking_event_data(current, by=by, reason=reason or None),
         )
         schedule_booking_emails(current, BookingEmail.Kind.CANCELLED)
+        announce(BookingCancelled(**_happened(current, now), by=by))
     return current
 
 
@@ -506,4 +528,5 @@ def decline_booking(
             data=_booking_event_data(current, by="agent", reason=reason, teammate=teammate.pk),
         )
         schedule_booking_emails(current, BookingEmail.Kind.DECLINED, recipients=(Booking.Side.CUSTOMER,))
+        announce(BookingDeclined(**_happened(current, now), teammate_id=teammate.pk))
     return current

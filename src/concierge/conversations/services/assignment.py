@@ -31,13 +31,21 @@ def assign_conversation(
     at: datetime | None = None,
 ) -> Conversation:
     """Set the assignee (a teammate, a team, both, or neither to unassign). `teammate`: who assigned
-    it (None: the system)."""
+    it (None: the system). Assigning it to whom it is already with changes nothing."""
     check_same_workspace(conversation, teammate, assignee, team)
     at = instant(at)
+    assignee_id, team_id = (assignee.pk if assignee else None), (team.pk if team else None)
     with transaction.atomic():
+        # Conditional: of the same assignment made twice at once, one writes and the other finds it done.
+        changed = (
+            Conversation.objects.filter(pk=conversation.pk)
+            .exclude(assignee_id=assignee_id, team_id=team_id)
+            .update(assignee=assignee, team=team)
+        )
+        if not changed:
+            return conversation
         conversation.assignee = assignee
         conversation.team = team
-        conversation.save(update_fields=["assignee", "team"])
         data = {
             "assignee_id": assignee.pk if assignee else None,
             "assignee": assignee.name if assignee else None,

@@ -41,8 +41,11 @@ def reply_as_teammate(
             conversation.first_response_at is None
             and conversation.initiator == Conversation.Initiator.CONTACT
         ):
+            # Conditional: of two first replies at the same moment, the first one stays the first.
+            Conversation.objects.filter(pk=conversation.pk, first_response_at__isnull=True).update(
+                first_response_at=at
+            )
             conversation.first_response_at = at
-            conversation.save(update_fields=["first_response_at"])
         touch(conversation, at, preview_of(body))
         record_conversation_event(
             conversation,
@@ -63,8 +66,7 @@ def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | No
         part = add_part(conversation, kind=Kind.COMMENT, author_type=Author.CONTACT, body=body, at=at)
         touch(conversation, at, preview_of(body))
         record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="contact")
-        if conversation.state != State.OPEN:
-            bring_back_to_open(conversation, at, reason="contact replied")
+        bring_back_to_open(conversation, at, reason="contact replied")  # when closed or snoozed
         announce(ContactReplied(**happened(conversation, at, None), part_id=part.pk))
     return part
 

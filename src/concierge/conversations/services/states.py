@@ -14,9 +14,11 @@ from concierge.conversations.announcements import (
 from concierge.conversations.models import Conversation, Part
 from concierge.conversations.services.timeline import (
     add_part,
+    change_if_state_is,
     check_same_workspace,
     happened,
     instant,
+    lock,
     record_conversation_event,
     touch,
 )
@@ -40,14 +42,16 @@ def close_conversation(
     if by not in event_types.CLOSED_BY:
         raise InvalidInput(f"by must be one of {', '.join(event_types.CLOSED_BY)}.", field="by")
     check_same_workspace(conversation, teammate)
-    if conversation.state == State.CLOSED:
-        raise Conflict("The conversation is already closed.")
     at = instant(at)
     with transaction.atomic():
-        conversation.state = State.CLOSED
-        conversation.snoozed_until = None
-        conversation.closed_at = at
-        conversation.save(update_fields=["state", "snoozed_until", "closed_at"])
+        change_if_state_is(
+            conversation,
+            (State.OPEN, State.SNOOZED),
+            "The conversation is already closed.",
+            state=State.CLOSED,
+            snoozed_until=None,
+            closed_at=at,
+        )
         add_part(
             conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data={"state": "closed"}, at=at
         )
@@ -59,8 +63,13 @@ def close_conversation(
 
 def bring_back_to_open(
     conversation: Conversation, at: datetime, *, teammate: Teammate | None = None, reason: str = ""
-) -> None:
+) -> bool:
+    """Open a closed or snoozed conversation again, under its row's lock; False when it already was
+    open (nothing written). Runs in the caller's transaction."""
+    lock(conversation)
     was = conversation.state
+    if was == State.OPEN:
+        return False
     conversation.state = State.OPEN
     conversation.snoozed_until = None
     conversation.save(update_fields=["state", "snoozed_until"])
@@ -75,6 +84,7 @@ def bring_back_to_open(
     if was == State.CLOSED:
         record_conversation_event(conversation, event_types.CONVERSATION_REOPENED, at)
     announce(ConversationReopened(**happened(conversation, at, teammate), was=str(was), reason=reason))
+    return True
 
 
 def reopen_conversation(
@@ -82,11 +92,10 @@ def reopen_conversation(
 ) -> Conversation:
     """Open a closed or snoozed conversation again."""
     check_same_workspace(conversation, teammate)
-    if conversation.state == State.OPEN:
-        raise Conflict("The conversation is already open.")
     at = instant(at)
     with transaction.atomic():
-        bring_back_to_open(conversation, at, teammate=teammate)
+        if not bring_back_to_open(conversation, at, teammate=teammate):
+            raise Conflict("The conversation is already open.")
         touch(conversation, at)
     return conversation
 
@@ -105,12 +114,14 @@ def snooze_conversation(
         raise InvalidInput("until must carry its zone offset.", field="until")
     if until <= at:
         raise InvalidInput("until must be in the future.", field="until")
-    if conversation.state == State.CLOSED:
-        raise Conflict("A closed conversation cannot be snoozed; reopen it first.")
     with transaction.atomic():
-        conversation.state = State.SNOOZED
-        conversation.snoozed_until = until
-        conversation.save(update_fields=["state", "snoozed_until"])
+        change_if_state_is(
+            conversation,
+            (State.OPEN, State.SNOOZED),
+            "A closed conversation cannot be snoozed; reopen it first.",
+            state=State.SNOOZED,
+            snoozed_until=until,
+        )
         add_part(
             conversation,
             kind=Kind.STATE,
@@ -146,7 +157,7 @@ def wake_snoozed_conversations(workspace: Workspace | None = None, *, at: dateti
             if locked is None:
                 continue
             woke_at = locked.snoozed_until
-            bring_back_to_open(locked, woke_at, reason="snooze ended")
+            bring_back_to_open(locked, woke_at, reason="snooze ended")  # the row is locked already
             touch(locked, woke_at)  # back at the top of the inbox
             woken += 1
     return woken

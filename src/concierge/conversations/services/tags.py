@@ -12,6 +12,7 @@ from concierge.conversations.services.timeline import (
     check_same_workspace,
     happened,
     instant,
+    lock,
     record_conversation_event,
 )
 from concierge.core.errors import Conflict
@@ -50,6 +51,7 @@ def tag_conversation(
     check_same_workspace(conversation, tag, teammate)
     at = instant(at)
     with transaction.atomic():
+        lock(conversation)  # two taggings at once: one tags, the other finds it there
         if conversation.tags.filter(pk=tag.pk).exists():
             return False
         conversation.tags.add(tag)
@@ -75,6 +77,7 @@ def untag_conversation(
     check_same_workspace(conversation, tag, teammate)
     at = instant(at)
     with transaction.atomic():
+        lock(conversation)  # two taggings at once: one tags, the other finds it there
         if not conversation.tags.filter(pk=tag.pk).exists():
             return False
         conversation.tags.remove(tag)

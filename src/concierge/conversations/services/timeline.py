@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from concierge.conversations.models import Conversation, Part
-from concierge.core.errors import InvalidInput
+from concierge.core.errors import Conflict, InvalidInput
 from concierge.events.services import record_event
 from concierge.workspaces.models import Teammate
 
@@ -72,3 +72,23 @@ def happened(conversation: Conversation, at: datetime, teammate: Teammate | None
         "at": at,
         "teammate_id": teammate.pk if teammate is not None else None,
     }
+
+
+def change_if_state_is(conversation: Conversation, states: tuple[str, ...], refusal: str, **fields) -> None:
+    """Set `fields` on the conversation if, in the database, its state is still one of `states`: one
+    conditional UPDATE, so of two changes at the same moment one wins and the other is refused
+    (Conflict with `refusal`) and writes nothing (architecture: re-check under the row's lock)."""
+    if not Conversation.objects.filter(pk=conversation.pk, state__in=states).update(**fields):
+        raise Conflict(refusal)
+    for name, value in fields.items():
+        setattr(conversation, name, value)
+
+
+def lock(conversation: Conversation) -> None:
+    """Hold the conversation's row to the end of the transaction, and read its state afresh."""
+    conversation.state, conversation.snoozed_until = (
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation.pk)
+        .values_list("state", "snoozed_until")
+        .get()
+    )

@@ -38,6 +38,10 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django_tasks import task
+
+from concierge.core.queue import enqueue_with_change
+from concierge.core.services import claim_reaction_run
 
 logger = logging.getLogger("concierge.reactions")
 
@@ -122,9 +126,6 @@ def _react_after_commit(subscription: Subscription, announcement: Announcement) 
 
 
 def _enqueue(subscription: Subscription, announcement: Announcement) -> None:
-    from concierge.core.queue import enqueue_with_change
-    from concierge.core.tasks import react_task
-
     enqueue_with_change(
         react_task,
         subscription.name,
@@ -134,11 +135,10 @@ def _enqueue(subscription: Subscription, announcement: Announcement) -> None:
     )
 
 
-def react_in_task(subscriber: str, announcement_type: str, fields: dict, announcement_id: str) -> str:
-    """Run a task subscriber once for one announcement (core.tasks.react_task calls it in the worker).
-    Returns what happened."""
-    from concierge.core.services import claim_reaction_run
-
+@task()
+def react_task(subscriber: str, announcement_type: str, fields: dict, announcement_id: str) -> str:
+    """The task of a task subscriber: runs it for one announcement, once however often the task runs
+    (its run is recorded with its writes). Returns what happened."""
     react = import_dotted(subscriber)
     announcement = from_plain(import_dotted(announcement_type), fields)
     with transaction.atomic():

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from concierge.core.reactions import react_in_task
 from concierge.core.services import forget_expired_idempotency_keys, forget_old_reaction_runs
 
 
@@ -18,13 +17,6 @@ def forget_expired_idempotency_keys_task() -> int:
 def forget_old_reaction_runs_task() -> int:
     """Delete the records of reactions past their lifetime; returns how many went."""
     return forget_old_reaction_runs()
-
-
-@task()
-def react_task(subscriber: str, announcement_type: str, fields: dict, announcement_id: str) -> str:
-    """A task subscriber reacting to one announcement (core.reactions); runs it once however often
-    the task runs."""
-    return react_in_task(subscriber, announcement_type, fields, announcement_id)
 
 
 # Work `concierge worker` enqueues on a schedule: (task, how often).

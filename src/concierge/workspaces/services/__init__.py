@@ -1,0 +1,28 @@
+"""Writes for workspaces, teammates, teams and API keys, one module per concern."""
+
+from concierge.workspaces.services.api_keys import (
+    API_KEY_PREFIX,
+    create_api_key,
+    hash_api_key,
+    mark_api_key_used,
+    revoke_api_key,
+)
+from concierge.workspaces.services.teammates import add_teammate, update_teammate
+from concierge.workspaces.services.teams import add_team_member, create_team, remove_team_member
+from concierge.workspaces.services.workspaces import SLUG_PATTERN, create_workspace, update_workspace
+
+__all__ = [
+    "API_KEY_PREFIX",
+    "SLUG_PATTERN",
+    "add_team_member",
+    "add_teammate",
+    "create_api_key",
+    "create_team",
+    "create_workspace",
+    "hash_api_key",
+    "mark_api_key_used",
+    "remove_team_member",
+    "revoke_api_key",
+    "update_teammate",
+    "update_workspace",
+]

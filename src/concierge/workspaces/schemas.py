@@ -49,6 +49,10 @@ class TeammateUpdateIn(Schema):
     role: Role | None = None
     timezone: Text | None = Field(None, max_length=64)
     locale: Text | None = Field(None, max_length=20)
+    is_active: bool | None = Field(
+        None,
+        description="false deactivates the teammate (the workspace's pages refuse them); true brings them back.",
+    )
 
 
 class TeamMemberOut(Schema):

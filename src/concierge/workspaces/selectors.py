@@ -23,6 +23,15 @@ def teammate_of_user(workspace: Workspace, user) -> Teammate | None:
     )
 
 
+def has_another_active_owner(teammate: Teammate) -> bool:
+    """Whether the teammate's workspace has an active owner besides them."""
+    return (
+        Teammate.objects.filter(workspace_id=teammate.workspace_id, role=Teammate.Role.OWNER, is_active=True)
+        .exclude(pk=teammate.pk)
+        .exists()
+    )
+
+
 def teammates(workspace: Workspace) -> QuerySet[Teammate]:
     return Teammate.objects.filter(workspace=workspace).select_related("user").order_by("name", "id")
 

@@ -10,6 +10,9 @@ from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.workspaces.models import Teammate, Workspace
+from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
+
+PROFILE = ("name", "role", "timezone", "locale", "is_active")
 
 
 def clean_email(email: str) -> str:
@@ -54,7 +57,10 @@ def add_teammate(
     locale: str = "en",
     password: str | None = None,
     external_id: str = "",
+    actor: Actor = SYSTEM,
 ) -> Teammate:
+    """A person (a new or existing user, by email) joins the workspace. Their password, when given, is
+    set on a new account only and never recorded."""
     email = clean_email(email)
     name = clean_short_text(name, field="name", max_length=120, required=True)
     if role not in Teammate.Role.values:
@@ -70,7 +76,7 @@ def add_teammate(
             raise Conflict(
                 f"A teammate with external id '{external_id}' already exists.", field="external_id"
             )
-        return Teammate.objects.create(
+        teammate = Teammate.objects.create(
             workspace=workspace,
             user=user,
             name=name,
@@ -79,20 +85,77 @@ def add_teammate(
             locale=locale,
             external_id=external_id,
         )
+        added = {"email": email, **field_values(teammate, ("name", "role", "timezone", "locale"))}
+        if external_id:
+            added["external_id"] = external_id
+        record_audit(
+            workspace, "teammate.added", actor=actor, target=teammate, changes=changed_fields({}, added)
+        )
+    return teammate
 
 
-def update_teammate(teammate: Teammate, *, name=None, role=None, timezone_name=None, locale=None) -> Teammate:
+def update_teammate(
+    teammate: Teammate,
+    *,
+    name=None,
+    role=None,
+    timezone_name=None,
+    locale=None,
+    is_active: bool | None = None,
+    actor: Actor = SYSTEM,
+) -> Teammate:
+    """Change a teammate's name, role, zone or locale, or (de)activate them; what is left out (None)
+    stays as it is. A workspace always keeps an active owner."""
+    after = field_values(teammate, PROFILE)
     if name is not None:
-        teammate.name = clean_short_text(name, field="name", max_length=120, required=True)
+        after["name"] = clean_short_text(name, field="name", max_length=120, required=True)
     if role is not None:
         if role not in Teammate.Role.values:
             raise InvalidInput(
                 f"role '{role}' must be one of {', '.join(Teammate.Role.values)}.", field="role"
             )
-        teammate.role = role
+        after["role"] = role
     if timezone_name is not None:
-        teammate.timezone = validate_zone_name(timezone_name)
+        after["timezone"] = validate_zone_name(timezone_name)
     if locale is not None:
-        teammate.locale = validate_locale_name(locale)
-    teammate.save()
+        after["locale"] = validate_locale_name(locale)
+    if is_active is not None:
+        after["is_active"] = bool(is_active)
+    changes = changed_fields(field_values(teammate, PROFILE), after)
+    if not changes:
+        return teammate
+    with transaction.atomic():
+        stops_owning = teammate.role == Teammate.Role.OWNER and teammate.is_active
+        stops_owning &= after["role"] != Teammate.Role.OWNER or not after["is_active"]
+        if stops_owning and not _other_active_owner(teammate):
+            raise Conflict(
+                f"{teammate.name} is the workspace's only active owner: make someone else owner first.",
+                field="is_active" if "is_active" in changes else "role",
+            )
+        for field in changes:
+            setattr(teammate, field, after[field])
+        teammate.save(update_fields=list(changes))
+        record_audit(
+            teammate.workspace, _update_action(changes), actor=actor, target=teammate, changes=changes
+        )
     return teammate
+
+
+def _other_active_owner(teammate: Teammate) -> bool:
+    # The workspace's active owners are locked, in one order, so two owners demoting each other at the
+    # same moment wait for one another and the second sees the first's change.
+    owners = (
+        Teammate.objects.filter(workspace_id=teammate.workspace_id, role=Teammate.Role.OWNER, is_active=True)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return any(pk != teammate.pk for pk in owners)
+
+
+def _update_action(changes: dict) -> str:
+    if "is_active" in changes:
+        return "teammate.reactivated" if changes["is_active"][1] else "teammate.deactivated"
+    if "role" in changes:
+        return "teammate.role_changed"
+    return "teammate.updated"

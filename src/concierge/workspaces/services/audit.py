@@ -19,7 +19,7 @@ from concierge.workspaces.models import ApiKey, AuditEntry, Teammate, Workspace
 Kind = AuditEntry.ActorKind
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 # Never kept in an entry, whatever a caller passes: the trail is read by more people than these are.
-SECRET_FIELDS = frozenset({"password", "key", "raw_key", "key_hash", "identity_secret", "token", "secret"})
+SECRET_FIELDS = frozenset({"password", "raw_key", "key_hash", "identity_secret", "token", "secret"})
 MAX_TEXT_IN_ENTRY = 2000
 LABEL_LENGTH = AuditEntry._meta.get_field("actor_label").max_length
 TARGET_LABEL_LENGTH = AuditEntry._meta.get_field("target_label").max_length

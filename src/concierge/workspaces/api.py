@@ -7,6 +7,8 @@ from concierge.core.pagination import paginate
 from concierge.core.schemas import ObjectId, PageQuery
 from concierge.workspaces import selectors, services
 from concierge.workspaces.schemas import (
+    AuditEntryPage,
+    AuditQuery,
     TeamIn,
     TeammateIn,
     TeammateOut,
@@ -117,3 +119,21 @@ def remove_team_member(request, team_id: ObjectId, teammate_id: ObjectId):
     teammate = selectors.teammate_by_id(request.workspace, teammate_id)
     services.remove_team_member(team, teammate, actor=Actor.for_api_key(request.auth))
     return selectors.team_by_id(request.workspace, team_id)
+
+
+@router.get(
+    "/audit-entries",
+    response=AuditEntryPage,
+    tags=["audit"],
+    summary="The audit trail of configuration changes, newest first",
+)
+def list_audit_entries(request, query: Query[AuditQuery]):
+    """Who changed the workspace's configuration (teams, teammates, API keys, settings, tags, session
+    types, availability), when, and each field's old and new value."""
+    actor = None
+    if query.actor_teammate_id is not None:
+        actor = selectors.teammate_by_id(request.workspace, query.actor_teammate_id)
+    entries = selectors.audit_trail(
+        request.workspace, action=query.action, actor_teammate=actor, since=query.since, until=query.until
+    )
+    return paginate(entries, order=selectors.AUDIT_TRAIL_ORDER, cursor=query.cursor, limit=query.limit)

@@ -152,3 +152,13 @@ def test_pages_of_fifty_from_newest_to_oldest(owner_client, workspace, owner):
         "Olivia Owner",
     ]
     assert "Older entries" not in second and ">Newest</a>" in second
+
+
+def test_changes_read_in_a_fixed_order_on_either_database(owner_client, owner):
+    from concierge.meetings.services.availability import set_weekly_hours
+
+    hours = [("friday", "10:00", "14:00"), ("monday", "09:00", "17:00"), ("wednesday", "09:00", "12:00")]
+    set_weekly_hours(owner, hours, timezone_name="America/New_York", actor=Actor.for_teammate(owner))
+    page = owner_client.get(URL, {"action": "availability"}).content.decode()
+    fields = re.findall(r'<span class="audit-field">([^<]+):</span>', page)
+    assert fields == ["Monday", "Wednesday", "Friday", "Time zone"]

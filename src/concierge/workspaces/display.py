@@ -72,6 +72,41 @@ FIELDS = {
     "alternative_label": "Alternative link text",
 }
 
+# The order changes are shown in (PostgreSQL keeps a JSON object's keys in an order of its own): the
+# usual fields first, the days of a week in their order, the zone after them; anything else last, by name.
+SHOWN_ORDER = {
+    name: position
+    for position, name in enumerate(
+        (
+            "name",
+            "slug",
+            "email",
+            "label",
+            "place",
+            "role",
+            "source",
+            "key",
+            "operator",
+            "value",
+            "kind",
+            "member",
+            "members",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "hours",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "locale",
+        )
+    )
+}
+
 # An instant as the trail keeps it (ISO 8601 with its offset): shown in the reader's zone instead.
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)$")
 MAX_SHOWN_TEXT = 300
@@ -118,7 +153,8 @@ def value_for_reader(value, reader: Teammate) -> str:
 
 def changes_for_reader(changes: dict, reader: Teammate) -> list[ChangeShown]:
     shown = []
-    for name, (old, new) in changes.items():
+    in_order = sorted(changes.items(), key=lambda item: (SHOWN_ORDER.get(item[0], len(SHOWN_ORDER)), item[0]))
+    for name, (old, new) in in_order:
         shown.append(
             ChangeShown(
                 field=FIELDS.get(name, name.replace("_", " ").capitalize()),

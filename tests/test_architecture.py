@@ -80,7 +80,8 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
     },
     "workspaces": {
         "auth": "server-to-server authentication with a workspace API key",
-        "access": "who may open a workspace's pages",
+        "access": "who may open a workspace's pages, and which of them by role",
+        "display": "an audit entry as a person reads it",
     },
     "contacts": {"auth": "the messenger API's authentication: which contact is on the other end"},
     "events": {

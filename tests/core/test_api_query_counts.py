@@ -38,6 +38,8 @@ LISTS = [
     ("/teammates", {}),
     ("/teams", {}),
     ("/tags", {}),
+    ("/audit-entries", {}),
+    ("/audit-entries", {"action": "team"}),
     ("/messenger/conversations", {}),
 ]
 

@@ -109,3 +109,24 @@ def test_demo_prints_nothing_to_stdout(db, monkeypatch):
     out = io.StringIO()
     call_command("demo", "--contacts", "3", "--conversations", "0", "--sessions", "0", stdout=out)
     assert out.getvalue() == ""
+
+
+def test_the_demo_leaves_an_audit_trail_of_its_set_up_by_the_people_who_did_it(db):
+    from concierge.workspaces.models import AuditEntry
+
+    workspace = seed_demo_workspace(**SMALL).workspace
+    trail = AuditEntry.objects.filter(workspace=workspace).order_by("id")
+    by_actor = Counter(trail.values_list("actor_label", flat=True))
+    assert by_actor["command demo"] == 2  # the workspace and its owner
+    assert by_actor["Olivia Bennett"] >= 5 + 3 + 1  # teammates, teams, the CRM key, the tags
+    assert by_actor["Marcus Chen"] >= 5  # the session type, its questions, rule and links
+    assert "system" not in by_actor
+    actions = set(trail.values_list("action", flat=True))
+    assert {
+        "workspace.created",
+        "teammate.added",
+        "team.created",
+        "tag.created",
+        "api_key.created",
+    } <= actions
+    assert {"session_type.created", "session_type.trigger_added", "availability.weekly_hours_set"} <= actions

@@ -8,8 +8,9 @@ from concierge.contacts.models import Contact
 from concierge.conversations.models import Conversation, Tag
 from concierge.conversations.services import add_note, start_conversation, tag_conversation, tag_for_name
 from concierge.events.models import Event
-from concierge.workspaces.models import ApiKey, Team, Teammate, Workspace
+from concierge.workspaces.models import ApiKey, AuditEntry, Team, Teammate, Workspace
 from concierge.workspaces.services import create_api_key, create_team
+from tests.audit_trail import entries_written
 from tests.conftest import PASSWORD
 
 
@@ -34,7 +35,9 @@ def admin_url(model, action="changelist", *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
-@pytest.mark.parametrize("model", [Workspace, Teammate, Team, ApiKey, Contact, Conversation, Tag, Event])
+@pytest.mark.parametrize(
+    "model", [Workspace, Teammate, Team, ApiKey, AuditEntry, Contact, Conversation, Tag, Event]
+)
 def test_every_registration_lists_and_opens_its_objects(admin_client, data, model):
     assert admin_client.get(admin_url(model)).status_code == 200
     assert admin_client.get(admin_url(model, "change", model.objects.first().pk)).status_code == 200
@@ -45,7 +48,7 @@ def test_a_conversation_shows_its_parts_inline(admin_client, data):
     assert "check billing" in page and "Where is my &lt;b&gt;invoice&lt;/b&gt;?" in page
 
 
-@pytest.mark.parametrize("model", [Event, Conversation, Tag])
+@pytest.mark.parametrize("model", [Event, Conversation, Tag, AuditEntry])
 def test_the_log_and_conversations_cannot_be_changed_in_the_admin(admin_client, data, model):
     events_before = Event.objects.count()
     obj = model.objects.first()
@@ -116,3 +119,52 @@ def test_teammates_cannot_reach_the_admin(client, owner):
     client.force_login(owner.user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_changes_in_the_admin_are_audited_as_the_admin_user_from_the_stored_values(
+    admin_client, workspace, owner, agent
+):
+    key, _ = create_api_key(workspace, name="Old backend")
+    teammate_form = {"name": "Avery Agent", "role": "admin", "timezone": "Europe/Belgrade", "locale": "en"}
+    with entries_written(workspace) as written:
+        admin_client.post(
+            admin_url(Workspace, "change", workspace.pk),
+            {"name": "Acme Help", "timezone": "America/New_York", "locale": "en", **EMPTY_INLINES},
+        )
+        admin_client.post(admin_url(Teammate, "change", agent.pk), teammate_form)  # is_active unticked
+        admin_client.post(admin_url(ApiKey), {"action": "revoke", "_selected_action": [key.pk]})
+    assert [(e.action, e.actor_kind, e.actor_label, e.changes) for e in written] == [
+        (
+            "workspace.updated",
+            "admin",
+            "Django admin (root@example.test)",
+            {"name": ["Acme Support", "Acme Help"]},
+        ),
+        (
+            "teammate.deactivated",
+            "admin",
+            "Django admin (root@example.test)",
+            {"role": ["agent", "admin"], "is_active": [True, False]},
+        ),
+        (
+            "api_key.revoked",
+            "admin",
+            "Django admin (root@example.test)",
+            {"revoked_at": [None, written[2].changes["revoked_at"][1]]},
+        ),
+    ]
+
+
+def test_the_admin_says_why_the_only_owner_cannot_step_down(admin_client, workspace, owner):
+    form = {
+        "name": "Olivia Owner",
+        "role": "agent",
+        "timezone": "America/New_York",
+        "locale": "en",
+        "is_active": "on",
+    }
+    with entries_written(workspace) as written:
+        response = admin_client.post(admin_url(Teammate, "change", owner.pk), form)
+    assert response.status_code == 200 and "only active owner" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.role == "owner" and written == []

@@ -24,6 +24,7 @@ from concierge.conversations.models import Conversation
 from concierge.core.errors import NotFound, ServiceError
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import teammate_page
+from concierge.workspaces.services import Actor
 
 CONVERSATIONS_PER_PAGE = 25
 CONVERSATIONS_ON_A_CONTACTS_PAGE = 50
@@ -171,7 +172,9 @@ def assign(request, conversation_id: int):
 @teammate_page
 def add_tag(request, conversation_id: int):
     def change(conversation):
-        tag = services.tag_for_name(request.workspace, request.POST.get("tag"))
+        tag = services.tag_for_name(
+            request.workspace, request.POST.get("tag"), actor=Actor.for_teammate(request.teammate)
+        )
         services.tag_conversation(conversation, tag, teammate=request.teammate)
 
     return _run_action(request, conversation_id, "tags", change)

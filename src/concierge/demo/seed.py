@@ -26,7 +26,14 @@ from concierge.demo.sessions import seed_demo_sessions
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
 from concierge.workspaces.selectors import workspace_by_slug
-from concierge.workspaces.services import add_teammate, create_team, create_workspace, update_teammate
+from concierge.workspaces.services import (
+    Actor,
+    add_teammate,
+    create_api_key,
+    create_team,
+    create_workspace,
+    update_teammate,
+)
 
 DEMO_SLUG = "acme"
 DEMO_NAME = "Acme"
@@ -100,10 +107,14 @@ class DemoDesk:
     contacts: list[Contact] = field(default_factory=list)
     company_of: dict[int, str] = field(default_factory=dict)
     tags: dict[str, object] = field(default_factory=dict)
+    owner: Actor | None = None
     used_emails: set[str] = field(default_factory=set)
     contacts_who_wrote: list[Contact] = field(default_factory=list)
 
     def open_workspace(self) -> None:
+        """The workspace as its owner set it up: `concierge demo` creates it, the owner sets their zone,
+        adds the teammates, makes the teams and the tags, and an API key for the CRM (its audit trail
+        tells this story)."""
         owner = people.TEAMMATES[0]
         self.workspace = create_workspace(
             name=DEMO_NAME,
@@ -112,12 +123,14 @@ class DemoDesk:
             owner_email=owner.email,
             owner_password=DEMO_PASSWORD,
             owner_name=owner.name,
+            actor=Actor.for_command("demo"),
         )
         for person in people.TEAMMATES:
             if person.role == "owner":
                 owner_teammate = teammates_of(self.workspace).get(role="owner")
+                self.owner = Actor.for_teammate(owner_teammate)
                 teammate = update_teammate(
-                    owner_teammate, timezone_name=person.timezone, locale=person.locale
+                    owner_teammate, timezone_name=person.timezone, locale=person.locale, actor=self.owner
                 )
             else:
                 teammate = add_teammate(
@@ -128,12 +141,18 @@ class DemoDesk:
                     timezone_name=person.timezone,
                     locale=person.locale,
                     password=DEMO_PASSWORD,
+                    actor=self.owner,
                 )
             self.teammates.append(teammate)
         for name in people.TEAM_NAMES:
             members = [t for t, p in zip(self.teammates, people.TEAMMATES, strict=True) if name in p.teams]
-            self.teams[name] = create_team(self.workspace, name=name, members=members)
+            self.teams[name] = create_team(self.workspace, name=name, members=members, actor=self.owner)
             self.members[name] = members
+        for story in stories.STORIES:
+            for name in (story.tag, story.extra_tag):
+                if name and name not in self.tags:
+                    self.tags[name] = conversations.tag_for_name(self.workspace, name, actor=self.owner)
+        create_api_key(self.workspace, name="CRM sync", actor=self.owner)
 
     def add_contact(self, number: int) -> None:
         rng = self.rng
@@ -214,9 +233,11 @@ class DemoDesk:
 
     def book_one_to_one_sessions(self, how_many: int) -> int:
         """The Product team's setup walkthroughs: booked, held, missed, cancelled, with feedback."""
+        admin = next(t for t in self.teammates if t.role == "admin")
         return seed_demo_sessions(
             self.workspace,
             hosts=self.members["Product"],
+            actor=Actor.for_teammate(admin),
             contacts=[c for c in self.contacts if c.kind == Contact.Kind.USER],
             at=self.now,
             rng=self.rng,

@@ -21,6 +21,7 @@ from concierge.meetings.services.session_types import (
     create_session_type,
 )
 from concierge.workspaces.models import Teammate, Workspace
+from concierge.workspaces.services import SYSTEM, Actor
 
 WEEKDAY_HOURS = [(day, "09:00", "17:00") for day in ("monday", "tuesday", "wednesday", "thursday", "friday")]
 EXPECTATIONS = [
@@ -50,12 +51,15 @@ def seed_demo_sessions(
     rng: random.Random,
     past_days: int = 60,
     sessions: int = 40,
+    actor: Actor = SYSTEM,
 ) -> DemoSessionsResult:
-    """Book `sessions` sessions over the last `past_days` days and the next two weeks."""
+    """Book `sessions` sessions over the last `past_days` days and the next two weeks. `actor` sets up
+    the session type; each host sets their own hours."""
     for host in hosts:
-        set_weekly_hours(host, WEEKDAY_HOURS)
+        set_weekly_hours(host, WEEKDAY_HOURS, actor=Actor.for_teammate(host))
     session_type = create_session_type(
         workspace,
+        actor=actor,
         name="Setup walkthrough",
         topic="A 30-minute screen share to get your workspace set up the way your team works.",
         hosts=hosts,
@@ -73,7 +77,7 @@ def seed_demo_sessions(
         ],
     )
     add_intake_question(
-        session_type, label="What would you like to get done in the session?", key="expectation"
+        session_type, label="What would you like to get done in the session?", key="expectation", actor=actor
     )
     add_intake_question(
         session_type,
@@ -81,6 +85,7 @@ def seed_demo_sessions(
         key="topic",
         kind="choice",
         choices=["Setup", "Integrations", "Reports", "Billing"],
+        actor=actor,
     )
     add_eligibility_rule(
         session_type,
@@ -90,10 +95,11 @@ def seed_demo_sessions(
         message="Billing questions are answered fastest in a conversation: write to us in the messenger.",
         alternative_url="https://help.example.com/billing",
         alternative_label="Billing in the help center",
+        actor=actor,
     )
     triggers = [
-        create_booking_trigger(session_type, place="setup page"),
-        create_booking_trigger(session_type, place="onboarding email", kind="email_link"),
+        create_booking_trigger(session_type, place="setup page", actor=actor),
+        create_booking_trigger(session_type, place="onboarding email", kind="email_link", actor=actor),
     ]
     with_email = [contact for contact in contacts if contact.email]
     booked = upcoming = 0

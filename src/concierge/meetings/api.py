@@ -69,6 +69,7 @@ from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
 from concierge.meetings.services import availability, booking, feedback, followup, outcomes, preparation
 from concierge.meetings.services import session_types as type_services
 from concierge.workspaces.selectors import team_by_id, teammate_by_id
+from concierge.workspaces.services import Actor
 
 TAGS = ["1:1 sessions"]
 router = Router(tags=TAGS)
@@ -353,7 +354,10 @@ def create_session_type(request, payload: SessionTypeIn):
     if payload.host_team_id is not None:
         fields["host_team"] = team_by_id(request.workspace, payload.host_team_id)
     item = type_services.create_session_type(
-        request.workspace, hosts=_hosts(request, payload.host_ids), **fields
+        request.workspace,
+        hosts=_hosts(request, payload.host_ids),
+        actor=Actor.for_api_key(request.auth),
+        **fields,
     )
     return Status(201, SessionTypeOut(**_session_type_view(item)))
 
@@ -368,7 +372,10 @@ def update_session_type(request, type_id: ObjectId, payload: SessionTypeUpdateIn
     item = type_selectors.session_type_by_id(request.workspace, type_id)
     hosts = None if payload.host_ids is None else _hosts(request, payload.host_ids)
     fields = payload.dict(exclude={"host_ids"}, exclude_none=True)
-    return _session_type_view(type_services.update_session_type(item, hosts=hosts, **fields))
+    item = type_services.update_session_type(
+        item, hosts=hosts, actor=Actor.for_api_key(request.auth), **fields
+    )
+    return _session_type_view(item)
 
 
 @router.post(
@@ -376,13 +383,17 @@ def update_session_type(request, type_id: ObjectId, payload: SessionTypeUpdateIn
 )
 def add_question(request, type_id: ObjectId, payload: QuestionIn):
     item = type_selectors.session_type_by_id(request.workspace, type_id)
-    return Status(201, QuestionOut.from_orm(type_services.add_intake_question(item, **payload.dict())))
+    question = type_services.add_intake_question(
+        item, actor=Actor.for_api_key(request.auth), **payload.dict()
+    )
+    return Status(201, QuestionOut.from_orm(question))
 
 
 @router.post("/meetings/types/{type_id}/rules", response={201: RuleOut}, summary="Add an eligibility rule")
 def add_rule(request, type_id: ObjectId, payload: RuleIn):
     item = type_selectors.session_type_by_id(request.workspace, type_id)
-    return Status(201, RuleOut.from_orm(type_services.add_eligibility_rule(item, **payload.dict())))
+    rule = type_services.add_eligibility_rule(item, actor=Actor.for_api_key(request.auth), **payload.dict())
+    return Status(201, RuleOut.from_orm(rule))
 
 
 @router.post(
@@ -390,9 +401,10 @@ def add_rule(request, type_id: ObjectId, payload: RuleIn):
 )
 def add_trigger(request, type_id: ObjectId, payload: TriggerIn):
     item = type_selectors.session_type_by_id(request.workspace, type_id)
-    return Status(
-        201, TriggerOut(**_trigger_view(type_services.create_booking_trigger(item, **payload.dict())))
+    trigger = type_services.create_booking_trigger(
+        item, actor=Actor.for_api_key(request.auth), **payload.dict()
     )
+    return Status(201, TriggerOut(**_trigger_view(trigger)))
 
 
 @router.get("/meetings/types/{type_id}/slots", response=SlotsOut, summary="Free slots in a given zone")
@@ -424,6 +436,7 @@ def set_weekly_hours(request, teammate_id: ObjectId, payload: WeeklyHoursIn):
         timezone_name=payload.timezone,
         valid_from=payload.valid_from,
         valid_until=payload.valid_until,
+        actor=Actor.for_api_key(request.auth),
     )
     return _availability_view(teammate)
 
@@ -435,7 +448,13 @@ def set_weekly_hours(request, teammate_id: ObjectId, payload: WeeklyHoursIn):
 )
 def set_date_override(request, teammate_id: ObjectId, day: date, payload: DateOverrideIn):
     teammate = teammate_by_id(request.workspace, teammate_id)
-    availability.set_date_override(teammate, day, payload.intervals, timezone_name=payload.timezone)
+    availability.set_date_override(
+        teammate,
+        day,
+        payload.intervals,
+        timezone_name=payload.timezone,
+        actor=Actor.for_api_key(request.auth),
+    )
     return _availability_view(teammate)
 
 
@@ -447,6 +466,7 @@ def add_time_off(request, teammate_id: ObjectId, payload: TimeOffIn):
         starts_at=booking.parse_start(payload.starts_at, field="starts_at"),
         ends_at=booking.parse_start(payload.ends_at, field="ends_at"),
         reason=payload.reason,
+        actor=Actor.for_api_key(request.auth),
     )
     return Status(201, TimeOffOut.from_orm(time_off))
 

@@ -34,6 +34,7 @@ from concierge.meetings.services import outcomes, preparation
 from concierge.meetings.services import session_types as type_services
 from concierge.workspaces.access import teammate_page
 from concierge.workspaces.selectors import team_by_id, teammate_by_id, teammates, teams
+from concierge.workspaces.services import Actor
 
 SECTION = "sessions"
 PAST_CONVERSATIONS = 10
@@ -249,6 +250,7 @@ def session_types_page(request):
                     session_type,
                     place=trigger_form.cleaned_data["place"],
                     kind=trigger_form.cleaned_data["kind"],
+                    actor=Actor.for_teammate(request.teammate),
                 )
                 messages.success(request, "Booking link added.")
             else:
@@ -259,7 +261,9 @@ def session_types_page(request):
                 hosts = [p for p in people if p.pk in host_ids]
                 team_id = fields.pop("host_team")
                 fields["host_team"] = team_by_id(workspace, team_id) if team_id else None
-                type_services.create_session_type(workspace, hosts=hosts, **fields)
+                type_services.create_session_type(
+                    workspace, hosts=hosts, actor=Actor.for_teammate(request.teammate), **fields
+                )
                 messages.success(request, "Session type created.")
             return redirect("web:meetings_types", slug=workspace.slug)
         except ServiceError as exc:
@@ -295,11 +299,12 @@ def _availability_owner(request):
 
 def _change_availability(request, teammate) -> str:
     kind = request.POST.get("form")
+    actor = Actor.for_teammate(request.teammate)
     if kind == "weekly":
         form = forms.WeeklyHoursForm(request.POST, zone_choices=zone_choices("en"))
         _require_valid(form)
         availability_services.set_weekly_hours(
-            teammate, form.hours(), timezone_name=form.cleaned_data["timezone"]
+            teammate, form.hours(), timezone_name=form.cleaned_data["timezone"], actor=actor
         )
         return "Weekly hours saved."
     if kind == "override":
@@ -309,7 +314,7 @@ def _change_availability(request, teammate) -> str:
             intervals = form.intervals()
         except ValidationError as error:
             raise InvalidInput(" ".join(error.messages), field="hours") from error
-        availability_services.set_date_override(teammate, form.cleaned_data["date"], intervals)
+        availability_services.set_date_override(teammate, form.cleaned_data["date"], intervals, actor=actor)
         return "Date saved."
     if kind == "time-off":
         form = forms.TimeOffForm(request.POST)
@@ -320,6 +325,7 @@ def _change_availability(request, teammate) -> str:
             starts_at=form.cleaned_data["starts"].replace(tzinfo=zone),
             ends_at=form.cleaned_data["ends"].replace(tzinfo=zone),
             reason=form.cleaned_data["reason"],
+            actor=actor,
         )
         return "Time off added."
     if kind == "remove-time-off":
@@ -328,7 +334,7 @@ def _change_availability(request, teammate) -> str:
         )
         if time_off.teammate_id != teammate.pk:
             raise NotFound("No such time off.")
-        availability_services.remove_time_off(time_off)
+        availability_services.remove_time_off(time_off, actor=actor)
         return "Time off removed."
     raise InvalidInput("Unknown form.")
 

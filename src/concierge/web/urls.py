@@ -14,6 +14,7 @@ workspace_pages = [
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("settings/", include("concierge.workspaces.urls")),
 ]
 
 urlpatterns = [

@@ -7,6 +7,8 @@ from concierge.core.pagination import paginate
 from concierge.core.schemas import ObjectId, PageQuery
 from concierge.workspaces import selectors, services
 from concierge.workspaces.schemas import (
+    AuditEntryPage,
+    AuditQuery,
     TeamIn,
     TeammateIn,
     TeammateOut,
@@ -17,6 +19,7 @@ from concierge.workspaces.schemas import (
     TeamPage,
     WorkspaceOut,
 )
+from concierge.workspaces.services import Actor
 
 router = Router(tags=["workspace"])
 
@@ -48,6 +51,7 @@ def create_teammate(request, payload: TeammateIn):
         timezone_name=payload.timezone,
         locale=payload.locale,
         external_id=payload.external_id,
+        actor=Actor.for_api_key(request.auth),
     )
     return Status(201, TeammateOut.from_orm(selectors.teammate_by_id(request.workspace, teammate.pk)))
 
@@ -68,6 +72,8 @@ def update_teammate(request, teammate_id: ObjectId, payload: TeammateUpdateIn):
         role=payload.role,
         timezone_name=payload.timezone,
         locale=payload.locale,
+        is_active=payload.is_active,
+        actor=Actor.for_api_key(request.auth),
     )
 
 
@@ -82,7 +88,9 @@ def list_teams(request, page: Query[PageQuery]):
 @idempotent
 def create_team(request, payload: TeamIn):
     members = selectors.teammates_by_ids(request.workspace, payload.member_ids)
-    team = services.create_team(request.workspace, name=payload.name, members=members)
+    team = services.create_team(
+        request.workspace, name=payload.name, members=members, actor=Actor.for_api_key(request.auth)
+    )
     return Status(201, TeamOut.from_orm(selectors.team_by_id(request.workspace, team.pk)))
 
 
@@ -95,7 +103,8 @@ def get_team(request, team_id: ObjectId):
 @idempotent
 def add_team_member(request, team_id: ObjectId, payload: TeamMemberIn):
     team = selectors.team_by_id(request.workspace, team_id)
-    services.add_team_member(team, selectors.teammate_by_id(request.workspace, payload.teammate_id))
+    teammate = selectors.teammate_by_id(request.workspace, payload.teammate_id)
+    services.add_team_member(team, teammate, actor=Actor.for_api_key(request.auth))
     return TeamOut.from_orm(selectors.team_by_id(request.workspace, team_id))
 
 
@@ -107,5 +116,24 @@ def add_team_member(request, team_id: ObjectId, payload: TeamMemberIn):
 )
 def remove_team_member(request, team_id: ObjectId, teammate_id: ObjectId):
     team = selectors.team_by_id(request.workspace, team_id)
-    services.remove_team_member(team, selectors.teammate_by_id(request.workspace, teammate_id))
+    teammate = selectors.teammate_by_id(request.workspace, teammate_id)
+    services.remove_team_member(team, teammate, actor=Actor.for_api_key(request.auth))
     return selectors.team_by_id(request.workspace, team_id)
+
+
+@router.get(
+    "/audit-entries",
+    response=AuditEntryPage,
+    tags=["audit"],
+    summary="The audit trail of configuration changes, newest first",
+)
+def list_audit_entries(request, query: Query[AuditQuery]):
+    """Who changed the workspace's configuration (teams, teammates, API keys, settings, tags, session
+    types, availability), when, and each field's old and new value."""
+    actor = None
+    if query.actor_teammate_id is not None:
+        actor = selectors.teammate_by_id(request.workspace, query.actor_teammate_id)
+    entries = selectors.audit_trail(
+        request.workspace, action=query.action, actor_teammate=actor, since=query.since, until=query.until
+    )
+    return paginate(entries, order=selectors.AUDIT_TRAIL_ORDER, cursor=query.cursor, limit=query.limit)

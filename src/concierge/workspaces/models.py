@@ -91,3 +91,44 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEntry(models.Model):
+    """One configuration change: who made it, when, to what, and each changed field's old and new value.
+
+    Written by `services.record_audit` in the transaction of the change. The actor's and the target's
+    labels are kept as text, so an entry still reads right after its teammate, key or target is gone.
+    Secrets (passwords, API keys, link tokens) are never recorded."""
+
+    class ActorKind(models.TextChoices):
+        TEAMMATE = "teammate", "Teammate"
+        API_KEY = "api_key", "API key"
+        COMMAND = "command", "Command"
+        ADMIN = "admin", "Django admin"
+        SYSTEM = "system", "System"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_teammate = models.ForeignKey(
+        Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_api_key = models.ForeignKey(
+        ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    # What was done, as "<thing>.<verb>": "team.member_added", "api_key.revoked", …
+    action = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=40, blank=True, default="")
+    target_id = models.BigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=300, blank=True, default="")
+    # {"field": [old, new]}; a created thing has null old values, a removed one null new values.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-at", "-id"], name="audit_entry_trail")]
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_label}"

@@ -1,11 +1,12 @@
 """The API's shapes for the workspace, its teammates and teams."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
-from concierge.core.schemas import ObjectId, Text
+from concierge.core.schemas import ObjectId, PageQuery, Text
 
 Role = Literal["owner", "admin", "agent"]
 
@@ -49,6 +50,10 @@ class TeammateUpdateIn(Schema):
     role: Role | None = None
     timezone: Text | None = Field(None, max_length=64)
     locale: Text | None = Field(None, max_length=20)
+    is_active: bool | None = Field(
+        None,
+        description="false deactivates the teammate (the workspace's pages refuse them); true brings them back.",
+    )
 
 
 class TeamMemberOut(Schema):
@@ -75,3 +80,60 @@ class TeamIn(Schema):
 
 class TeamMemberIn(Schema):
     teammate_id: ObjectId
+
+
+class AuditActorOut(Schema):
+    kind: Literal["teammate", "api_key", "command", "admin", "system"]
+    label: str = Field(description="Who, as the trail names them: kept when the teammate or key is gone.")
+    teammate_id: int | None = Field(description="The teammate who acted, while they exist.")
+    api_key_id: int | None = Field(description="The API key that acted, while it exists.")
+
+
+class AuditTargetOut(Schema):
+    type: str = Field(description="What kind of thing changed: 'team', 'teammate', 'session_type', …")
+    id: int | None
+    label: str = Field(description="Its name when the change was made.")
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: datetime
+    action: str = Field(description="What was done, e.g. 'team.member_added', 'api_key.revoked'.")
+    actor: AuditActorOut
+    target: AuditTargetOut | None
+    changes: dict[str, list[Any]] = Field(
+        description="Each changed field: [old, new]; null old for what was created, null new for "
+        "what was removed. Secrets are never recorded."
+    )
+
+    @staticmethod
+    def resolve_actor(entry) -> dict:
+        return {
+            "kind": entry.actor_kind,
+            "label": entry.actor_label,
+            "teammate_id": entry.actor_teammate_id,
+            "api_key_id": entry.actor_api_key_id,
+        }
+
+    @staticmethod
+    def resolve_target(entry) -> dict | None:
+        if not entry.target_type:
+            return None
+        return {"type": entry.target_type, "id": entry.target_id, "label": entry.target_label}
+
+
+class AuditEntryPage(Schema):
+    items: list[AuditEntryOut]
+    next_cursor: str | None
+
+
+class AuditQuery(PageQuery):
+    action: Text | None = Field(
+        None,
+        max_length=60,
+        description="An action ('team.created') or the start of one ('team.member'); "
+        "a bare thing ('team') means all of its actions.",
+    )
+    actor_teammate_id: ObjectId | None = Field(None, description="Only what this teammate did.")
+    since: AwareDatetime | None = Field(None, description="Entries at or after this time, with its offset.")
+    until: AwareDatetime | None = Field(None, description="Entries before this time, with its offset.")

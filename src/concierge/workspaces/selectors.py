@@ -1,7 +1,13 @@
+import re
+from datetime import UTC, datetime
+
 from django.db.models import Prefetch, QuerySet
 
-from concierge.core.errors import NotFound
-from concierge.workspaces.models import ApiKey, Team, Teammate, Workspace
+from concierge.core.errors import InvalidInput, NotFound
+from concierge.workspaces.models import ApiKey, AuditEntry, Team, Teammate, Workspace
+
+AUDIT_ACTION_FILTER = re.compile(r"^[a-z_]+(\.[a-z_]*)?$")
+AUDIT_TRAIL_ORDER = ("-at", "-id")
 
 
 def workspace_by_slug(slug: str) -> Workspace:
@@ -20,6 +26,15 @@ def teammate_of_user(workspace: Workspace, user) -> Teammate | None:
         return None
     return (
         Teammate.objects.filter(workspace=workspace, user=user, is_active=True).select_related("user").first()
+    )
+
+
+def has_another_active_owner(teammate: Teammate) -> bool:
+    """Whether the teammate's workspace has an active owner besides them."""
+    return (
+        Teammate.objects.filter(workspace_id=teammate.workspace_id, role=Teammate.Role.OWNER, is_active=True)
+        .exclude(pk=teammate.pk)
+        .exists()
     )
 
 
@@ -66,3 +81,49 @@ def active_api_key_by_hash(key_hash: str) -> ApiKey | None:
 
 def api_keys(workspace: Workspace) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(workspace=workspace).order_by("-created_at")
+
+
+def audit_trail(
+    workspace: Workspace,
+    *,
+    action: str | None = None,
+    actor_teammate: Teammate | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditEntry]:
+    """The workspace's configuration changes, newest first (AUDIT_TRAIL_ORDER).
+
+    `action` is an action ('team.created') or the start of one ('team.member'); a bare thing ('team')
+    means all of its actions ('team.…', not 'teammate.…'). `since` is included, `until` is not."""
+    entries = AuditEntry.objects.filter(workspace=workspace)
+    if action:
+        if len(action) > 60 or not AUDIT_ACTION_FILTER.match(action):
+            raise InvalidInput(
+                f"action '{action[:60]}' must be an action like 'team.created', or the start of one like "
+                "'team' or 'api_key.'",
+                field="action",
+            )
+        entries = entries.filter(action__startswith=action if "." in action else f"{action}.")
+    if actor_teammate is not None:
+        if actor_teammate.workspace_id != workspace.pk:
+            raise NotFound(f"No teammate with id {actor_teammate.pk} in this workspace.")
+        entries = entries.filter(actor_teammate=actor_teammate)
+    since, until = _instant(since, field="since"), _instant(until, field="until")
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput("since must be before until.", field="until")
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    if until is not None:
+        entries = entries.filter(at__lt=until)
+    return entries.order_by(*AUDIT_TRAIL_ORDER)
+
+
+def _instant(value: datetime | None, *, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{field} must be a time with its zone offset.", field=field)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{field} is out of range.", field=field) from None

@@ -32,6 +32,7 @@ from concierge.core.pagination import paginate
 from concierge.core.schemas import ObjectId, Text
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.selectors import team_by_id, teammate_by_id
+from concierge.workspaces.services import Actor
 
 router = Router(tags=["conversations"])
 
@@ -154,7 +155,8 @@ def tag(request, conversation_id: ObjectId, payload: TagConversationIn):
     if payload.tag_id is not None:
         the_tag = selectors.tag_by_id(workspace, payload.tag_id)
     else:
-        the_tag = services.tag_for_name(workspace, payload.name)
+        # A new name creates the tag: configuration, made by the API key.
+        the_tag = services.tag_for_name(workspace, payload.name, actor=Actor.for_api_key(request.auth))
     services.tag_conversation(conversation, the_tag, teammate=teammate)
     return ConversationOut.from_orm(selectors.conversation_by_id(workspace, conversation_id))
 

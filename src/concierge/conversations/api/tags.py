@@ -7,6 +7,7 @@ from concierge.conversations.schemas import TagIn, TagOut, TagPage
 from concierge.core.idempotency import idempotent
 from concierge.core.pagination import paginate
 from concierge.core.schemas import ObjectId, PageQuery
+from concierge.workspaces.services import Actor
 
 router = Router(tags=["tags"])
 
@@ -21,10 +22,11 @@ def list_tags(request, page: Query[PageQuery]):
 @router.post("/tags", response={201: TagOut}, summary="Create a tag")
 @idempotent
 def create_tag(request, payload: TagIn):
-    return Status(201, TagOut.from_orm(services.create_tag(request.workspace, payload.name)))
+    tag = services.create_tag(request.workspace, payload.name, actor=Actor.for_api_key(request.auth))
+    return Status(201, TagOut.from_orm(tag))
 
 
 @router.delete("/tags/{tag_id}", response={204: None}, summary="Delete a tag (it leaves every conversation)")
 def delete_tag(request, tag_id: ObjectId):
-    services.delete_tag(selectors.tag_by_id(request.workspace, tag_id))
+    services.delete_tag(selectors.tag_by_id(request.workspace, tag_id), actor=Actor.for_api_key(request.auth))
     return Status(204, None)

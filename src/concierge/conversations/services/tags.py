@@ -19,29 +19,38 @@ from concierge.core.errors import Conflict
 from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
 from concierge.workspaces.models import Teammate, Workspace
+from concierge.workspaces.services import SYSTEM, Actor, record_audit
 
 Author = Part.Author
 Kind = Part.Kind
 
 
-def create_tag(workspace: Workspace, name: str) -> Tag:
+def create_tag(workspace: Workspace, name: str, *, actor: Actor = SYSTEM) -> Tag:
+    """A new tag of the workspace (configuration: audited with its actor)."""
     name = clean_short_text(name, field="name", max_length=60, required=True)
     try:
         with transaction.atomic():
-            return Tag.objects.create(workspace=workspace, name=name)
+            tag = Tag.objects.create(workspace=workspace, name=name)
+            record_audit(workspace, "tag.created", actor=actor, target=tag, changes={"name": [None, name]})
     except IntegrityError as exc:
         raise Conflict(f"A tag named '{name}' already exists.", field="name") from exc
+    return tag
 
 
-def tag_for_name(workspace: Workspace, name: str) -> Tag:
-    """The workspace's tag with this name, created on first use."""
+def tag_for_name(workspace: Workspace, name: str, *, actor: Actor = SYSTEM) -> Tag:
+    """The workspace's tag with this name, created on first use (by `actor`)."""
     name = clean_short_text(name, field="tag", max_length=60, required=True)
     tag = Tag.objects.filter(workspace=workspace, name=name).first()
-    return tag or create_tag(workspace, name)
+    return tag or create_tag(workspace, name, actor=actor)
 
 
-def delete_tag(tag: Tag) -> None:
-    tag.delete()
+def delete_tag(tag: Tag, *, actor: Actor = SYSTEM) -> None:
+    """The tag is gone, and leaves every conversation it was on."""
+    with transaction.atomic():
+        record_audit(
+            tag.workspace, "tag.deleted", actor=actor, target=tag, changes={"name": [tag.name, None]}
+        )
+        tag.delete()
 
 
 def tag_conversation(

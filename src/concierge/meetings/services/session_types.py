@@ -13,6 +13,7 @@ from concierge.meetings.models import (
     SessionType,
 )
 from concierge.workspaces.models import Team, Teammate, Workspace
+from concierge.workspaces.services import SYSTEM, Actor, changed_fields, field_values, record_audit
 
 LIMITS_MINUTES = {
     "length_minutes": (5, 8 * 60),
@@ -25,6 +26,26 @@ MAX_ON_DEMAND_HOURS = 72
 MAX_REMINDER_OFFSET_MINUTES = 14 * 24 * 60
 MAX_REMINDERS = 5
 MAX_CHECKLIST_ITEMS = 30
+# What the audit trail compares when a session type changes (its hosts are compared by name).
+AUDITED_FIELDS = (
+    "name",
+    "topic",
+    "length_minutes",
+    "slot_step_minutes",
+    "buffer_after_minutes",
+    "minimum_notice_minutes",
+    "horizon",
+    "horizon_days",
+    "on_demand_hours",
+    "channel",
+    "meeting_link_template",
+    "host_team",
+    "customer_reminder_offsets",
+    "agent_reminder_offsets",
+    "preparation_checklist",
+    "follow_up_template",
+    "is_active",
+)
 
 
 def _clean_int(value, *, field: str, low: int, high: int) -> int:
@@ -132,7 +153,23 @@ def _clean_hosts(workspace: Workspace, hosts) -> list[Teammate]:
     return hosts
 
 
-def create_session_type(workspace: Workspace, *, name: str, hosts=(), **fields) -> SessionType:
+def _host_names(hosts) -> list[str]:
+    return sorted(host.name for host in hosts)
+
+
+def _given(fields: dict, **more) -> dict:
+    """What a new session type was given, without the blanks (no topic, no hosts, …)."""
+    return {name: value for name, value in {**fields, **more}.items() if value not in (None, "", [])}
+
+
+def _part_label(session_type: SessionType, part) -> str:
+    """How the trail names a question, rule or trigger: 'Setup walkthrough › setup page'."""
+    return f"{session_type.name} › {part}"
+
+
+def create_session_type(
+    workspace: Workspace, *, name: str, hosts=(), actor: Actor = SYSTEM, **fields
+) -> SessionType:
     """A session type; hosts are a pool of teammates or, with `host_team`, a team's members."""
     cleaned = _clean_session_type_fields(workspace, {"name": name, **fields})
     hosts = _clean_hosts(workspace, hosts)
@@ -140,23 +177,57 @@ def create_session_type(workspace: Workspace, *, name: str, hosts=(), **fields) 
         with transaction.atomic():
             session_type = SessionType.objects.create(workspace=workspace, **cleaned)
             session_type.hosts.set(hosts)
+            record_audit(
+                workspace,
+                "session_type.created",
+                actor=actor,
+                target=session_type,
+                changes=changed_fields({}, _given(cleaned, hosts=_host_names(hosts))),
+            )
     except IntegrityError as exc:
         raise Conflict(f"A session type named '{cleaned['name']}' already exists.", field="name") from exc
     return session_type
 
 
-def update_session_type(session_type: SessionType, *, hosts=None, **fields) -> SessionType:
+def update_session_type(
+    session_type: SessionType, *, hosts=None, actor: Actor = SYSTEM, **fields
+) -> SessionType:
+    """Change what is given; `is_active=False` deactivates the type (its links stop offering it)."""
     cleaned = _clean_session_type_fields(session_type.workspace, fields)
-    for key, value in cleaned.items():
-        setattr(session_type, key, value)
+    if hosts is not None:
+        hosts = _clean_hosts(session_type.workspace, hosts)
+    before = field_values(session_type, AUDITED_FIELDS)
+    after = {**before, **cleaned}
+    if hosts is not None:
+        before["hosts"] = _host_names(session_type.hosts.all())
+        after["hosts"] = _host_names(hosts)
+    changes = changed_fields(before, after)
+    if not changes:
+        return session_type
     try:
         with transaction.atomic():
+            for key, value in cleaned.items():
+                setattr(session_type, key, value)
             session_type.save()
             if hosts is not None:
-                session_type.hosts.set(_clean_hosts(session_type.workspace, hosts))
+                session_type.hosts.set(hosts)
+            record_audit(
+                session_type.workspace,
+                _session_type_action(changes),
+                actor=actor,
+                target=session_type,
+                changes=changes,
+            )
     except IntegrityError as exc:
-        raise Conflict(f"A session type named '{session_type.name}' already exists.", field="name") from exc
+        session_type.refresh_from_db()
+        raise Conflict(f"A session type named '{cleaned.get('name')}' already exists.", field="name") from exc
     return session_type
+
+
+def _session_type_action(changes: dict) -> str:
+    if "is_active" in changes:
+        return "session_type.activated" if changes["is_active"][1] else "session_type.deactivated"
+    return "session_type.updated"
 
 
 def add_intake_question(
@@ -167,6 +238,7 @@ def add_intake_question(
     key: str = "",
     choices=(),
     required: bool = True,
+    actor: Actor = SYSTEM,
 ) -> IntakeQuestion:
     label = clean_short_text(label, field="label", max_length=300, required=True)
     kind = _clean_choice(kind, IntakeQuestion.Kind, field="kind")
@@ -181,7 +253,7 @@ def add_intake_question(
         if session_type.questions.filter(key=key).exists():
             raise Conflict(f"This session type already asks a question with key '{key}'.", field="key")
         position = session_type.questions.count()
-        return IntakeQuestion.objects.create(
+        question = IntakeQuestion.objects.create(
             workspace_id=session_type.workspace_id,
             session_type=session_type,
             key=key,
@@ -191,13 +263,37 @@ def add_intake_question(
             required=bool(required),
             position=position,
         )
+        record_audit(
+            session_type.workspace,
+            "session_type.question_added",
+            actor=actor,
+            target=question,
+            target_label=_part_label(session_type, question.label),
+            changes=changed_fields({}, _question_fields(question)),
+        )
+    return question
 
 
-def remove_intake_question(question: IntakeQuestion) -> None:
+def _question_fields(question: IntakeQuestion) -> dict:
+    fields = field_values(question, ("key", "label", "kind", "required"))
+    return {**fields, "choices": question.choices or None}
+
+
+def remove_intake_question(question: IntakeQuestion, *, actor: Actor = SYSTEM) -> None:
+    """The question goes, with the eligibility rules that read its answer."""
+    session_type = question.session_type
     with transaction.atomic():
-        question.session_type.eligibility_rules.filter(
-            source=EligibilityRule.Source.ANSWER, key=question.key
-        ).delete()
+        rules = session_type.eligibility_rules.filter(source=EligibilityRule.Source.ANSWER, key=question.key)
+        removed = {"eligibility_rules": [str(rule) for rule in rules] or None}
+        record_audit(
+            session_type.workspace,
+            "session_type.question_removed",
+            actor=actor,
+            target=question,
+            target_label=_part_label(session_type, question.label),
+            changes=changed_fields({**_question_fields(question), **removed}, {}),
+        )
+        rules.delete()
         question.delete()
 
 
@@ -211,6 +307,7 @@ def add_eligibility_rule(
     message: str,
     alternative_url: str = "",
     alternative_label: str = "",
+    actor: Actor = SYSTEM,
 ) -> EligibilityRule:
     """A condition on a contact attribute or an intake answer that makes a customer ineligible."""
     source = _clean_choice(source, EligibilityRule.Source, field="source")
@@ -233,7 +330,7 @@ def add_eligibility_rule(
     if alternative_url and not alternative_url.startswith(("https://", "http://", "/")):
         raise InvalidInput("alternative_url must be an http(s) address or a path.", field="alternative_url")
     with transaction.atomic():
-        return EligibilityRule.objects.create(
+        rule = EligibilityRule.objects.create(
             workspace_id=session_type.workspace_id,
             session_type=session_type,
             source=source,
@@ -245,28 +342,80 @@ def add_eligibility_rule(
             alternative_label=clean_short_text(alternative_label, field="alternative_label", max_length=120),
             position=session_type.eligibility_rules.count(),
         )
+        record_audit(
+            session_type.workspace,
+            "session_type.rule_added",
+            actor=actor,
+            target=rule,
+            target_label=_part_label(session_type, rule),
+            changes=changed_fields({}, _rule_fields(rule)),
+        )
+    return rule
 
 
-def remove_eligibility_rule(rule: EligibilityRule) -> None:
-    rule.delete()
+def _rule_fields(rule: EligibilityRule) -> dict:
+    fields = field_values(rule, ("source", "key", "operator", "value", "message"))
+    for optional in ("alternative_url", "alternative_label"):
+        fields[optional] = getattr(rule, optional) or None
+    return fields
+
+
+def remove_eligibility_rule(rule: EligibilityRule, *, actor: Actor = SYSTEM) -> None:
+    session_type = rule.session_type
+    with transaction.atomic():
+        record_audit(
+            session_type.workspace,
+            "session_type.rule_removed",
+            actor=actor,
+            target=rule,
+            target_label=_part_label(session_type, rule),
+            changes=changed_fields(_rule_fields(rule), {}),
+        )
+        rule.delete()
 
 
 def create_booking_trigger(
-    session_type: SessionType, *, place: str, kind: str = BookingTrigger.Kind.PRODUCT_BUTTON
+    session_type: SessionType,
+    *,
+    place: str,
+    kind: str = BookingTrigger.Kind.PRODUCT_BUTTON,
+    actor: Actor = SYSTEM,
 ) -> BookingTrigger:
-    """A place the session type is offered from (e.g. 'setup page'), with its own booking link."""
+    """A place the session type is offered from (e.g. 'setup page'), with its own booking link. The
+    trail records the place and kind, not the link's token."""
     place = clean_short_text(place, field="place", max_length=120, required=True)
     kind = _clean_choice(kind, BookingTrigger.Kind, field="kind")
     try:
         with transaction.atomic():
-            return BookingTrigger.objects.create(
+            trigger = BookingTrigger.objects.create(
                 workspace_id=session_type.workspace_id, session_type=session_type, place=place, kind=kind
+            )
+            record_audit(
+                session_type.workspace,
+                "session_type.trigger_added",
+                actor=actor,
+                target=trigger,
+                target_label=_part_label(session_type, place),
+                changes={"place": [None, place], "kind": [None, kind]},
             )
     except IntegrityError as exc:
         raise Conflict(f"This session type already has a trigger for '{place}'.", field="place") from exc
+    return trigger
 
 
-def deactivate_booking_trigger(trigger: BookingTrigger) -> BookingTrigger:
-    trigger.is_active = False
-    trigger.save(update_fields=["is_active"])
+def deactivate_booking_trigger(trigger: BookingTrigger, *, actor: Actor = SYSTEM) -> BookingTrigger:
+    """Its link stops offering the session type; deactivating it again changes nothing."""
+    if not trigger.is_active:
+        return trigger
+    with transaction.atomic():
+        trigger.is_active = False
+        trigger.save(update_fields=["is_active"])
+        record_audit(
+            trigger.session_type.workspace,
+            "session_type.trigger_deactivated",
+            actor=actor,
+            target=trigger,
+            target_label=_part_label(trigger.session_type, trigger.place),
+            changes={"is_active": [True, False]},
+        )
     return trigger

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from concierge.core.errors import ServiceError
 from concierge.workspaces.selectors import workspace_by_slug
-from concierge.workspaces.services import create_api_key
+from concierge.workspaces.services import Actor, create_api_key
 
 
 class Command(BaseCommand):
@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             workspace = workspace_by_slug(options["workspace"])
-            key, raw = create_api_key(workspace, name=options["name"])
+            key, raw = create_api_key(
+                workspace, name=options["name"], actor=Actor.for_command("createapikey")
+            )
         except ServiceError as exc:
             raise CommandError(f"{exc.message} No key was created.") from exc
         self.stderr.write(

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from concierge.core.errors import ServiceError
 from concierge.workspaces.selectors import teammates
-from concierge.workspaces.services import create_workspace
+from concierge.workspaces.services import Actor, create_workspace
 
 
 def stdin_is_a_terminal() -> bool:
@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 owner_password=password,
                 owner_name=options["owner_name"],
                 locale=options["locale"],
+                actor=Actor.for_command("createworkspace"),
             )
         except ServiceError as exc:
             raise CommandError(f"{exc.message} Nothing was created.") from exc

@@ -1,0 +1,35 @@
+"""Writes for workspaces, teammates, teams and API keys, one module per concern, and the audit trail
+every configuration change writes in its transaction (`record_audit`, with the `Actor` who made it)."""
+
+from concierge.workspaces.services.api_keys import (
+    API_KEY_PREFIX,
+    create_api_key,
+    hash_api_key,
+    mark_api_key_used,
+    revoke_api_key,
+)
+from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
+from concierge.workspaces.services.teammates import add_teammate, update_teammate
+from concierge.workspaces.services.teams import add_team_member, create_team, remove_team_member
+from concierge.workspaces.services.workspaces import SLUG_PATTERN, create_workspace, update_workspace
+
+__all__ = [
+    "API_KEY_PREFIX",
+    "SLUG_PATTERN",
+    "SYSTEM",
+    "Actor",
+    "add_team_member",
+    "add_teammate",
+    "changed_fields",
+    "create_api_key",
+    "create_team",
+    "create_workspace",
+    "field_values",
+    "hash_api_key",
+    "mark_api_key_used",
+    "record_audit",
+    "remove_team_member",
+    "revoke_api_key",
+    "update_teammate",
+    "update_workspace",
+]

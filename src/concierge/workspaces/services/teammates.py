@@ -1,0 +1,161 @@
+"""Writes for teammates: a person (a new or existing user) added to a workspace, and their changes."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.text import clean_short_text
+from concierge.core.zones import validate_locale_name, validate_zone_name
+from concierge.workspaces.models import Teammate, Workspace
+from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
+
+PROFILE = ("name", "role", "timezone", "locale", "is_active")
+
+
+def clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(f"'{email}' is not a valid email address.", field="email") from exc
+    return email
+
+
+def _clean_password(password: str, user=None) -> str:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    return password
+
+
+def _user_for_email(email: str, password: str | None, name: str):
+    User = get_user_model()
+    user = User.objects.filter(username=email).first()
+    if user is None:
+        user = User(username=email, email=email, first_name=name[:150])
+        if password:
+            _clean_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    # An existing account keeps its password: joining a workspace must never reset someone's login.
+    return user
+
+
+def add_teammate(
+    workspace: Workspace,
+    *,
+    email: str,
+    name: str,
+    role: str = Teammate.Role.AGENT,
+    timezone_name: str = "UTC",
+    locale: str = "en",
+    password: str | None = None,
+    external_id: str = "",
+    actor: Actor = SYSTEM,
+) -> Teammate:
+    """A person (a new or existing user, by email) joins the workspace. Their password, when given, is
+    set on a new account only and never recorded."""
+    email = clean_email(email)
+    name = clean_short_text(name, field="name", max_length=120, required=True)
+    if role not in Teammate.Role.values:
+        raise InvalidInput(f"role '{role}' must be one of {', '.join(Teammate.Role.values)}.", field="role")
+    validate_zone_name(timezone_name)
+    validate_locale_name(locale)
+    external_id = clean_short_text(external_id, field="external_id", max_length=120)
+    with transaction.atomic():
+        user = _user_for_email(email, password, name)
+        if Teammate.objects.filter(workspace=workspace, user=user).exists():
+            raise Conflict(f"{email} is already a teammate in this workspace.", field="email")
+        if external_id and Teammate.objects.filter(workspace=workspace, external_id=external_id).exists():
+            raise Conflict(
+                f"A teammate with external id '{external_id}' already exists.", field="external_id"
+            )
+        teammate = Teammate.objects.create(
+            workspace=workspace,
+            user=user,
+            name=name,
+            role=role,
+            timezone=timezone_name,
+            locale=locale,
+            external_id=external_id,
+        )
+        added = {"email": email, **field_values(teammate, ("name", "role", "timezone", "locale"))}
+        if external_id:
+            added["external_id"] = external_id
+        record_audit(
+            workspace, "teammate.added", actor=actor, target=teammate, changes=changed_fields({}, added)
+        )
+    return teammate
+
+
+def update_teammate(
+    teammate: Teammate,
+    *,
+    name=None,
+    role=None,
+    timezone_name=None,
+    locale=None,
+    is_active: bool | None = None,
+    actor: Actor = SYSTEM,
+) -> Teammate:
+    """Change a teammate's name, role, zone or locale, or (de)activate them; what is left out (None)
+    stays as it is. A workspace always keeps an active owner."""
+    after = field_values(teammate, PROFILE)
+    if name is not None:
+        after["name"] = clean_short_text(name, field="name", max_length=120, required=True)
+    if role is not None:
+        if role not in Teammate.Role.values:
+            raise InvalidInput(
+                f"role '{role}' must be one of {', '.join(Teammate.Role.values)}.", field="role"
+            )
+        after["role"] = role
+    if timezone_name is not None:
+        after["timezone"] = validate_zone_name(timezone_name)
+    if locale is not None:
+        after["locale"] = validate_locale_name(locale)
+    if is_active is not None:
+        after["is_active"] = bool(is_active)
+    changes = changed_fields(field_values(teammate, PROFILE), after)
+    if not changes:
+        return teammate
+    with transaction.atomic():
+        stops_owning = teammate.role == Teammate.Role.OWNER and teammate.is_active
+        stops_owning &= after["role"] != Teammate.Role.OWNER or not after["is_active"]
+        if stops_owning and not _other_active_owner(teammate):
+            raise Conflict(
+                f"{teammate.name} is the workspace's only active owner: make someone else owner first.",
+                field="is_active" if "is_active" in changes else "role",
+            )
+        for field in changes:
+            setattr(teammate, field, after[field])
+        teammate.save(update_fields=list(changes))
+        record_audit(
+            teammate.workspace, _update_action(changes), actor=actor, target=teammate, changes=changes
+        )
+    return teammate
+
+
+def _other_active_owner(teammate: Teammate) -> bool:
+    # The workspace's active owners are locked, in one order, so two owners demoting each other at the
+    # same moment wait for one another and the second sees the first's change.
+    owners = (
+        Teammate.objects.filter(workspace_id=teammate.workspace_id, role=Teammate.Role.OWNER, is_active=True)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return any(pk != teammate.pk for pk in owners)
+
+
+def _update_action(changes: dict) -> str:
+    if "is_active" in changes:
+        return "teammate.reactivated" if changes["is_active"][1] else "teammate.deactivated"
+    if "role" in changes:
+        return "teammate.role_changed"
+    return "teammate.updated"

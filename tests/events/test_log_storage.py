@@ -113,7 +113,7 @@ def test_the_log_keeps_every_character_of_ids_refs_and_fields_exactly(workspace,
 
 
 def test_id_ranges_hold_exactly_the_ids_added():
-    from concierge.events.services.log import IdRanges
+    from concierge.events.services.contact_directory import IdRanges
 
     ranges = IdRanges()
     ranges.add([5, 3, 4, 10, 11])

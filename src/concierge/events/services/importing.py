@@ -30,7 +30,8 @@ from concierge.events.parsing import (
     parse_log_line,
     parse_log_object,
 )
-from concierge.events.services.log import ContactDirectory, append_batch
+from concierge.events.services.contact_directory import ContactDirectory
+from concierge.events.services.log import append_batch
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
 from concierge.reports.services import LatestStarts, day_totals_to_save_later

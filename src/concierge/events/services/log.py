@@ -4,9 +4,7 @@ Whatever the way in, the funnel report's rollups are updated in the same transac
 whose `id` is already in the log changes nothing.
 """
 
-from bisect import bisect_right
-from collections import OrderedDict
-from collections.abc import Container, Iterable
+from collections.abc import Container
 from datetime import datetime
 from operator import attrgetter
 
@@ -14,16 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
-from concierge.core.db import (
-    chunked,
-    column_values_for_new,
-    datetime_values,
-    insert_new_rows,
-    one_of,
-    prepared_rows_insert,
-    select,
-    table,
-)
+from concierge.core.db import chunked, datetime_values, one_of, prepared_rows_insert, select, table
 from concierge.events.batches import LOG_ROW_COLUMNS, EventBatch, batch_of_events
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
@@ -174,104 +163,3 @@ def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[li
             known.add(event.external_id)
         taken.append(event)
     return taken, len(events) - len(taken)
-
-
-class IdRanges:
-    """A set of integer ids kept as sorted, disjoint ranges: ids made in bulk are mostly consecutive,
-    so a million of them take a few entries."""
-
-    def __init__(self):
-        self.starts: list[int] = []
-        self.ends: list[int] = []  # inclusive
-
-    def add(self, ids: Iterable[int]) -> None:
-        for value in sorted(ids):
-            if self.ends and value > self.ends[-1]:  # the usual case: beyond every range so far
-                if value == self.ends[-1] + 1:
-                    self.ends[-1] = value
-                else:
-                    self.starts.append(value)
-                    self.ends.append(value)
-                continue
-            if value in self:
-                continue
-            index = bisect_right(self.starts, value)
-            joins_before = index > 0 and self.ends[index - 1] == value - 1
-            joins_after = index < len(self.starts) and self.starts[index] == value + 1
-            if joins_before and joins_after:
-                self.ends[index - 1] = self.ends.pop(index)
-                del self.starts[index]
-            elif joins_before:
-                self.ends[index - 1] = value
-            elif joins_after:
-                self.starts[index] = value
-            else:
-                self.starts.insert(index, value)
-                self.ends.insert(index, value)
-
-    def __contains__(self, value: int) -> bool:
-        index = bisect_right(self.starts, value) - 1
-        return index >= 0 and value <= self.ends[index]
-
-    def __len__(self) -> int:
-        return sum(end - start + 1 for start, end in zip(self.starts, self.ends, strict=True))
-
-
-class ContactDirectory:
-    """Contacts by the external id the log names them with; unknown ids create a contact. Keeps a
-    bounded cache so a long import stays in bounded memory.
-
-    `created` holds the contacts this transaction made itself: no other transaction can see them
-    until it commits, so their rollups need no lock against other writers."""
-
-    # Half a million contacts take about 100 MB; a long import that names more looks the rest up again.
-    CACHE_LIMIT = 500_000
-
-    def __init__(self, workspace: Workspace):
-        self.workspace = workspace
-        self.cache: OrderedDict[str, int] = OrderedDict()
-        self.created = IdRanges()
-
-    def ids_for(self, external_ids: set[str]) -> dict[str, int]:
-        found = {ref: self.cache[ref] for ref in external_ids if ref in self.cache}
-        missing = sorted(external_ids - found.keys())
-        if missing:
-            # Made where new (mostly, in a long import); those already there are left as they are
-            # and looked up: one statement each way instead of a lookup of every missing one first.
-            made = self._create(missing)
-            self.created.add(made.values())
-            found.update(made)
-            if len(made) < len(missing):
-                found.update(self._existing([ref for ref in missing if ref not in made]))
-        for ref, contact_id in found.items():
-            self.remember(ref, contact_id)
-        return found
-
-    def remember(self, external_id: str, contact_id: int) -> None:
-        self.cache[external_id] = contact_id
-        self.cache.move_to_end(external_id)
-        if len(self.cache) > self.CACHE_LIMIT:
-            self.cache.popitem(last=False)
-
-    def _create(self, external_ids: list[str]) -> dict[str, int]:
-        """A contact named only by the log is a user with that id (created in bulk, with the values
-        Django would give a new Contact). One already there is left as it is, and not among the ids
-        returned."""
-        columns, values = column_values_for_new(
-            Contact(workspace=self.workspace, kind=Contact.Kind.USER, external_id="")
-        )
-        position = columns.index("external_id")
-        del columns[position], values[position]
-        return insert_new_rows(Contact, columns, values, "external_id", external_ids)
-
-    def _existing(self, external_ids: list[str]) -> dict[str, int]:
-        found = {}
-        for chunk in chunked(external_ids):
-            condition, params = one_of("external_id", chunk)
-            found.update(
-                select(
-                    f"SELECT external_id, id FROM {table(Contact)} WHERE workspace_id = %s AND {condition}",
-                    [self.workspace.pk, *params],
-                )
-            )
-        return found

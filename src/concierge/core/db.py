@@ -341,10 +341,13 @@ def _text_literal(value: str) -> str:
     return "'" + value.replace("'", "''").replace("%", "%%") + "'"
 
 
-def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
+def read_with_shared_lock(sql: str, params: Sequence, *, of: str | None = None) -> list[tuple]:
     """Read rows and hold a shared lock on them to the end of the transaction (PostgreSQL); SQLite
-    already lets only one writer in at a time."""
-    return select(sql + (" FOR SHARE" if is_postgresql() else ""), params)
+    already lets only one writer in at a time. `of`: in a join, the alias (or table) whose rows are
+    locked; the others are only read."""
+    if not is_postgresql():
+        return select(sql, params)
+    return select(f"{sql} FOR SHARE{f' OF {of}' if of else ''}", params)
 
 
 def lock_rows(model, ids: Sequence[int]) -> None:

@@ -190,7 +190,22 @@ class DayTotalsChange:
 
 def zone_for_writing(workspace: Workspace) -> str:
     """The zone the day totals are keyed by, held (shared) to the end of the transaction. When the
-    workspace's zone has changed since they were built, they are rebuilt for it first."""
+    workspace's zone has changed since they were built, they are rebuilt for it first.
+
+    Mostly one statement: the state's zone, read with its shared lock only where it is still the
+    workspace's zone (joined in). Where it is not (a zone changed, or the workspace's first write),
+    nothing is locked and it goes the long way, which may rebuild the totals under an exclusive lock:
+    a writer that held the shared lock already and then asked for the exclusive one could deadlock
+    with another doing the same."""
+    rows = read_with_shared_lock(
+        f"SELECT state.zone FROM {table(RollupState)} state "
+        f"JOIN {table(Workspace)} workspace ON workspace.id = state.workspace_id "
+        "WHERE state.workspace_id = %s AND state.zone = workspace.timezone",
+        [workspace.pk],
+        of="state",
+    )
+    if rows:
+        return rows[0][0]
     current = Workspace.objects.filter(pk=workspace.pk).values_list("timezone", flat=True).get()
     state = RollupState.objects.filter(workspace_id=workspace.pk).values_list("zone", flat=True).first()
     if state is None:

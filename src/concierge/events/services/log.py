@@ -1,10 +1,9 @@
 """Appending to the support event log, one event (the product) or a batch (imports, the API).
 
-Whatever the way in, the funnel report's rollups are updated in the same transaction, and an event
-whose `id` is already in the log changes nothing.
+Whatever the way in, the log's followers (events.followers: the funnel report's rollups) follow it
+in the same transaction, and an event whose `id` is already in the log changes nothing.
 """
 
-from collections.abc import Container
 from datetime import datetime
 from operator import attrgetter
 
@@ -14,10 +13,9 @@ from django.utils import timezone
 from concierge.contacts.models import Contact
 from concierge.core.db import chunked, datetime_values, one_of, prepared_rows_insert, select, table
 from concierge.events.batches import LOG_ROW_COLUMNS, EventBatch, batch_of_events
+from concierge.events.followers import LogRuns, gather_for_followers
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
-from concierge.reports.services import LatestStarts, apply_events_to_rollups, apply_rollup_input
-from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.workspaces.models import Workspace
 
 
@@ -51,62 +49,45 @@ def record_event(
         data=data or {},
         external_id=external_id,
     )
-    apply_events_to_rollups(
-        workspace,
-        [
-            LogEvent(
-                type=type,
-                at_us=microseconds_since_epoch(event.at),
-                contact_ref=None,
-                conversation_ref=conversation_ref,
-                message_ref=message_ref,
-                data=event.data,
-                external_id=external_id,
-                contact_id=contact.pk,
-            )
-        ],
+    appended = LogEvent(
+        type=type,
+        at_us=microseconds_since_epoch(event.at),
+        contact_ref=None,
+        conversation_ref=conversation_ref,
+        message_ref=message_ref,
+        data=event.data,
+        external_id=external_id,
+        contact_id=contact.pk,
     )
+    runs = LogRuns(workspace)
+    runs.apply(gather_for_followers([appended], attrgetter("contact_id")))
+    runs.finish()
     return event
 
 
-def append_events(workspace: Workspace, events: list[LogEvent], **options) -> tuple[int, int]:
-    """Append the events whose `id` is not in the log yet (each event's contact_id set) and update
-    the rollups; `options` as append_batch's. Returns how many were taken and how many were duplicates."""
+def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[int, int]:
+    """Append the events whose `id` is not in the log yet (each event's contact_id set), as one batch,
+    and have the followers follow. Returns how many were taken and how many were duplicates."""
     batch = batch_of_events(events, attrgetter("contact_id"))
-    return append_batch(workspace, batch, batch.contacts, **options)
+    runs = LogRuns(workspace)
+    counts = append_batch(workspace, batch, batch.contacts, runs)
+    runs.finish()
+    return counts
 
 
 def append_batch(
-    workspace: Workspace,
-    batch: EventBatch,
-    contact_ids: list[int],
-    *,
-    private_contacts: Container[int] = (),
-    day_totals: DayTotalsChange | None = None,
-    latest_starts: LatestStarts | None = None,
+    workspace: Workspace, batch: EventBatch, contact_ids: list[int], runs: LogRuns
 ) -> tuple[int, int]:
-    """Append a batch's events whose `id` is not in the log yet and update the rollups.
-    `contact_ids`: the ids of the batch's contacts, in its order. Returns how many events were taken
-    and how many were duplicates. `private_contacts`: contacts this transaction created, which no
-    other writer can see yet. `day_totals` and `latest_starts`: see apply_rollup_input (`totals_to`,
-    `latest_starts`)."""
-
-    def append(batch: EventBatch, contact_ids: list[int], insert: _LogInsert) -> None:
-        apply_rollup_input(
-            workspace,
-            batch.rollups.with_contact_ids(contact_ids),
-            private_contacts=private_contacts,
-            alongside=insert.run,
-            totals_to=day_totals,
-            latest_starts=latest_starts,
-        )
+    """Append a batch's events whose `id` is not in the log yet and hand the batch to the followers'
+    `runs` (one writer's, in this transaction). `contact_ids`: the ids of the batch's contacts, in its
+    order. Returns how many events were taken and how many were duplicates."""
 
     # Mostly every id is new: then the unique index alone checks them, in the insert itself, which
-    # runs while the rollups are worked out (apply_rollup_input's `alongside`).
+    # runs while the followers work (their `alongside`).
     insert = _LogInsert(workspace, batch, contact_ids)
     try:
         with transaction.atomic():
-            append(batch, contact_ids, insert)
+            runs.apply(batch.gathered, contact_ids=contact_ids, alongside=insert.run)
         return batch.event_count, 0
     except IntegrityError:
         if not insert.failed:
@@ -118,7 +99,9 @@ def append_batch(
             event.contact_id = id_of[event.contact_ref]
     taken, duplicates = _without_known_ids(workspace, events)
     again = batch_of_events(taken, attrgetter("contact_id"))
-    append(again, again.contacts, _LogInsert(workspace, again, again.contacts))
+    runs.apply(
+        again.gathered, contact_ids=again.contacts, alongside=_LogInsert(workspace, again, again.contacts).run
+    )
     return len(taken), duplicates
 
 

@@ -77,6 +77,7 @@ class DayTotalsChange:
     """Net changes to the day totals, gathered while rollup rows change, saved once."""
 
     def __init__(self, zone_name: str):
+        self.zone_name = zone_name
         self.days = local_days(zone_name)
         self.sessions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         self.returning: dict[tuple, int] = defaultdict(int)
@@ -128,7 +129,7 @@ class DayTotalsChange:
 
     def add(self, other: "DayTotalsChange") -> None:
         """Add another change's counts to this one (an import saves them once, at the end)."""
-        if other.days.zone.key != self.days.zone.key:
+        if other.zone_name != self.zone_name:
             raise ValueError("day totals of different zones cannot be added up")
         for mine, theirs in (
             (self.sessions, other.sessions),

@@ -121,11 +121,6 @@ UPWARD_EXCEPTIONS: dict[tuple[str, str], str] = {
         "every table of a workspace's data names its workspace (rule 2), the kit's idempotency keys "
         "too; by Django's lazy reference, without importing workspaces"
     ),
-    # The log still calls the report's rollups directly; the followers registry takes these away.
-    ("concierge.events.batches", "concierge.reports.rollup_input"): "until the log's followers land",
-    ("concierge.events.services.importing", "concierge.reports.models"): "until the log's followers land",
-    ("concierge.events.services.importing", "concierge.reports.services"): "until the log's followers land",
-    ("concierge.events.services.log", "concierge.reports.services"): "until the log's followers land",
 }
 # Modules that write outside a services room, and why.
 WRITE_EXCEPTIONS: dict[str, str] = {

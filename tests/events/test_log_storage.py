@@ -36,6 +36,22 @@ def test_the_sessions_report_reads_meeting_events_through_their_index(workspace)
     assert "event_meetings_by_time" in query.explain()
 
 
+def test_a_range_of_literals_takes_quotes_and_percent_signs_as_they_are(workspace, contact):
+    """The meeting events' condition is written with literals (see meeting_events); any text keeps
+    its meaning in them."""
+    from django.db import transaction
+
+    from concierge.core.db import where_range_as_literals
+    from concierge.events.services import record_event
+
+    with transaction.atomic():
+        for type_ in ("it's 100%", "it's 100% a", "it's 100%z", "it's 2"):
+            record_event(workspace, type_, contact=contact)
+    events = Event.objects.filter(workspace=workspace)
+    within = where_range_as_literals(events, "type", "it's 100%", "it's 100%z")
+    assert sorted(within.values_list("type", flat=True)) == ["it's 100%", "it's 100% a"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_deleting_a_workspace_deletes_its_log_and_rollups(workspace, other_workspace):
     """The log and the rollups reference workspaces without database constraints; Django's collector
@@ -97,7 +113,7 @@ def test_the_log_keeps_every_character_of_ids_refs_and_fields_exactly(workspace,
 
 
 def test_id_ranges_hold_exactly_the_ids_added():
-    from concierge.events.services.log import IdRanges
+    from concierge.events.services.contact_directory import IdRanges
 
     ranges = IdRanges()
     ranges.add([5, 3, 4, 10, 11])

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from concierge.contacts.services import contact_for_external_id
 from concierge.events.parsing import MessageRecord, parse_log_object
 from concierge.events.services import record_event
-from concierge.events.services.importing import LogWriter, import_log, import_log_file
+from concierge.events.services.importing import import_log, import_log_file
 from concierge.events.services.records import describe_message
 from concierge.reports.selectors import support_report
+from concierge.reports.services import RollupsRun
 from concierge.workspaces.services import create_workspace, update_workspace
 from tests.reports.random_logs import periods_around, support_logs
 from tests.reports.reference import reference_report
@@ -71,7 +72,7 @@ def _assert_reports_match(workspace, imported_in_order: list[dict]) -> None:
 def test_parts_in_any_order_give_the_reference_report(db, monkeypatch, log, zone, seed, parts, batch_size):
     """Small batches hold the day totals over several batches and save them part-way (the held
     limit lowered to a few rows) as well as at the end."""
-    monkeypatch.setattr(LogWriter, "DAY_TOTALS_HELD", 4)
+    monkeypatch.setattr(RollupsRun, "DAY_TOTALS_HELD", 4)
     workspace = _new_workspace(zone)
     shuffled = list(log)
     rng = random.Random(seed)

@@ -1,6 +1,7 @@
 """Writes for contacts: create, update, identify and merge a lead into a user."""
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from concierge.contacts.announcements import LeadMerged
 from concierge.contacts.models import Contact
+from concierge.core.db import column_values_for_new, insert_new_rows
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
@@ -91,6 +93,18 @@ def contact_for_external_id(workspace: Workspace, external_id: str) -> Contact:
     if contact is None:
         contact = create_contact(workspace, external_id=external_id)
     return contact
+
+
+def create_users_in_bulk(workspace: Workspace, external_ids: Sequence[str]) -> dict[str, int]:
+    """A user per external id (a contact the event log names and nothing else describes), with the
+    values Django would give a new Contact, in one statement per 5,000 ids. An id that already has a
+    contact is left as it is and is not among the ids returned (by external id)."""
+    columns, values = column_values_for_new(
+        Contact(workspace=workspace, kind=Contact.Kind.USER, external_id="")
+    )
+    position = columns.index("external_id")
+    del columns[position], values[position]
+    return insert_new_rows(Contact, columns, values, "external_id", external_ids)
 
 
 def contact_for_visitor(workspace: Workspace, visitor_id: str) -> Contact:

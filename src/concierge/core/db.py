@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import BigIntegerField, Func
+from django.db.models import BigIntegerField, Func, QuerySet
 
 # Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
 CHUNK = 500
@@ -323,10 +323,31 @@ def column_values_for_new(instance) -> tuple[list[str], list]:
     return [f.column for f in fields], values
 
 
-def read_with_shared_lock(sql: str, params: Sequence) -> list[tuple]:
+def where_range_as_literals(queryset: QuerySet, column: str, low: str, high: str) -> QuerySet:
+    """The queryset's rows whose `column` is from `low` (included) to `high` (excluded), the condition
+    written with quoted literals rather than bound parameters: SQLite uses a partial index only when
+    the query states the index's condition with the same literals."""
+    quote = connection.ops.quote_name
+    name = f"{quote(queryset.model._meta.db_table)}.{quote(column)}"
+    return queryset.extra(where=[f"{name} >= {_text_literal(low)} AND {name} < {_text_literal(high)}"])
+
+
+def _text_literal(value: str) -> str:
+    """A string as an SQL literal (the same on SQLite and PostgreSQL, whose standard_conforming_strings
+    is on by default): in single quotes, each one inside doubled. No NUL, which neither database's
+    text holds; % doubled, since Django passes the condition through the driver's formatting."""
+    if "\x00" in value:
+        raise ValueError("an SQL literal cannot hold NUL")
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+
+
+def read_with_shared_lock(sql: str, params: Sequence, *, of: str | None = None) -> list[tuple]:
     """Read rows and hold a shared lock on them to the end of the transaction (PostgreSQL); SQLite
-    already lets only one writer in at a time."""
-    return select(sql + (" FOR SHARE" if is_postgresql() else ""), params)
+    already lets only one writer in at a time. `of`: in a join, the alias (or table) whose rows are
+    locked; the others are only read."""
+    if not is_postgresql():
+        return select(sql, params)
+    return select(f"{sql} FOR SHARE{f' OF {of}' if of else ''}", params)
 
 
 def lock_rows(model, ids: Sequence[int]) -> None:

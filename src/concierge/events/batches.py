@@ -7,8 +7,8 @@ the writer writes the batch before:
   unique index on ids then takes a batch's keys in order, which costs the database markedly less
   than taking them at random;
 - the contacts the batch names, each once;
-- what the batch changes in the funnel's rollups, gathered by contact and conversation
-  (reports.rollup_input).
+- the batch's events as each of the log's followers gathers them (events.followers): for the funnel
+  report's rollups, by contact and conversation.
 
 The events themselves stay with the batch (or the lines they were read from, parsed again only when
 needed) for the rare batch that meets ids already in the log and is written again without them.
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import orjson
 
 from concierge.core.db import instants_from_us, row_preparer, time_text_as_stored
+from concierge.events.followers import Gathered, gather_for_followers, gathered_from_plain, gathered_to_plain
 from concierge.events.parsing import LogEvent, parse_log_line
-from concierge.reports.rollup_input import RollupInput, gather_rollup_input
 
 # The columns of an event's prepared log row (LogEvent.log_row), in order.
 LOG_ROW_COLUMNS = ("type", "at", "conversation_ref", "message_ref", "data", "external_id")
@@ -31,11 +31,12 @@ LOG_ROW_COLUMNS = ("type", "at", "conversation_ref", "message_ref", "data", "ext
 class EventBatch:
     """`contacts`: the batch's contacts, by the key its events name them with (external ids in an
     import, ids in the product); `log_rows` (index into `contacts`, prepared log row) by event id;
-    `rollups` keyed by index into `contacts`."""
+    `gathered`: each follower's gathered input, in the registry's order, contacts keyed by index
+    into `contacts`."""
 
     contacts: list[Hashable]
     log_rows: list[tuple[int, object]]
-    rollups: RollupInput
+    gathered: tuple[Gathered, ...]
     event_count: int
     events: list[LogEvent] | None = None
     lines: bytes | None = None  # the events' lines, each ending in a line feed, when `events` is None
@@ -48,12 +49,12 @@ class EventBatch:
     def to_plain(self) -> tuple:
         """Only tuples, lists, dicts, bytes, strings and numbers (for marshal, between processes);
         the events travel as their lines."""
-        return (self.contacts, self.log_rows, self.rollups.to_plain(), self.event_count, self.lines)
+        return (self.contacts, self.log_rows, gathered_to_plain(self.gathered), self.event_count, self.lines)
 
     @classmethod
     def from_plain(cls, plain: tuple) -> "EventBatch":
-        contacts, log_rows, rollups, event_count, lines = plain
-        return cls(contacts, log_rows, RollupInput.from_plain(rollups), event_count, lines=lines)
+        contacts, log_rows, gathered, event_count, lines = plain
+        return cls(contacts, log_rows, gathered_from_plain(gathered), event_count, lines=lines)
 
 
 def batch_of_events(
@@ -71,7 +72,7 @@ def batch_of_events(
     return EventBatch(
         contacts=list(index_of),
         log_rows=log_rows,
-        rollups=gather_rollup_input(events, lambda event: index_of[contact_key(event)]),
+        gathered=gather_for_followers(events, lambda event: index_of[contact_key(event)]),
         event_count=len(events),
         events=None if lines is not None else events,
         lines=None

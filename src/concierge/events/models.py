@@ -2,7 +2,7 @@
 
 One `Event` row per event. Product services append rows in the same transaction as their change; the
 importer and the events API append imported history. Rows are never updated or deleted. The funnel
-report never rescans this table: its rollups (concierge.reports) are maintained as events are appended.
+report never rescans this table: its rollups follow the log as events are appended (events.followers).
 
 Its workspace and contact are referenced without a database constraint, which would cost every
 imported event a check at commit: only the log's services write rows, with contacts they have just

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.db import transaction
+from django.db.models import Model
 
 from concierge.contacts.models import Contact
 from concierge.core.db import prepare_for_bulk_writes, refresh_statistics
 from concierge.core.errors import ServiceError
 from concierge.events.batches import EventBatch, batch_of_events
+from concierge.events.followers import LogRuns, tables_followers_read, tables_read_from_followers
 from concierge.events.parsing import (
     BadLine,
     ContactRecord,
@@ -30,22 +32,24 @@ from concierge.events.parsing import (
     parse_log_line,
     parse_log_object,
 )
-from concierge.events.services.log import ContactDirectory, append_batch
+from concierge.events.services.contact_directory import ContactDirectory
+from concierge.events.services.log import append_batch
 from concierge.events.services.records import apply_contact_record, describe_message
-from concierge.reports.models import ConversationFacts, OutboundPair, OutboundSend, SupportSession
-from concierge.reports.services import LatestStarts, day_totals_to_save_later
-from concierge.reports.services.day_totals import TOTALS_MODELS, DayTotalsChange
 from concierge.workspaces.models import Workspace
 
 BATCH_SIZE = 50_000
 MAX_BAD_LINES_LISTED = 1_000
-# PostgreSQL plans from table statistics, which lag far behind tables that grow by millions of rows
-# inside one import's transaction: with stale ones it answered "these 500 conversations of the
-# workspace" by reading all of the workspace's rows through another index, and the import slowed
-# quadratically. Their statistics are refreshed as they grow (after batch 1, 2, 4, 8, …).
-TABLES_AN_IMPORT_READS = (Contact, SupportSession, ConversationFacts, OutboundPair, OutboundSend)
-# …and, at the end, those of the tables the report reads, so its first queries fit their size.
-TABLES_THE_REPORT_READS = (SupportSession, ConversationFacts, OutboundSend, *TOTALS_MODELS)
+
+
+def tables_an_import_reads() -> tuple[type[Model], ...]:
+    """PostgreSQL plans from table statistics, which lag far behind tables that grow by millions of
+    rows inside one import's transaction: with stale ones it answered "these 500 conversations of the
+    workspace" by reading all of the workspace's rows through another index, and the import slowed
+    quadratically. The statistics of the tables an import reads (the contacts, and those its
+    followers read) are refreshed as they grow (after batch 1, 2, 4, 8, …), and at the end those of
+    the tables read from what the followers keep (tables_read_from_followers), so that a report's
+    first queries fit their size."""
+    return (Contact, *tables_followers_read())
 
 
 @dataclass
@@ -66,11 +70,9 @@ class ImportSummary:
 
 
 class LogWriter:
-    """Takes parsed events and records in any order and writes them in batches. The day totals'
-    change is saved when it grows large and at the end (finish), not per batch: most batches change
-    the same days' totals."""
-
-    DAY_TOTALS_HELD = 100_000  # totals rows (a few hundred bytes each)
+    """Takes parsed events and records in any order and writes them in batches, with one run of
+    each of the log's followers for the whole transaction (what they learn from a batch serves the
+    next ones; what they hold is saved at the end, by finish)."""
 
     def __init__(self, workspace: Workspace, summary: ImportSummary, batch_size: int = BATCH_SIZE):
         self.workspace = workspace
@@ -79,8 +81,7 @@ class LogWriter:
         self.contacts = ContactDirectory(workspace)
         self.pending: list[LogEvent] = []
         self.batches_written = 0
-        self.day_totals: DayTotalsChange | None = None
-        self.latest_starts = LatestStarts(self.contacts.created)
+        self.runs = LogRuns(workspace, private_contacts=self.contacts.created)
 
     def add_events(self, events: list[LogEvent]) -> None:
         """Events one at a time or in small lists (the events API), written as a batch by flush."""
@@ -102,14 +103,9 @@ class LogWriter:
         self.summary.records_applied += 1
 
     def finish(self) -> None:
-        """Write what is pending; call before the transaction ends."""
+        """Write what is pending and what the followers hold; call before the transaction ends."""
         self.flush()
-        self.save_day_totals()
-
-    def save_day_totals(self) -> None:
-        if self.day_totals is not None:
-            self.day_totals.save(self.workspace.pk)
-            self.day_totals = None
+        self.runs.finish()
 
     def flush(self) -> None:
         if self.pending:
@@ -117,25 +113,16 @@ class LogWriter:
             self.pending = []
 
     def write(self, batch: EventBatch) -> None:
-        """Write a batch of events (contacts by external id) and update the rollups."""
+        """Write a batch of events (contacts by external id) and have the followers follow."""
         ids = self.contacts.ids_for(set(batch.contacts))
-        if self.day_totals is None:
-            self.day_totals = day_totals_to_save_later(self.workspace)
         taken, duplicates = append_batch(
-            self.workspace,
-            batch,
-            [ids[ref] for ref in batch.contacts],
-            private_contacts=self.contacts.created,
-            day_totals=self.day_totals,
-            latest_starts=self.latest_starts,
+            self.workspace, batch, [ids[ref] for ref in batch.contacts], self.runs
         )
-        if len(self.day_totals) > self.DAY_TOTALS_HELD:
-            self.save_day_totals()
         self.summary.events_taken += taken
         self.summary.duplicates_skipped += duplicates
         self.batches_written += 1
         if self.batches_written & (self.batches_written - 1) == 0:
-            refresh_statistics(TABLES_AN_IMPORT_READS, rough=True)
+            refresh_statistics(tables_an_import_reads(), rough=True)
         gc.collect(0)
 
 
@@ -329,7 +316,7 @@ def _import_batches(
             if summary.bad_line_count and not skip_bad_lines:
                 raise _Rejected
             writer.finish()
-            refresh_statistics(TABLES_THE_REPORT_READS)
+            refresh_statistics(tables_read_from_followers())
     except _Rejected:
         summary.rejected = True
         summary.events_taken = summary.duplicates_skipped = summary.records_applied = 0

@@ -1,12 +1,9 @@
 """Appending to the support event log, one event (the product) or a batch (imports, the API).
 
-Whatever the way in, the funnel report's rollups are updated in the same transaction, and an event
-whose `id` is already in the log changes nothing.
+Whatever the way in, the log's followers (events.followers: the funnel report's rollups) follow it
+in the same transaction, and an event whose `id` is already in the log changes nothing.
 """
 
-from bisect import bisect_right
-from collections import OrderedDict
-from collections.abc import Container, Iterable
 from datetime import datetime
 from operator import attrgetter
 
@@ -14,21 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
-from concierge.core.db import (
-    chunked,
-    column_values_for_new,
-    datetime_values,
-    insert_new_rows,
-    one_of,
-    prepared_rows_insert,
-    select,
-    table,
-)
+from concierge.core.db import chunked, datetime_values, one_of, prepared_rows_insert, select, table
 from concierge.events.batches import LOG_ROW_COLUMNS, EventBatch, batch_of_events
+from concierge.events.followers import LogRuns, gather_for_followers
 from concierge.events.models import Event
 from concierge.events.parsing import LogEvent, microseconds_since_epoch
-from concierge.reports.services import LatestStarts, apply_events_to_rollups, apply_rollup_input
-from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.workspaces.models import Workspace
 
 
@@ -62,62 +49,45 @@ def record_event(
         data=data or {},
         external_id=external_id,
     )
-    apply_events_to_rollups(
-        workspace,
-        [
-            LogEvent(
-                type=type,
-                at_us=microseconds_since_epoch(event.at),
-                contact_ref=None,
-                conversation_ref=conversation_ref,
-                message_ref=message_ref,
-                data=event.data,
-                external_id=external_id,
-                contact_id=contact.pk,
-            )
-        ],
+    appended = LogEvent(
+        type=type,
+        at_us=microseconds_since_epoch(event.at),
+        contact_ref=None,
+        conversation_ref=conversation_ref,
+        message_ref=message_ref,
+        data=event.data,
+        external_id=external_id,
+        contact_id=contact.pk,
     )
+    runs = LogRuns(workspace)
+    runs.apply(gather_for_followers([appended], attrgetter("contact_id")))
+    runs.finish()
     return event
 
 
-def append_events(workspace: Workspace, events: list[LogEvent], **options) -> tuple[int, int]:
-    """Append the events whose `id` is not in the log yet (each event's contact_id set) and update
-    the rollups; `options` as append_batch's. Returns how many were taken and how many were duplicates."""
+def append_events(workspace: Workspace, events: list[LogEvent]) -> tuple[int, int]:
+    """Append the events whose `id` is not in the log yet (each event's contact_id set), as one batch,
+    and have the followers follow. Returns how many were taken and how many were duplicates."""
     batch = batch_of_events(events, attrgetter("contact_id"))
-    return append_batch(workspace, batch, batch.contacts, **options)
+    runs = LogRuns(workspace)
+    counts = append_batch(workspace, batch, batch.contacts, runs)
+    runs.finish()
+    return counts
 
 
 def append_batch(
-    workspace: Workspace,
-    batch: EventBatch,
-    contact_ids: list[int],
-    *,
-    private_contacts: Container[int] = (),
-    day_totals: DayTotalsChange | None = None,
-    latest_starts: LatestStarts | None = None,
+    workspace: Workspace, batch: EventBatch, contact_ids: list[int], runs: LogRuns
 ) -> tuple[int, int]:
-    """Append a batch's events whose `id` is not in the log yet and update the rollups.
-    `contact_ids`: the ids of the batch's contacts, in its order. Returns how many events were taken
-    and how many were duplicates. `private_contacts`: contacts this transaction created, which no
-    other writer can see yet. `day_totals` and `latest_starts`: see apply_rollup_input (`totals_to`,
-    `latest_starts`)."""
-
-    def append(batch: EventBatch, contact_ids: list[int], insert: _LogInsert) -> None:
-        apply_rollup_input(
-            workspace,
-            batch.rollups.with_contact_ids(contact_ids),
-            private_contacts=private_contacts,
-            alongside=insert.run,
-            totals_to=day_totals,
-            latest_starts=latest_starts,
-        )
+    """Append a batch's events whose `id` is not in the log yet and hand the batch to the followers'
+    `runs` (one writer's, in this transaction). `contact_ids`: the ids of the batch's contacts, in its
+    order. Returns how many events were taken and how many were duplicates."""
 
     # Mostly every id is new: then the unique index alone checks them, in the insert itself, which
-    # runs while the rollups are worked out (apply_rollup_input's `alongside`).
+    # runs while the followers work (their `alongside`).
     insert = _LogInsert(workspace, batch, contact_ids)
     try:
         with transaction.atomic():
-            append(batch, contact_ids, insert)
+            runs.apply(batch.gathered, contact_ids=contact_ids, alongside=insert.run)
         return batch.event_count, 0
     except IntegrityError:
         if not insert.failed:
@@ -129,7 +99,9 @@ def append_batch(
             event.contact_id = id_of[event.contact_ref]
     taken, duplicates = _without_known_ids(workspace, events)
     again = batch_of_events(taken, attrgetter("contact_id"))
-    append(again, again.contacts, _LogInsert(workspace, again, again.contacts))
+    runs.apply(
+        again.gathered, contact_ids=again.contacts, alongside=_LogInsert(workspace, again, again.contacts).run
+    )
     return len(taken), duplicates
 
 
@@ -174,104 +146,3 @@ def _without_known_ids(workspace: Workspace, events: list[LogEvent]) -> tuple[li
             known.add(event.external_id)
         taken.append(event)
     return taken, len(events) - len(taken)
-
-
-class IdRanges:
-    """A set of integer ids kept as sorted, disjoint ranges: ids made in bulk are mostly consecutive,
-    so a million of them take a few entries."""
-
-    def __init__(self):
-        self.starts: list[int] = []
-        self.ends: list[int] = []  # inclusive
-
-    def add(self, ids: Iterable[int]) -> None:
-        for value in sorted(ids):
-            if self.ends and value > self.ends[-1]:  # the usual case: beyond every range so far
-                if value == self.ends[-1] + 1:
-                    self.ends[-1] = value
-                else:
-                    self.starts.append(value)
-                    self.ends.append(value)
-                continue
-            if value in self:
-                continue
-            index = bisect_right(self.starts, value)
-            joins_before = index > 0 and self.ends[index - 1] == value - 1
-            joins_after = index < len(self.starts) and self.starts[index] == value + 1
-            if joins_before and joins_after:
-                self.ends[index - 1] = self.ends.pop(index)
-                del self.starts[index]
-            elif joins_before:
-                self.ends[index - 1] = value
-            elif joins_after:
-                self.starts[index] = value
-            else:
-                self.starts.insert(index, value)
-                self.ends.insert(index, value)
-
-    def __contains__(self, value: int) -> bool:
-        index = bisect_right(self.starts, value) - 1
-        return index >= 0 and value <= self.ends[index]
-
-    def __len__(self) -> int:
-        return sum(end - start + 1 for start, end in zip(self.starts, self.ends, strict=True))
-
-
-class ContactDirectory:
-    """Contacts by the external id the log names them with; unknown ids create a contact. Keeps a
-    bounded cache so a long import stays in bounded memory.
-
-    `created` holds the contacts this transaction made itself: no other transaction can see them
-    until it commits, so their rollups need no lock against other writers."""
-
-    # Half a million contacts take about 100 MB; a long import that names more looks the rest up again.
-    CACHE_LIMIT = 500_000
-
-    def __init__(self, workspace: Workspace):
-        self.workspace = workspace
-        self.cache: OrderedDict[str, int] = OrderedDict()
-        self.created = IdRanges()
-
-    def ids_for(self, external_ids: set[str]) -> dict[str, int]:
-        found = {ref: self.cache[ref] for ref in external_ids if ref in self.cache}
-        missing = sorted(external_ids - found.keys())
-        if missing:
-            # Made where new (mostly, in a long import); those already there are left as they are
-            # and looked up: one statement each way instead of a lookup of every missing one first.
-            made = self._create(missing)
-            self.created.add(made.values())
-            found.update(made)
-            if len(made) < len(missing):
-                found.update(self._existing([ref for ref in missing if ref not in made]))
-        for ref, contact_id in found.items():
-            self.remember(ref, contact_id)
-        return found
-
-    def remember(self, external_id: str, contact_id: int) -> None:
-        self.cache[external_id] = contact_id
-        self.cache.move_to_end(external_id)
-        if len(self.cache) > self.CACHE_LIMIT:
-            self.cache.popitem(last=False)
-
-    def _create(self, external_ids: list[str]) -> dict[str, int]:
-        """A contact named only by the log is a user with that id (created in bulk, with the values
-        Django would give a new Contact). One already there is left as it is, and not among the ids
-        returned."""
-        columns, values = column_values_for_new(
-            Contact(workspace=self.workspace, kind=Contact.Kind.USER, external_id="")
-        )
-        position = columns.index("external_id")
-        del columns[position], values[position]
-        return insert_new_rows(Contact, columns, values, "external_id", external_ids)
-
-    def _existing(self, external_ids: list[str]) -> dict[str, int]:
-        found = {}
-        for chunk in chunked(external_ids):
-            condition, params = one_of("external_id", chunk)
-            found.update(
-                select(
-                    f"SELECT external_id, id FROM {table(Contact)} WHERE workspace_id = %s AND {condition}",
-                    [self.workspace.pk, *params],
-                )
-            )
-        return found

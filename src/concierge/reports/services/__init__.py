@@ -1,17 +1,16 @@
-"""Writes of the reports app: the funnel report's rollups (maintained as events are appended)."""
+"""Writes of the reports app: the funnel report's rollups, which follow the event log
+(FUNNEL_ROLLUPS, registered with the log in ReportsConfig.ready)."""
 
 from concierge.reports.services.day_totals import rebuild_day_totals
-from concierge.reports.services.rollups import (
-    apply_events_to_rollups,
-    apply_rollup_input,
-    day_totals_to_save_later,
-)
+from concierge.reports.services.following import FUNNEL_ROLLUPS, FunnelRollups, RollupsRun
+from concierge.reports.services.rollups import apply_rollup_input
 from concierge.reports.services.sessions import LatestStarts
 
 __all__ = [
+    "FUNNEL_ROLLUPS",
+    "FunnelRollups",
     "LatestStarts",
-    "apply_events_to_rollups",
+    "RollupsRun",
     "apply_rollup_input",
-    "day_totals_to_save_later",
     "rebuild_day_totals",
 ]

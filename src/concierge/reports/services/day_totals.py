@@ -77,6 +77,7 @@ class DayTotalsChange:
     """Net changes to the day totals, gathered while rollup rows change, saved once."""
 
     def __init__(self, zone_name: str):
+        self.zone_name = zone_name
         self.days = local_days(zone_name)
         self.sessions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         self.returning: dict[tuple, int] = defaultdict(int)
@@ -128,7 +129,7 @@ class DayTotalsChange:
 
     def add(self, other: "DayTotalsChange") -> None:
         """Add another change's counts to this one (an import saves them once, at the end)."""
-        if other.days.zone.key != self.days.zone.key:
+        if other.zone_name != self.zone_name:
             raise ValueError("day totals of different zones cannot be added up")
         for mine, theirs in (
             (self.sessions, other.sessions),
@@ -190,7 +191,22 @@ class DayTotalsChange:
 
 def zone_for_writing(workspace: Workspace) -> str:
     """The zone the day totals are keyed by, held (shared) to the end of the transaction. When the
-    workspace's zone has changed since they were built, they are rebuilt for it first."""
+    workspace's zone has changed since they were built, they are rebuilt for it first.
+
+    Mostly one statement: the state's zone, read with its shared lock only where it is still the
+    workspace's zone (joined in). Where it is not (a zone changed, or the workspace's first write),
+    nothing is locked and it goes the long way, which may rebuild the totals under an exclusive lock:
+    a writer that held the shared lock already and then asked for the exclusive one could deadlock
+    with another doing the same."""
+    rows = read_with_shared_lock(
+        f"SELECT state.zone FROM {table(RollupState)} state "
+        f"JOIN {table(Workspace)} workspace ON workspace.id = state.workspace_id "
+        "WHERE state.workspace_id = %s AND state.zone = workspace.timezone",
+        [workspace.pk],
+        of="state",
+    )
+    if rows:
+        return rows[0][0]
     current = Workspace.objects.filter(pk=workspace.pk).values_list("timezone", flat=True).get()
     state = RollupState.objects.filter(workspace_id=workspace.pk).values_list("zone", flat=True).first()
     if state is None:

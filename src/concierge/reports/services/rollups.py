@@ -2,15 +2,14 @@
 the events. Events may arrive in any order: the result is always as if all had arrived at once."""
 
 from collections.abc import Callable, Container
-from operator import attrgetter
 
 from django.db import transaction
 
 from concierge.contacts.models import Contact
 from concierge.core.db import lock_rows, run_alongside
-from concierge.reports.rollup_input import RollupInput, gather_rollup_input
+from concierge.reports.rollup_input import RollupInput
 from concierge.reports.services.conversation_facts import conversation_writes, merge_conversation_changes
-from concierge.reports.services.day_totals import DayTotalsChange, zone_for_writing
+from concierge.reports.services.day_totals import DayTotalsChange
 from concierge.reports.services.outbound import load_outbound, outbound_writes
 from concierge.reports.services.sessions import (
     LatestStarts,
@@ -20,29 +19,25 @@ from concierge.reports.services.sessions import (
 from concierge.workspaces.models import Workspace
 
 
-def apply_events_to_rollups(workspace: Workspace, events, **options) -> None:
-    """Fold newly appended events (LogEvent-like: type, at_us, contact_id, conversation_ref,
-    message_ref, data) into the rollups; `options` as apply_rollup_input's."""
-    apply_rollup_input(workspace, gather_rollup_input(events, attrgetter("contact_id")), **options)
-
-
 def apply_rollup_input(
     workspace: Workspace,
     gathered: RollupInput,
+    totals_to: DayTotalsChange,
     *,
     private_contacts: Container[int] = (),
     alongside: Callable[[], None] | None = None,
-    totals_to: DayTotalsChange | None = None,
     latest_starts: LatestStarts | None = None,
 ) -> None:
     """Fold newly appended events, gathered by contact id (reports.rollup_input), into the rollups.
     Must run in the transaction that appended them.
+    `totals_to`: where the day totals' change is added, for the caller to save in the same
+    transaction (in the zone zone_for_writing gave in it; a long import saves it once, at the end:
+    the rollups never read the totals).
     `private_contacts`: contacts this transaction created; no other writer can see them, so they
     are not locked (an import of a new workspace's history would lock every contact for nothing).
     `alongside`: database work to run on another thread while the rollups are worked out in memory,
     between their reads and their writes (the log's insert: see core.db.run_alongside); when it
-    raises, nothing is written. `totals_to`: where to add the day totals' change instead of saving
-    it (a long import saves it once, at the end: the rollups never read the totals).
+    raises, nothing is written and nothing is added to `totals_to` or `latest_starts`.
     `latest_starts`: kept by a writer of many batches in one transaction (made with the same
     `private_contacts`), it spares most lookups of contacts' sessions and conversations."""
     if not transaction.get_connection().in_atomic_block:
@@ -51,7 +46,7 @@ def apply_rollup_input(
         if alongside is not None:
             alongside()
         return
-    totals = DayTotalsChange(zone_for_writing(workspace))
+    totals = DayTotalsChange(totals_to.zone_name)
     event_contacts = gathered.contacts
     _lock_contacts(sorted(c for c in event_contacts if c not in private_contacts))
     changed = merge_conversation_changes(workspace.pk, gathered.conversations)
@@ -83,16 +78,7 @@ def apply_rollup_input(
     for write in writes:
         write.save()
     latest_starts.remember(session_writes.latest_starts, _conversation_starts(placed))
-    if totals_to is None:
-        totals.save(workspace.pk)
-    else:
-        totals_to.add(totals)
-
-
-def day_totals_to_save_later(workspace: Workspace) -> DayTotalsChange:
-    """An empty change of the workspace's day totals, for apply_events_to_rollups' `totals_to`; the
-    caller saves it (its .save(workspace_id)) in the same transaction."""
-    return DayTotalsChange(zone_for_writing(workspace))
+    totals_to.add(totals)
 
 
 def _anchors(actions: dict[int, list[tuple[int, str]]], changed) -> dict[int, int]:

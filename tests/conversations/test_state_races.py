@@ -2,45 +2,24 @@
 closes one closes, the others are told it is closed already, and the log counts one close — on
 SQLite and on PostgreSQL. The same for closes mixed with snoozes, merges of one lead and taggings."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
+
+from tests.child_process import json_from_a_child_on_a_sqlite_file
 
 from .state_race import race, set_up
 
 ATTEMPTS = 20
 pytestmark = pytest.mark.django_db  # so the test database is made, even when this module runs alone
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-def _race_in_a_child_process_on_a_sqlite_file(tmp_path) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "concierge.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.conversations.state_race", str(ATTEMPTS)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def outcome(django_db_setup, django_db_blocker, tmp_path_factory):
     if connection.vendor == "sqlite":
-        yield _race_in_a_child_process_on_a_sqlite_file(tmp_path_factory.mktemp("race"))
+        yield json_from_a_child_on_a_sqlite_file(
+            "tests.conversations.state_race", str(ATTEMPTS), folder=tmp_path_factory.mktemp("race")
+        )
         return
     # The race commits for real (threads with their own connections); the database is emptied after.
     with django_db_blocker.unblock():

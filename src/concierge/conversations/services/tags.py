@@ -57,49 +57,43 @@ def tag_conversation(
     conversation: Conversation, tag: Tag, *, teammate: Teammate | None = None, at: datetime | None = None
 ) -> bool:
     """Returns False when the tag was already there (nothing changes)."""
-    check_same_workspace(conversation, tag, teammate)
-    at = instant(at)
-    with transaction.atomic():
-        lock(conversation)  # two taggings at once: one tags, the other finds it there
-        if conversation.tags.filter(pk=tag.pk).exists():
-            return False
-        conversation.tags.add(tag)
-        add_part(
-            conversation,
-            kind=Kind.TAGS,
-            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
-            teammate=teammate,
-            data={"added": tag.name},
-            at=at,
-        )
-        record_conversation_event(
-            conversation, conversation_event_types.CONVERSATION_TAGGED, at, tag=tag.name
-        )
-        announce(ConversationTagged(**happened(conversation, at, teammate), tag_id=tag.pk, tag=tag.name))
-    return True
+    return _change_tagging(conversation, tag, teammate, at, tagged=True)
 
 
 def untag_conversation(
     conversation: Conversation, tag: Tag, *, teammate: Teammate | None = None, at: datetime | None = None
 ) -> bool:
+    """Returns False when the tag was not there (nothing changes)."""
+    return _change_tagging(conversation, tag, teammate, at, tagged=False)
 
+
+def _change_tagging(
+    conversation: Conversation, tag: Tag, teammate: Teammate | None, at: datetime | None, *, tagged: bool
+) -> bool:
     check_same_workspace(conversation, tag, teammate)
     at = instant(at)
     with transaction.atomic():
-        lock(conversation)  # two taggings at once: one tags, the other finds it there
-        if not conversation.tags.filter(pk=tag.pk).exists():
+        lock(conversation)  # two at once: one changes it, the other finds it done
+        if conversation.tags.filter(pk=tag.pk).exists() == tagged:
             return False
-        conversation.tags.remove(tag)
+        if tagged:
+            conversation.tags.add(tag)
+        else:
+            conversation.tags.remove(tag)
         add_part(
             conversation,
             kind=Kind.TAGS,
             author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
             teammate=teammate,
-            data={"removed": tag.name},
+            data={"added" if tagged else "removed": tag.name},
             at=at,
         )
-        record_conversation_event(
-            conversation, conversation_event_types.CONVERSATION_UNTAGGED, at, tag=tag.name
+        event_type = (
+            conversation_event_types.CONVERSATION_TAGGED
+            if tagged
+            else conversation_event_types.CONVERSATION_UNTAGGED
         )
-        announce(ConversationUntagged(**happened(conversation, at, teammate), tag_id=tag.pk, tag=tag.name))
+        record_conversation_event(conversation, event_type, at, tag=tag.name)
+        announcement = ConversationTagged if tagged else ConversationUntagged
+        announce(announcement(**happened(conversation, at, teammate), tag_id=tag.pk, tag=tag.name))
     return True

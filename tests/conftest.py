@@ -94,6 +94,16 @@ class Mailbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Addresses the server refuses, with its answer (e.g. "550 5.1.1 No such user"; 4xx: try later).
+    refused: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd hook
+        with self.lock:
+            answer = self.refused.get(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         message = message_from_bytes(envelope.content, policy=policy.default)

@@ -18,6 +18,10 @@ class ChecklistItemForm(forms.Form):
     done = forms.BooleanField(required=False)
 
 
+class ResendEmailForm(forms.Form):
+    email = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(choices=[(key, label.capitalize()) for key, label in DECLINE_REASONS.items()])
     message = forms.CharField(

@@ -23,13 +23,14 @@ from concierge.meetings.charts import daily_chart
 from concierge.meetings.local_time import session_time
 from concierge.meetings.models import Booking
 from concierge.meetings.selectors import availability as availability_selectors
-from concierge.meetings.selectors.bookings import booking_by_id, bookings
+from concierge.meetings.selectors.bookings import booking_by_id, bookings, failed_email_of, failed_emails
 from concierge.meetings.selectors.reports import feedback_insights, recent_feedback, sessions_report
 from concierge.meetings.selectors.session_types import session_type_by_id, session_types
 from concierge.meetings.services import availability as availability_services
 from concierge.meetings.services import booking as booking_services
 from concierge.meetings.services import feedback as feedback_services
 from concierge.meetings.services import followup as followup_services
+from concierge.meetings.services import mail as mail_services
 from concierge.meetings.services import outcomes, preparation
 from concierge.meetings.services import session_types as type_services
 from concierge.workspaces.access import teammate_page
@@ -131,6 +132,7 @@ def _session_context(request, booking: Booking) -> dict:
         "follow_up": follow_up,
         "feedback": feedback,
         "customer_link": links.manage_url(booking),
+        "failed_emails": failed_emails(booking),
     }
 
 
@@ -206,6 +208,13 @@ def _act(request, booking: Booking, action: str) -> str:
             demographics=form.demographics(),
         )
         return "Feedback saved."
+    if action == "resend-email":
+        form = forms.ResendEmailForm(request.POST)
+        _require_valid(form)
+        mail_services.resend_booking_email(
+            failed_email_of(booking, form.cleaned_data["email"]), teammate=teammate
+        )
+        return "The email is queued to be sent again."
     raise Http404("No such action.")
 
 

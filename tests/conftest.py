@@ -88,6 +88,27 @@ def other_contact(other_workspace):
     return create_contact(other_workspace, external_id="globex-cust", email="gina@globex-customer.test")
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The sign-in and key throttles' clock (core.throttling.now), moved by hand with advance(): an
+    attacker's pace without sleeping."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from concierge.core import throttling
+
+    class Clock:
+        at = timezone.now()
+
+        def advance(self, **delta):
+            self.at += timedelta(**delta)
+
+    moved = Clock()
+    monkeypatch.setattr(throttling, "now", lambda: moved.at)
+    return moved
+
+
 @dataclass
 class Mailbox:
     """What the loopback SMTP server received, as parsed messages."""

@@ -67,7 +67,7 @@ def test_a_line_break_in_a_public_bookers_name_still_confirms_both_sides(
 
 def test_a_name_stored_with_a_line_break_before_the_fix_still_goes_out(session_type, mailbox, run_tasks):
     booking = _book(session_type)
-    Booking.objects.filter(pk=booking.pk).update(customer_name="Kim\nBcc: everyone@attacker.test\x00")
+    Booking.objects.filter(pk=booking.pk).update(customer_name="Kim\nBcc: everyone@attacker.test\x1b")
 
     assert run_tasks() == ["sent", "sent"]
     subjects = [m["Subject"] for m in mailbox.messages]

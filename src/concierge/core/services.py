@@ -1,11 +1,13 @@
-"""Writes for the shared kit: the stored answers of idempotent API calls."""
+"""Writes for the shared kit: the stored answers of idempotent API calls, and the runs of failed
+attempts at secrets that throttle the next ones."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from concierge.core.models import IdempotencyKey
+from concierge.core.models import FailedAttempts, IdempotencyKey
 
 # How long a key is remembered; a repeat after that runs the call again.
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
@@ -52,4 +54,51 @@ def forget_expired_idempotency_keys(*, at: datetime | None = None) -> int:
     """Delete keys older than their lifetime; returns how many went. Safe to run at any time."""
     cutoff = (at or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+# Failed attempts at secrets (core.throttling holds the policies and the checks) ---------------------
+
+
+def record_failed_attempt(
+    *, scope: str, key: str, at: datetime, wait: Callable[[int], tuple[timedelta, bool]], stamp: str = ""
+) -> FailedAttempts:
+    """Count one more failure in the key's run (a new run when none is stored, or when its stamp, the
+    account's password, changed); `wait(failures)` says how long the next attempt waits and whether
+    that is a lock. Concurrent failures of one key are counted one after the other (row lock)."""
+    with transaction.atomic():
+        run = FailedAttempts.objects.select_for_update().filter(scope=scope, key=key).first()
+        if run is None:
+            try:
+                with transaction.atomic():
+                    run = FailedAttempts.objects.create(
+                        scope=scope, key=key, last_failed_at=at, next_attempt_at=at, stamp=stamp
+                    )
+            except IntegrityError:
+                run = FailedAttempts.objects.select_for_update().get(scope=scope, key=key)
+        if run.stamp != stamp:
+            run.failures = 0
+            run.stamp = stamp
+        run.failures += 1
+        delay, locked = wait(run.failures)
+        run.last_failed_at = at
+        run.next_attempt_at = at + delay
+        run.locked = locked
+        run.save()
+        return run
+
+
+def forget_failed_attempts(*, scope: str, key: str) -> None:
+    """End the key's run: a success, or a password reset."""
+    FailedAttempts.objects.filter(scope=scope, key=key).delete()
+
+
+def forget_old_failed_attempts(
+    *, at: datetime | None = None, older_than: timedelta = timedelta(days=1)
+) -> int:
+    """Forget runs whose last failure is older than `older_than` and that hold no lock still running."""
+    now = at or timezone.now()
+    deleted, _ = FailedAttempts.objects.filter(
+        last_failed_at__lt=now - older_than, next_attempt_at__lt=now
+    ).delete()
     return deleted

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from concierge.core.services import forget_expired_idempotency_keys
+from concierge.core.services import forget_expired_idempotency_keys, forget_old_failed_attempts
 
 
 @task()
@@ -13,5 +13,14 @@ def forget_expired_idempotency_keys_task() -> int:
     return forget_expired_idempotency_keys()
 
 
+@task()
+def forget_old_failed_attempts_task() -> int:
+    """Forget runs of failed sign-ins and key guesses idle for a day (and not locked); returns how many."""
+    return forget_old_failed_attempts()
+
+
 # Work `concierge worker` enqueues on a schedule: (task, how often).
-RECURRING = [(forget_expired_idempotency_keys_task, timedelta(hours=1))]
+RECURRING = [
+    (forget_expired_idempotency_keys_task, timedelta(hours=1)),
+    (forget_old_failed_attempts_task, timedelta(hours=1)),
+]

@@ -2,13 +2,9 @@
 looks for; one view can widen the policy for its own response; and every page still works in a real
 Chromium under that policy (nothing inline is blocked)."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.utils import timezone
 
 from concierge.core.security_headers import SecurityHeadersMiddleware, widen_content_security_policy
 from tests.conftest import PASSWORD
@@ -82,40 +78,10 @@ def test_no_template_holds_inline_script_style_or_event_handlers():
     assert found == []
 
 
-@pytest.fixture
-def everything(workspace, owner, agent, contact):
-    """One of each thing a page shows: a conversation, a session type with a link, a booking."""
-    from concierge.conversations.services import start_conversation, tag_conversation, tag_for_name
-    from concierge.meetings.selectors.slots import free_slots
-    from concierge.meetings.services.availability import set_weekly_hours
-    from concierge.meetings.services.booking import book_session
-    from concierge.meetings.services.session_types import create_booking_trigger, create_session_type
-
-    conversation = start_conversation(workspace, contact=contact, body="My export fails", subject="Export")
-    tag_conversation(conversation, tag_for_name(workspace, "billing"))
-    set_weekly_hours(agent, [(day, "00:00", "00:00") for day in range(7)])
-    session_type = create_session_type(workspace, name="Setup", hosts=[agent], minimum_notice_minutes=0)
-    trigger = create_booking_trigger(session_type, place="setup page")
-    start = free_slots(session_type, start=timezone.now() + timedelta(days=2))[0].start
-    booking = book_session(
-        session_type,
-        start=start,
-        timezone_name="Europe/Belgrade",
-        contact=contact,
-        confirm_night=True,
-    )
-    get_user_model().objects.create_superuser("root@acme.test", "root@acme.test", PASSWORD)
-    return {
-        "conversation": conversation,
-        "trigger": trigger,
-        "booking": booking,
-        "session_type": session_type,
-    }
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_every_page_works_under_the_policy_in_a_real_browser(page, live_server, workspace, everything):
+def test_every_page_works_under_the_policy_in_a_real_browser(page, live_server, workspace, one_of_everything):
+    everything = one_of_everything
     from concierge.meetings.links import manage_url
 
     violations = []

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from concierge.core.forms import DateField, DateTimeField, ObjectIdField
 from concierge.meetings.models import SessionType
 from concierge.meetings.services.booking import DECLINE_REASONS
 
@@ -19,7 +20,7 @@ class ChecklistItemForm(forms.Form):
 
 
 class ResendEmailForm(forms.Form):
-    email = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    email = ObjectIdField()
 
 
 class DeclineForm(forms.Form):
@@ -123,8 +124,8 @@ class PeriodForm(forms.Form):
         choices=[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("custom", "Custom")],
         required=False,
     )
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = DateField(required=False, label="From")
+    end = DateField(required=False, label="To")
 
     def dates(self, today: date) -> tuple[date, date]:
         period = self.cleaned_data.get("period") or "30"
@@ -180,7 +181,7 @@ class WeeklyHoursForm(forms.Form):
 
 
 class DateOverrideForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.CharField(
         required=False, max_length=200, help_text="e.g. 10:00-14:00; leave empty to be off all day."
     )
@@ -192,6 +193,6 @@ class DateOverrideForm(forms.Form):
 class TimeOffForm(forms.Form):
     """Local date and time in the teammate's own zone."""
 
-    starts = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="From")
-    ends = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Until")
+    starts = DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="From")
+    ends = DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Until")
     reason = forms.CharField(required=False, max_length=200)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from concierge.conversations.selectors import inbox
 from concierge.core.errors import InvalidInput, NotFound, ServiceError
+from concierge.core.forms import parse_object_id
 from concierge.core.pagination import paginate
 from concierge.core.zones import babel_locale, city_name, zone_choices
 from concierge.meetings import forms, links
@@ -296,8 +297,10 @@ def _availability_owner(request):
     teammate_id = request.GET.get("teammate") or request.POST.get("teammate")
     if teammate_id and request.teammate.role in ("owner", "admin"):
         try:
-            return teammate_by_id(request.workspace, int(teammate_id))
-        except (NotFound, ValueError) as exc:
+            return teammate_by_id(
+                request.workspace, parse_object_id(teammate_id, field="teammate", what="teammate")
+            )
+        except (NotFound, InvalidInput) as exc:
             raise Http404("No such teammate.") from exc
     return request.teammate
 
@@ -333,7 +336,8 @@ def _change_availability(request, teammate) -> str:
         return "Time off added."
     if kind == "remove-time-off":
         time_off = availability_selectors.time_off_by_id(
-            request.workspace, int(request.POST.get("time_off") or 0)
+            request.workspace,
+            parse_object_id(request.POST.get("time_off"), field="time_off", what="time off"),
         )
         if time_off.teammate_id != teammate.pk:
             raise NotFound("No such time off.")
@@ -385,23 +389,29 @@ def availability_page(request):
     )
 
 
-def _period(request) -> tuple[forms.PeriodForm, date, date]:
+def _period(request) -> tuple[forms.PeriodForm, date, date, ServiceError | None]:
+    """The chosen period, and the form's error when a date is not one or lies beyond the supported
+    calendar (the page shows it with a 422 instead of a report)."""
     form = forms.PeriodForm(request.GET or None)
     today = _local_today(request.workspace)
-    if form.is_bound and form.is_valid():
-        first, last = form.dates(today)
-    else:
-        form = forms.PeriodForm(initial={"period": "30"})
-        form.is_valid()
-        first, last = today - timedelta(days=29), today
-    return form, first, last
+    if form.is_bound:
+        try:
+            _require_valid(form)
+        except ServiceError as exc:
+            return form, today - timedelta(days=29), today, exc
+        return form, *form.dates(today), None
+    form = forms.PeriodForm(initial={"period": "30"})
+    form.is_valid()
+    return form, today - timedelta(days=29), today, None
 
 
 @teammate_page
 @require_http_methods(["GET"])
 def insights_page(request):
-    form, first, last = _period(request)
+    form, first, last, error = _period(request)
     try:
+        if error is not None:
+            raise error
         insights = feedback_insights(request.workspace, first, last)
     except ServiceError as exc:
         return render(
@@ -436,8 +446,10 @@ def insights_page(request):
 @teammate_page
 @require_http_methods(["GET"])
 def reports_page(request):
-    form, first, last = _period(request)
+    form, first, last, error = _period(request)
     try:
+        if error is not None:
+            raise error
         report = sessions_report(request.workspace, first, last)
     except ServiceError as exc:
         return render(

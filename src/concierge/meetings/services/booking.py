@@ -19,6 +19,7 @@ from django.utils import timezone
 from concierge.contacts.models import Contact
 from concierge.contacts.selectors import contact_by_email
 from concierge.contacts.services import create_contact, update_contact
+from concierge.core.dates import check_instant
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_locale_name, validate_zone_name
@@ -60,10 +61,7 @@ def parse_start(value, *, field: str = "start") -> datetime:
             "send it with one, e.g. 2026-03-03T14:00:00-05:00.",
             field=field,
         )
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:
-        raise InvalidInput(f"{field} is out of range.", field=field) from exc
+    return check_instant(value, field=field)
 
 
 def clean_answers(session_type: SessionType, answers: dict | None) -> dict:

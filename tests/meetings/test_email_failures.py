@@ -151,3 +151,21 @@ def test_a_failed_email_of_an_earlier_time_is_not_offered_again(session_type, ma
     cancel_booking(booking)
     with pytest.raises(Conflict, match="no longer applies"):
         resend_booking_email(failed, teammate=booking.agent)
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("notes", {"notes": "call back\x1b[2J"}, "notes"),
+        ("decline", {"reason": "other", "message": "no\x07"}, "message"),
+    ],
+)
+def test_free_text_that_ends_in_emails_and_pages_refuses_control_characters(
+    session_type, signed_in, workspace, action, data, field
+):
+    booking = _book(session_type)
+    response = signed_in.post(f"/w/{workspace.slug}/sessions/{booking.pk}/{action}/", data)
+    assert response.status_code == 422
+    assert f"{field} contains a control character" in response.content.decode()
+    booking.refresh_from_db()
+    assert (booking.notes, booking.status) == ("", "booked")

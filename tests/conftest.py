@@ -88,12 +88,82 @@ def other_contact(other_workspace):
     return create_contact(other_workspace, external_id="globex-cust", email="gina@globex-customer.test")
 
 
+@pytest.fixture
+def one_of_everything(workspace, owner, agent, contact):
+    """One of each thing a page shows: a tagged conversation, a session type with a booking link, an
+    upcoming booking, time off and a date override, and a superuser for the admin."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from concierge.conversations.services import start_conversation, tag_conversation, tag_for_name
+    from concierge.meetings.selectors.slots import free_slots
+    from concierge.meetings.services.availability import add_time_off, set_date_override, set_weekly_hours
+    from concierge.meetings.services.booking import book_session
+    from concierge.meetings.services.session_types import create_booking_trigger, create_session_type
+
+    conversation = start_conversation(workspace, contact=contact, body="My export fails", subject="Export")
+    tag_conversation(conversation, tag_for_name(workspace, "billing"))
+    set_weekly_hours(agent, [(day, "00:00", "00:00") for day in range(7)])
+    session_type = create_session_type(workspace, name="Setup", hosts=[agent], minimum_notice_minutes=0)
+    trigger = create_booking_trigger(session_type, place="setup page")
+    start = free_slots(session_type, start=timezone.now() + timedelta(days=2))[0].start
+    booking = book_session(
+        session_type, start=start, timezone_name="Europe/Belgrade", contact=contact, confirm_night=True
+    )
+    time_off = add_time_off(
+        owner, starts_at=timezone.now() + timedelta(days=30), ends_at=timezone.now() + timedelta(days=31)
+    )
+    set_date_override(owner, date.today() + timedelta(days=40), [("10:00", "12:00")])
+    get_user_model().objects.create_superuser("root@acme.test", "root@acme.test", PASSWORD)
+    return {
+        "conversation": conversation,
+        "trigger": trigger,
+        "booking": booking,
+        "session_type": session_type,
+        "time_off": time_off,
+        "contact": contact,
+    }
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The sign-in and key throttles' clock (core.throttling.now), moved by hand with advance(): an
+    attacker's pace without sleeping."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from concierge.core import throttling
+
+    class Clock:
+        at = timezone.now()
+
+        def advance(self, **delta):
+            self.at += timedelta(**delta)
+
+    moved = Clock()
+    monkeypatch.setattr(throttling, "now", lambda: moved.at)
+    return moved
+
+
 @dataclass
 class Mailbox:
     """What the loopback SMTP server received, as parsed messages."""
 
     messages: list[EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Addresses the server refuses, with its answer (e.g. "550 5.1.1 No such user"; 4xx: try later).
+    refused: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd hook
+        with self.lock:
+            answer = self.refused.get(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         message = message_from_bytes(envelope.content, policy=policy.default)

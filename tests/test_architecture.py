@@ -77,6 +77,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "text": "cleaning text that people type",
         "pagination": "cursor pagination for the API",
         "idempotency": "Idempotency-Key for the API's creating calls",
+        "dates": "dates and instants from people, kept within the calendar's bounds",
+        "throttling": "slowing down, then locking, guesses at secrets",
+        "request_guard": "refusing NUL in a request at the door",
+        "security_headers": "the Content-Security-Policy and the other security headers",
     },
     "workspaces": {
         "auth": "server-to-server authentication with a workspace API key",
@@ -107,6 +111,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "display": "the report's figures as a person reads them",
         "exports": "the report as CSV and JSON",
     },
+    "web": {"sign_in": "the sign-in page and the admin's, with throttled guessing"},
     "demo": {
         "seed": "the demo workspace, seeded through the services",
         "stories": "the demo conversations' stories",

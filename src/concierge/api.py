@@ -41,7 +41,10 @@ def service_error(request, exc: ServiceError):
         body["field"] = exc.field
     # Some errors carry more for the client to act on (e.g. the question a night-time booking asks).
     body.update(getattr(exc, "extra", None) or {})
-    return api.create_response(request, body, status=exc.status_code)
+    response = api.create_response(request, body, status=exc.status_code)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

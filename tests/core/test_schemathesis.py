@@ -2,7 +2,7 @@
 or not, the API never answers with a 5xx, and its successful answers match the schema.
 
 Every operation in the schema is tested, other apps' too; the messenger's with a visitor's headers,
-the rest with an API key."""
+the rest with an API key. Dates and instants include the calendar's edges."""
 
 import pytest
 import schemathesis
@@ -19,6 +19,27 @@ from concierge.conversations import services as conversation_services
 from concierge.workspaces.services import create_api_key, create_team
 
 EXAMPLES_PER_OPERATION = 15
+
+# Dates and instants are drawn from the whole calendar and, often, from its very edges (where a day
+# or a zone's offset more overflows), so no date field is trusted to stay near today.
+EDGE_DATES = ["0001-01-01", "0001-01-02", "1899-12-31", "9000-12-31", "9999-12-30", "9999-12-31"]
+EDGE_INSTANTS = [
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-12:00",
+    "9999-12-31T23:59:59.999999+00:00",
+    "9000-12-31T23:59:59-12:00",
+]
+schemathesis.openapi.format(
+    "date", st.one_of(st.sampled_from(EDGE_DATES), st.dates().map(lambda day: day.isoformat()))
+)
+schemathesis.openapi.format(
+    "date-time",
+    st.one_of(
+        st.sampled_from(EDGE_INSTANTS),
+        st.datetimes(timezones=st.timezones()).map(lambda moment: moment.isoformat()),
+    ),
+)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from ninja.security import APIKeyHeader
 from concierge.contacts import selectors, services
 from concierge.contacts.models import Contact
 from concierge.core.errors import Conflict, NotFound
+from concierge.core.throttling import Throttle, client_address, longest_refusal, runs_of
 from concierge.workspaces.models import Workspace
 from concierge.workspaces.selectors import workspace_by_slug
 
@@ -23,6 +24,31 @@ USER_HASH_HEADER = "X-User-Hash"
 CONTACT_ID_PATTERN = re.compile(r"^[\x21-\x7e]{1,190}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,60}$")
 SEEN_EVERY = timedelta(minutes=1)
+
+# Guessing user hashes is throttled per user id and per client address (core.throttling): the first
+# failures are free, then each next try waits twice as long, then a lock. The right hash ends the runs.
+USER_HASH_USER = Throttle(
+    scope="user-hash:user",
+    wait_message=f"Too many wrong {USER_HASH_HEADER} values for this user. Wait {{wait}} and try again.",
+    locked_message=(
+        f"This user's messenger is paused for {{wait}} after {{failures}} wrong {USER_HASH_HEADER} values "
+        "in a row. Check that your backend computes the hash with the workspace's identity secret."
+    ),
+    free_failures=5,
+    lock_after=20,
+    lock_for=timedelta(minutes=15),
+)
+USER_HASH_ADDRESS = Throttle(
+    scope="user-hash:address",
+    wait_message=f"Too many wrong {USER_HASH_HEADER} values from this address. Wait {{wait}} and try again.",
+    locked_message=(
+        f"Identified users are refused from this address for {{wait}} after {{failures}} wrong "
+        f"{USER_HASH_HEADER} values in a row."
+    ),
+    free_failures=10,
+    lock_after=50,
+    lock_for=timedelta(hours=1),
+)
 
 
 def user_hash_for(workspace: Workspace, user_id: str) -> str:
@@ -65,7 +91,9 @@ class MessengerContact(APIKeyHeader):
         workspace = self._workspace(key)
         user_id = request.headers.get(USER_HEADER)
         if user_id is not None:
-            contact = self._verified_user(workspace, user_id, request.headers.get(USER_HASH_HEADER))
+            contact = self._verified_user(
+                workspace, user_id, request.headers.get(USER_HASH_HEADER), client_address(request)
+            )
         else:
             contact = self._visitor(workspace, request.headers.get(VISITOR_HEADER))
         self._note_seen(contact)
@@ -85,7 +113,9 @@ class MessengerContact(APIKeyHeader):
         except NotFound:
             raise _refuse(f"No workspace with the slug given in {WORKSPACE_HEADER}.") from None
 
-    def _verified_user(self, workspace: Workspace, user_id: str, user_hash: str | None) -> Contact:
+    def _verified_user(
+        self, workspace: Workspace, user_id: str, user_hash: str | None, address: str
+    ) -> Contact:
         if not CONTACT_ID_PATTERN.match(user_id):
             raise _refuse(f"{USER_HEADER} must be 1 to 190 visible ASCII characters.")
         if not user_hash:
@@ -93,10 +123,23 @@ class MessengerContact(APIKeyHeader):
                 f"{USER_HASH_HEADER} is required with {USER_HEADER}: hex HMAC-SHA256 of the user id, "
                 "keyed with the workspace's identity secret."
             )
+        user_key = f"{workspace.pk}:{user_id}"
+        user_run, address_run = runs_of((USER_HASH_USER, user_key), (USER_HASH_ADDRESS, address))
+        refusal = longest_refusal(
+            USER_HASH_USER.refusal_for(user_run), USER_HASH_ADDRESS.refusal_for(address_run)
+        )
+        if refusal is not None:
+            raise refusal
         if not hmac.compare_digest(
             user_hash.strip().lower().encode(), user_hash_for(workspace, user_id).encode()
         ):
+            USER_HASH_USER.failed(user_key)
+            USER_HASH_ADDRESS.failed(address)
             raise _refuse(f"{USER_HASH_HEADER} does not match {USER_HEADER}; identity not verified.")
+        if user_run is not None:
+            USER_HASH_USER.succeeded(user_key)
+        if address_run is not None:
+            USER_HASH_ADDRESS.succeeded(address)
         contact = selectors.contact_by_external_id(workspace, user_id)
         if contact is None:
             contact = self._created_once(

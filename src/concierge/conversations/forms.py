@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.html import linebreaks
 
 from concierge.conversations import selectors
+from concierge.core.dates import check_instant
 from concierge.core.errors import InvalidInput
+from concierge.core.forms import parse_object_id
 from concierge.core.zones import babel_locale
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.models import Team, Teammate, Workspace
@@ -105,15 +107,14 @@ def snooze_until_from_text(value: str | None, zone_name: str) -> datetime:
         raise InvalidInput("Choose the date and time to snooze until.", field="until") from exc
     if timezone.is_naive(chosen):
         chosen = chosen.replace(tzinfo=ZoneInfo(zone_name))
+    chosen = check_instant(chosen, field="until")
     if chosen <= timezone.now():
         raise InvalidInput("Choose a time in the future to snooze until.", field="until")
     return chosen
 
 
 def _id_from_text(value: str, *, field: str, what: str) -> int:
-    if not value.isdigit():
-        raise InvalidInput(f"'{value}' is not a {what} id.", field=field)
-    return int(value)
+    return parse_object_id(value, field=field, what=what)
 
 
 def assignee_from_form(workspace: Workspace, value: str | None) -> Teammate | None:

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from concierge.core.schemas import MessageBody, ObjectId, PageQuery, Text
+from concierge.core.schemas import AwareInstant, MessageBody, ObjectId, PageQuery, Text
 from concierge.events import types as event_types
 
 State = Literal["open", "snoozed", "closed"]
@@ -175,7 +175,7 @@ class TagConversationIn(Schema):
 
 
 class SnoozeIn(Schema):
-    until: AwareDatetime = Field(
+    until: AwareInstant = Field(
         description="When it comes back, with its offset, e.g. 2026-03-03T09:00:00+01:00."
     )
     teammate_id: ObjectId | None = None

@@ -26,3 +26,13 @@ class Conflict(ServiceError):
 
 class PermissionDenied(ServiceError):
     status_code = 403
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed attempts at a secret: wait `retry_after` seconds (sent as Retry-After)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -54,3 +54,34 @@ class ReactionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} for {self.announcement_id}"
+
+
+class FailedAttempts(models.Model):
+    """A run of failed attempts at a secret (a password, an API key, a user hash) by one key: an
+    account, or a client's address. What throttles and locks the next attempts (core.throttling).
+
+    Kept in the database, so every server process sees the same count. A success or a password reset
+    ends the run; a run with no failure for a day is forgotten.
+    """
+
+    # Which policy counts it: "sign-in:account", "sign-in:address", "api-key:address", …
+    scope = models.CharField(max_length=40)
+    # SHA-256 of what is counted (the account's name, the address), never the text itself.
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField()
+    # No attempt is checked before this instant (the growing wait, or the lock).
+    next_attempt_at = models.DateTimeField()
+    locked = models.BooleanField(default=False)
+    # For an account: a fingerprint of its password at the time. A changed password (a reset) voids
+    # the run, and with it the lock.
+    stamp = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="failed_attempts_one_run_per_key")
+        ]
+        indexes = [models.Index(fields=["last_failed_at"], name="failed_attempts_last")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.failures} failed"

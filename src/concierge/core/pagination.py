@@ -10,7 +10,7 @@ import binascii
 import json
 import operator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import reduce
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from concierge.core.dates import within_calendar
 from concierge.core.errors import InvalidInput
 
 DEFAULT_LIMIT = 50
@@ -91,6 +92,8 @@ def _decode_cursor(queryset: QuerySet, order: tuple[str, ...], cursor: str) -> l
             raise invalid from None
         if isinstance(value, datetime) and timezone.is_naive(value):
             raise invalid
+        if isinstance(value, date) and not within_calendar(value):
+            raise invalid  # a forged instant at the calendar's edge overflows in the database's zone
         if isinstance(value, int) and not -(2**63) <= value < 2**63:
             raise invalid
         decoded.append(value)

@@ -1,12 +1,14 @@
 """Input and output shapes every app's API shares: safe text, ids, list pages, errors."""
 
 import math
+from datetime import date
 from typing import Annotated, Any
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime
 
+from concierge.core.dates import pydantic_within_calendar
 from concierge.core.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT
 
 MAX_ID = 2**63 - 1
@@ -52,6 +54,9 @@ MessageBody = Annotated[
 ]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A date, or an instant with its offset, inside the supported calendar (core.dates).
+Date = Annotated[date, AfterValidator(pydantic_within_calendar)]
+AwareInstant = Annotated[AwareDatetime, AfterValidator(pydantic_within_calendar)]
 
 
 class PageQuery(Schema):

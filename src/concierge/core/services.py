@@ -1,8 +1,10 @@
 """Writes for the shared kit: the stored answers of idempotent API calls, the record of reactions
-that ran, and putting back tasks that a worker left unfinished."""
+that ran, putting back tasks that a worker left unfinished, and the runs of failed attempts at
+secrets that throttle the next ones."""
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from concierge.core.models import IdempotencyKey, ReactionRun
+from concierge.core.models import FailedAttempts, IdempotencyKey, ReactionRun
 
 # How long a key is remembered; a repeat after that runs the call again.
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
@@ -127,3 +129,50 @@ def _is_gone_from_this_host(worker_id: str, host: str) -> bool:
     except PermissionError:  # alive, another user's
         return False
     return False
+
+
+# Failed attempts at secrets (core.throttling holds the policies and the checks) ---------------------
+
+
+def record_failed_attempt(
+    *, scope: str, key: str, at: datetime, wait: Callable[[int], tuple[timedelta, bool]], stamp: str = ""
+) -> FailedAttempts:
+    """Count one more failure in the key's run (a new run when none is stored, or when its stamp, the
+    account's password, changed); `wait(failures)` says how long the next attempt waits and whether
+    that is a lock. Concurrent failures of one key are counted one after the other (row lock)."""
+    with transaction.atomic():
+        run = FailedAttempts.objects.select_for_update().filter(scope=scope, key=key).first()
+        if run is None:
+            try:
+                with transaction.atomic():
+                    run = FailedAttempts.objects.create(
+                        scope=scope, key=key, last_failed_at=at, next_attempt_at=at, stamp=stamp
+                    )
+            except IntegrityError:
+                run = FailedAttempts.objects.select_for_update().get(scope=scope, key=key)
+        if run.stamp != stamp:
+            run.failures = 0
+            run.stamp = stamp
+        run.failures += 1
+        delay, locked = wait(run.failures)
+        run.last_failed_at = at
+        run.next_attempt_at = at + delay
+        run.locked = locked
+        run.save()
+        return run
+
+
+def forget_failed_attempts(*, scope: str, key: str) -> None:
+    """End the key's run: a success, or a password reset."""
+    FailedAttempts.objects.filter(scope=scope, key=key).delete()
+
+
+def forget_old_failed_attempts(
+    *, at: datetime | None = None, older_than: timedelta = timedelta(days=1)
+) -> int:
+    """Forget runs whose last failure is older than `older_than` and that hold no lock still running."""
+    now = at or timezone.now()
+    deleted, _ = FailedAttempts.objects.filter(
+        last_failed_at__lt=now - older_than, next_attempt_at__lt=now
+    ).delete()
+    return deleted

@@ -4,7 +4,11 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from concierge.core.services import forget_expired_idempotency_keys, forget_old_reaction_runs
+from concierge.core.services import (
+    forget_expired_idempotency_keys,
+    forget_old_failed_attempts,
+    forget_old_reaction_runs,
+)
 
 
 @task()
@@ -19,8 +23,15 @@ def forget_old_reaction_runs_task() -> int:
     return forget_old_reaction_runs()
 
 
+@task()
+def forget_old_failed_attempts_task() -> int:
+    """Forget runs of failed sign-ins and key guesses idle for a day (and not locked); returns how many."""
+    return forget_old_failed_attempts()
+
+
 # Work `concierge worker` enqueues on a schedule: (task, how often).
 RECURRING = [
     (forget_expired_idempotency_keys_task, timedelta(hours=1)),
     (forget_old_reaction_runs_task, timedelta(hours=6)),
+    (forget_old_failed_attempts_task, timedelta(hours=1)),
 ]

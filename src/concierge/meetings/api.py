@@ -8,7 +8,7 @@
   name and email, and the signed reschedule/cancel links of confirmation emails.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -17,7 +17,7 @@ from concierge.contacts.auth import MessengerContact
 from concierge.core.errors import InvalidInput, NotFound
 from concierge.core.idempotency import idempotent
 from concierge.core.pagination import paginate
-from concierge.core.schemas import ObjectId, PageQuery
+from concierge.core.schemas import Date, ObjectId, PageQuery
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.meetings import links
 from concierge.meetings.local_time import city_time, session_time
@@ -446,7 +446,7 @@ def set_weekly_hours(request, teammate_id: ObjectId, payload: WeeklyHoursIn):
     response=AvailabilityOut,
     summary="Set one date's hours (none: off that day)",
 )
-def set_date_override(request, teammate_id: ObjectId, day: date, payload: DateOverrideIn):
+def set_date_override(request, teammate_id: ObjectId, day: Date, payload: DateOverrideIn):
     teammate = teammate_by_id(request.workspace, teammate_id)
     availability.set_date_override(
         teammate,

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from concierge.core.text import one_line
 from concierge.core.zones import django_language
 from concierge.meetings import invites, links
 from concierge.meetings.local_time import city_time, session_time
@@ -81,7 +82,7 @@ def _offset_in_words(minutes: int) -> str:
 
 def _from_address(booking: Booking) -> str:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((booking.workspace.name or name, address or "support@concierge.localhost"))
+    return formataddr((one_line(booking.workspace.name or name), address or "support@concierge.localhost"))
 
 
 def build_booking_email(booking: Booking, *, kind: str, recipient: str, offset_minutes: int = 0):
@@ -114,7 +115,9 @@ def build_booking_email(booking: Booking, *, kind: str, recipient: str, offset_m
                 context["session_page_url"] = links.session_page_url(booking)
         if kind == Kind.FOLLOW_UP:
             context["follow_up"] = booking.follow_up
-        subject = _subject(kind, recipient, values)
+        # Names are cleaned when they are stored; one_line also keeps an older stored name with a line
+        # break from breaking the header (Django refuses a header with a line break: BadHeaderError).
+        subject = one_line(_subject(kind, recipient, values))
         body = render_to_string(f"meetings/emails/{kind}.txt", context)
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=_from_address(booking), to=[who.email]

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from concierge.core.forms import DateField, DateTimeField, ObjectIdField
 from concierge.meetings.models import SessionType
 from concierge.meetings.services.booking import DECLINE_REASONS
 
@@ -16,6 +17,10 @@ class NotesForm(forms.Form):
 class ChecklistItemForm(forms.Form):
     index = forms.IntegerField(min_value=0, max_value=100)
     done = forms.BooleanField(required=False)
+
+
+class ResendEmailForm(forms.Form):
+    email = ObjectIdField()
 
 
 class DeclineForm(forms.Form):
@@ -119,8 +124,8 @@ class PeriodForm(forms.Form):
         choices=[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("custom", "Custom")],
         required=False,
     )
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = DateField(required=False, label="From")
+    end = DateField(required=False, label="To")
 
     def dates(self, today: date) -> tuple[date, date]:
         period = self.cleaned_data.get("period") or "30"
@@ -176,7 +181,7 @@ class WeeklyHoursForm(forms.Form):
 
 
 class DateOverrideForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.CharField(
         required=False, max_length=200, help_text="e.g. 10:00-14:00; leave empty to be off all day."
     )
@@ -188,6 +193,6 @@ class DateOverrideForm(forms.Form):
 class TimeOffForm(forms.Form):
     """Local date and time in the teammate's own zone."""
 
-    starts = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="From")
-    ends = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Until")
+    starts = DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="From")
+    ends = DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Until")
     reason = forms.CharField(required=False, max_length=200)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from concierge.core.text import one_line
 from concierge.meetings.models import Booking
 
 REQUEST = "REQUEST"
@@ -43,14 +44,14 @@ def session_invite(
         event.add("description", description)
     organizer_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "support@concierge.localhost"
     organizer = vCalAddress(f"mailto:{organizer_address}")
-    organizer.params["cn"] = vText(booking.workspace.name)
+    organizer.params["cn"] = vText(one_line(booking.workspace.name))
     event.add("organizer", organizer)
     for name, email in (
         (booking.customer_name, booking.customer_email),
         (booking.agent.name, booking.agent.email),
     ):
         attendee = vCalAddress(f"mailto:{email}")
-        attendee.params["cn"] = vText(name or email)
+        attendee.params["cn"] = vText(one_line(name or email))
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=0)
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")

@@ -351,6 +351,7 @@ class BookingEmail(models.Model):
     class State(models.TextChoices):
         CLAIMED = "claimed"
         SENT = "sent"
+        FAILED = "failed"  # will not be sent unless the team sends it again (see failure)
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="emails")
@@ -361,6 +362,9 @@ class BookingEmail(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True, default="")  # why it failed, in words for the team
 
     class Meta:
         constraints = [

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from concierge.core.schemas import ObjectId, PageQuery, Text
+from concierge.core.schemas import Date, ObjectId, PageQuery, Text
 
 Channel = Literal["video", "audio", "screen_share"]
 Horizon = Literal["days", "on_demand"]
@@ -246,8 +246,8 @@ class WeeklyHoursIn(Schema):
         ..., max_length=100, description='[weekday, start, end] triples, e.g. ["monday", "09:00", "17:00"].'
     )
     timezone: Text | None = Field(None, max_length=64, description="Defaults to the teammate's zone.")
-    valid_from: date | None = Field(None, description="With valid_until: a seasonal schedule for that range.")
-    valid_until: date | None = None
+    valid_from: Date | None = Field(None, description="With valid_until: a seasonal schedule for that range.")
+    valid_until: Date | None = None
 
 
 class DateOverrideIn(Schema):
@@ -377,5 +377,5 @@ class FeedbackOut(Schema):
 
 
 class PeriodQuery(Schema):
-    from_: date = Field(..., alias="from")
-    to: date
+    from_: Date = Field(..., alias="from")
+    to: Date

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from concierge.conversations.selectors import inbox
 from concierge.core.errors import InvalidInput, NotFound, ServiceError
+from concierge.core.forms import parse_object_id
 from concierge.core.pagination import paginate
 from concierge.core.zones import babel_locale, city_name, zone_choices
 from concierge.meetings import forms, links
@@ -23,13 +24,14 @@ from concierge.meetings.charts import daily_chart
 from concierge.meetings.local_time import session_time
 from concierge.meetings.models import Booking
 from concierge.meetings.selectors import availability as availability_selectors
-from concierge.meetings.selectors.bookings import booking_by_id, bookings
+from concierge.meetings.selectors.bookings import booking_by_id, bookings, failed_email_of, failed_emails
 from concierge.meetings.selectors.reports import feedback_insights, recent_feedback, sessions_report
 from concierge.meetings.selectors.session_types import session_type_by_id, session_types
 from concierge.meetings.services import availability as availability_services
 from concierge.meetings.services import booking as booking_services
 from concierge.meetings.services import feedback as feedback_services
 from concierge.meetings.services import followup as followup_services
+from concierge.meetings.services import mail as mail_services
 from concierge.meetings.services import outcomes, preparation
 from concierge.meetings.services import session_types as type_services
 from concierge.workspaces.access import teammate_page
@@ -132,6 +134,7 @@ def _session_context(request, booking: Booking) -> dict:
         "follow_up": follow_up,
         "feedback": feedback,
         "customer_link": links.manage_url(booking),
+        "failed_emails": failed_emails(booking),
     }
 
 
@@ -207,6 +210,13 @@ def _act(request, booking: Booking, action: str) -> str:
             demographics=form.demographics(),
         )
         return "Feedback saved."
+    if action == "resend-email":
+        form = forms.ResendEmailForm(request.POST)
+        _require_valid(form)
+        mail_services.resend_booking_email(
+            failed_email_of(booking, form.cleaned_data["email"]), teammate=teammate
+        )
+        return "The email is queued to be sent again."
     raise Http404("No such action.")
 
 
@@ -291,8 +301,10 @@ def _availability_owner(request):
     teammate_id = request.GET.get("teammate") or request.POST.get("teammate")
     if teammate_id and request.teammate.role in ("owner", "admin"):
         try:
-            return teammate_by_id(request.workspace, int(teammate_id))
-        except (NotFound, ValueError) as exc:
+            return teammate_by_id(
+                request.workspace, parse_object_id(teammate_id, field="teammate", what="teammate")
+            )
+        except (NotFound, InvalidInput) as exc:
             raise Http404("No such teammate.") from exc
     return request.teammate
 
@@ -330,7 +342,8 @@ def _change_availability(request, teammate) -> str:
         return "Time off added."
     if kind == "remove-time-off":
         time_off = availability_selectors.time_off_by_id(
-            request.workspace, int(request.POST.get("time_off") or 0)
+            request.workspace,
+            parse_object_id(request.POST.get("time_off"), field="time_off", what="time off"),
         )
         if time_off.teammate_id != teammate.pk:
             raise NotFound("No such time off.")
@@ -382,23 +395,29 @@ def availability_page(request):
     )
 
 
-def _period(request) -> tuple[forms.PeriodForm, date, date]:
+def _period(request) -> tuple[forms.PeriodForm, date, date, ServiceError | None]:
+    """The chosen period, and the form's error when a date is not one or lies beyond the supported
+    calendar (the page shows it with a 422 instead of a report)."""
     form = forms.PeriodForm(request.GET or None)
     today = _local_today(request.workspace)
-    if form.is_bound and form.is_valid():
-        first, last = form.dates(today)
-    else:
-        form = forms.PeriodForm(initial={"period": "30"})
-        form.is_valid()
-        first, last = today - timedelta(days=29), today
-    return form, first, last
+    if form.is_bound:
+        try:
+            _require_valid(form)
+        except ServiceError as exc:
+            return form, today - timedelta(days=29), today, exc
+        return form, *form.dates(today), None
+    form = forms.PeriodForm(initial={"period": "30"})
+    form.is_valid()
+    return form, today - timedelta(days=29), today, None
 
 
 @teammate_page
 @require_http_methods(["GET"])
 def insights_page(request):
-    form, first, last = _period(request)
+    form, first, last, error = _period(request)
     try:
+        if error is not None:
+            raise error
         insights = feedback_insights(request.workspace, first, last)
     except ServiceError as exc:
         return render(
@@ -433,8 +452,10 @@ def insights_page(request):
 @teammate_page
 @require_http_methods(["GET"])
 def reports_page(request):
-    form, first, last = _period(request)
+    form, first, last, error = _period(request)
     try:
+        if error is not None:
+            raise error
         report = sessions_report(request.workspace, first, last)
     except ServiceError as exc:
         return render(

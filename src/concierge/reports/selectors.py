@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from concierge.core.dates import check_date
 from concierge.core.db import select, table
 from concierge.core.errors import InvalidInput
 from concierge.events.models import MessageDescription
@@ -74,6 +75,7 @@ def _check_period(date_from: date, date_to: date) -> None:
     for name, value in (("from", date_from), ("to", date_to)):
         if not isinstance(value, date) or isinstance(value, datetime):
             raise InvalidInput(f"'{name}' must be a date (YYYY-MM-DD).", field=name)
+        check_date(value, field=name)
     if date_from > date_to:
         raise InvalidInput(
             f"'from' ({date_from.isoformat()}) is after 'to' ({date_to.isoformat()}).", field="from"

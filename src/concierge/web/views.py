@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from concierge.web.sign_in import SignInForm
 from concierge.workspaces.access import teammate_page
 from concierge.workspaces.selectors import workspaces_of_user
 
@@ -22,5 +23,7 @@ def workspace_home(request):
     return redirect("web:inbox", request.workspace.slug)
 
 
-login_view = auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True)
+login_view = auth_views.LoginView.as_view(
+    template_name="web/login.html", authentication_form=SignInForm, redirect_authenticated_user=True
+)
 logout_view = auth_views.LogoutView.as_view()

@@ -1,9 +1,29 @@
-"""Server-to-server authentication: `Authorization: Bearer <workspace API key>`."""
+"""Server-to-server authentication: `Authorization: Bearer <workspace API key>`.
+
+Guessing keys is throttled per client address (core.throttling): ten wrong keys in a row are free,
+then each next request waits twice as long as the one before, and after fifty the address gets 429
+for an hour — with the right key too. A request with a right key ends the address's run.
+"""
+
+from datetime import timedelta
 
 from ninja.security import HttpBearer
 
+from concierge.core.throttling import Throttle, client_address
 from concierge.workspaces.selectors import active_api_key_by_hash
 from concierge.workspaces.services import hash_api_key, mark_api_key_used
+
+API_KEY_ADDRESS = Throttle(
+    scope="api-key:address",
+    wait_message="Too many requests with a wrong API key from this address. Wait {wait} and try again.",
+    locked_message=(
+        "Requests from this address are refused for {wait} after {failures} wrong API keys in a row. "
+        "Check the key your integration sends (a workspace owner can make a new one), then try again."
+    ),
+    free_failures=10,
+    lock_after=50,
+    lock_for=timedelta(hours=1),
+)
 
 
 class WorkspaceApiKey(HttpBearer):
@@ -12,11 +32,17 @@ class WorkspaceApiKey(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token: str):
-        if not token or len(token) > 200:
-            return None
-        key = active_api_key_by_hash(hash_api_key(token))
+        address = client_address(request)
+        run = API_KEY_ADDRESS.run(address)
+        refusal = API_KEY_ADDRESS.refusal_for(run)
+        if refusal is not None:
+            raise refusal
+        key = active_api_key_by_hash(hash_api_key(token)) if token and len(token) <= 200 else None
         if key is None:
+            API_KEY_ADDRESS.failed(address)
             return None
+        if run is not None:
+            API_KEY_ADDRESS.succeeded(address)
         mark_api_key_used(key)
         request.workspace = key.workspace
         return key

@@ -22,7 +22,7 @@ def rate_conversation(
     """The customer's rating, 1-5; a later rating replaces an earlier one."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise InvalidInput("rating must be a whole number from 1 to 5.", field="rating")
-    remark = clean_short_text(remark, field="remark", max_length=2000)
+    remark = clean_short_text(remark, field="remark", max_length=2000, multiline=True)
     at = instant(at)
     with transaction.atomic():
         conversation.rating = rating

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from concierge.contacts.models import Contact
 from concierge.core.errors import NotFound
 from concierge.meetings.links import booking_id_from_manage_token
-from concierge.meetings.models import Booking
+from concierge.meetings.models import Booking, BookingEmail
 from concierge.workspaces.models import Workspace
 
 
@@ -73,3 +73,20 @@ def booking_of_contact(workspace: Workspace, contact: Contact, booking_id: int) 
     if booking is None:
         raise NotFound(f"You have no 1:1 session with id {booking_id}.")
     return booking
+
+
+def failed_emails(booking: Booking) -> list[BookingEmail]:
+    """The booking's emails that failed for good and are still about its current time (an email for an
+    earlier version of the booking no longer applies), for the team to see and send again."""
+    return list(
+        BookingEmail.objects.filter(
+            booking=booking, state=BookingEmail.State.FAILED, sequence=booking.sequence
+        ).order_by("failed_at", "id")
+    )
+
+
+def failed_email_of(booking: Booking, email_id: int) -> BookingEmail:
+    email = BookingEmail.objects.filter(booking=booking, pk=email_id).first()
+    if email is None:
+        raise NotFound("No such email for this session.")
+    return email

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Min
 from django.db.models.functions import Lower
 
+from concierge.core.dates import check_date
 from concierge.core.errors import InvalidInput
 from concierge.events.selectors import meeting_events
 from concierge.meetings import event_types
@@ -58,8 +59,8 @@ class Period:
 
 
 def period_of(workspace: Workspace, first_day: date, last_day: date) -> Period:
-    if not isinstance(first_day, date) or not isinstance(last_day, date):
-        raise InvalidInput("from and to must be dates (YYYY-MM-DD).", field="from")
+    check_date(first_day, field="from")
+    check_date(last_day, field="to")
     if first_day > last_day:
         raise InvalidInput("from must not be after to.", field="from")
     if (last_day - first_day).days >= MAX_PERIOD_DAYS:

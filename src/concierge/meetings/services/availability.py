@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.utils import timezone
 
+from concierge.core import dates as core_dates
 from concierge.core.errors import InvalidInput
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_zone_name
@@ -19,13 +19,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 def parse_wall_clock(value, *, field: str) -> time:
     """'09:30' or a time; seconds are not part of working hours."""
-    if isinstance(value, time):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    try:
-        hours, minutes = str(value).strip().split(":")
-        return time(int(hours), int(minutes))
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput(f"{field} '{value}' must be a time like '09:30'.", field=field) from exc
+    return core_dates.parse_wall_clock(value, field=field)
 
 
 def parse_weekday(value, *, field: str = "weekday") -> int:
@@ -82,6 +76,9 @@ def set_weekly_hours(
     its start runs past midnight; ("monday", "00:00", "00:00") is the whole day.
     """
     zone_name = validate_zone_name(timezone_name or teammate.timezone)
+    for name, value in (("valid_from", valid_from), ("valid_until", valid_until)):
+        if value is not None:
+            core_dates.check_date(value, field=name)
     if (valid_from is None) != (valid_until is None):
         raise InvalidInput("A seasonal schedule needs both valid_from and valid_until.", field="valid_until")
     if valid_from and valid_until and valid_until < valid_from:
@@ -159,8 +156,7 @@ def set_date_override(
     actor: Actor = SYSTEM,
 ) -> list[DateOverride]:
     """Hours for one date that replace the week's; no intervals marks the date unavailable."""
-    if not isinstance(day, date) or isinstance(day, datetime):
-        raise InvalidInput("date must be a calendar date.", field="date")
+    core_dates.check_date(day, field="date")
     zone_name = validate_zone_name(timezone_name or teammate.timezone)
     cleaned = [_clean_interval(interval, field="intervals") for interval in intervals]
     rows = [
@@ -208,9 +204,8 @@ def _record_date(teammate: Teammate, day: date, action: str, actor: Actor, chang
 def add_time_off(
     teammate: Teammate, *, starts_at: datetime, ends_at: datetime, reason: str = "", actor: Actor = SYSTEM
 ) -> TimeOff:
-    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if not isinstance(value, datetime) or timezone.is_naive(value):
-            raise InvalidInput(f"{field} must be a time with its zone offset.", field=field)
+    starts_at = core_dates.check_instant(starts_at, field="starts_at")
+    ends_at = core_dates.check_instant(ends_at, field="ends_at")
     if ends_at <= starts_at:
         raise InvalidInput("Time off must end after it starts.", field="ends_at")
     reason = clean_short_text(reason, field="reason", max_length=200)

@@ -19,9 +19,10 @@ from django.utils import timezone
 from concierge.contacts.models import Contact
 from concierge.contacts.selectors import contact_by_email
 from concierge.contacts.services import create_contact, update_contact
+from concierge.core.dates import check_instant
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.reactions import announce
-from concierge.core.text import clean_short_text
+from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.events.services import record_event
 from concierge.meetings import event_types
@@ -67,10 +68,7 @@ def parse_start(value, *, field: str = "start") -> datetime:
             "send it with one, e.g. 2026-03-03T14:00:00-05:00.",
             field=field,
         )
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:
-        raise InvalidInput(f"{field} is out of range.", field=field) from exc
+    return check_instant(value, field=field)
 
 
 def clean_answers(session_type: SessionType, answers: dict | None) -> dict:
@@ -506,7 +504,7 @@ def decline_booking(
         raise InvalidInput("That teammate belongs to another workspace.", field="teammate")
     if reason not in DECLINE_REASONS:
         raise InvalidInput(f"reason must be one of {', '.join(DECLINE_REASONS)}.", field="reason")
-    message = (message or "").strip()
+    message = refuse_control_characters((message or "").strip(), field="message", allowed="\t\n\r")
     if len(message) > 2000:
         raise InvalidInput("The message is longer than 2,000 characters.", field="message")
     if reason == "other" and not message:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concierge.core.errors import Conflict, InvalidInput
-from concierge.core.text import clean_short_text
+from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.events.services import record_event
 from concierge.meetings import event_types
 from concierge.meetings.models import Booking, Feedback, FeedbackFeature
@@ -71,7 +71,9 @@ def record_feedback(
     now = at or timezone.now()
     if teammate.workspace_id != booking.workspace_id:
         raise InvalidInput("That teammate belongs to another workspace.", field="teammate")
-    product_usage = (product_usage or "").strip()
+    product_usage = refuse_control_characters(
+        (product_usage or "").strip(), field="product_usage", allowed="\t\n\r"
+    )
     if len(product_usage) > 5000:
         raise InvalidInput("product_usage is longer than 5,000 characters.", field="product_usage")
     important = clean_features(important_features, field="important_features")

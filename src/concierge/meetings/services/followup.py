@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from concierge.core.errors import Conflict, InvalidInput
-from concierge.core.text import clean_short_text
+from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.events.services import record_event
 from concierge.meetings import event_types
 from concierge.meetings.models import Booking, BookingEmail, FollowUp
@@ -58,7 +58,7 @@ def compose_follow_up(
 
 
 def _clean_text(value: str, *, field: str, required: bool = False) -> str:
-    value = (value or "").strip()
+    value = refuse_control_characters((value or "").strip(), field=field, allowed="\t\n\r")
     if required and not value:
         raise InvalidInput(f"{field} is required.", field=field)
     if len(value) > MAX_TEXT:

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from concierge.core.errors import InvalidInput, NotFound
-from concierge.core.text import clean_short_text
+from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.meetings.models import Booking
 
 MAX_NOTES_LENGTH = 20_000
@@ -11,7 +11,7 @@ MAX_CHECKLIST_ITEMS = 50
 
 
 def update_booking_notes(booking: Booking, notes: str) -> Booking:
-    notes = (notes or "").strip()
+    notes = refuse_control_characters((notes or "").strip(), field="notes", allowed="\t\n\r")
     if len(notes) > MAX_NOTES_LENGTH:
         raise InvalidInput(f"Notes are limited to {MAX_NOTES_LENGTH} characters.", field="notes")
     Booking.objects.filter(pk=booking.pk).update(notes=notes)

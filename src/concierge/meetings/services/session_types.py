@@ -105,7 +105,7 @@ def _clean_session_type_fields(workspace: Workspace, fields: dict) -> dict:
     if "name" in fields:
         cleaned["name"] = clean_short_text(fields["name"], field="name", max_length=120, required=True)
     if "topic" in fields:
-        cleaned["topic"] = clean_short_text(fields["topic"], field="topic", max_length=2000)
+        cleaned["topic"] = clean_short_text(fields["topic"], field="topic", max_length=2000, multiline=True)
     for key, (low, high) in LIMITS_MINUTES.items():
         if key in fields:
             cleaned[key] = _clean_int(fields[key], field=key, low=low, high=high)

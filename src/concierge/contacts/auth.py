@@ -161,7 +161,9 @@ class MessengerContact(APIKeyHeader):
                 lambda: services.contact_for_visitor(workspace, visitor_id),
                 lambda: selectors.contact_by_visitor_id(workspace, visitor_id),
             )
-        if contact.kind != Contact.Kind.LEAD or contact.merged_into_id is not None:
+        # Only an anonymous lead is reached by its visitor id: a contact known by an external id (a
+        # user), or merged into one, only ever with its verified identity.
+        if contact.kind != Contact.Kind.LEAD or contact.external_id is not None or contact.merged_into_id:
             raise _refuse(
                 f"This visitor was identified as a user: send {USER_HEADER} and {USER_HASH_HEADER} instead."
             )

@@ -38,6 +38,12 @@ class Contact(models.Model):
                 condition=models.Q(visitor_id__isnull=False),
                 name="contact_visitor_id_unique_in_workspace",
             ),
+            # A contact with an external id is a user, reached only with its verified identity; a
+            # lead with one would open the user's conversations to whoever knows its visitor id.
+            models.CheckConstraint(
+                condition=~models.Q(kind="lead") | models.Q(external_id__isnull=True),
+                name="contact_lead_has_no_external_id",
+            ),
         ]
         indexes = [
             models.Index(fields=["workspace", "email"]),

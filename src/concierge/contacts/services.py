@@ -64,11 +64,28 @@ def create_contact(workspace: Workspace, **fields) -> Contact:
     )
     if kind not in Contact.Kind.values:
         raise InvalidInput(f"kind '{kind}' must be 'user' or 'lead'.", field="kind")
+    _check_kind_fits_identity(kind, cleaned)
     try:
         with transaction.atomic():
             return Contact.objects.create(workspace=workspace, kind=kind, **cleaned)
     except IntegrityError as exc:
         raise Conflict("A contact with that external_id or visitor_id already exists.") from exc
+
+
+def _check_kind_fits_identity(kind: str, fields: dict) -> None:
+    """A lead is an anonymous visitor, reached by its visitor id; a contact with an external id is a
+    user, reached only with its verified identity (the messenger's user hash). A contact that says
+    both would open a user's conversations to whoever knows the visitor id: refused."""
+    if kind == Contact.Kind.LEAD and fields.get("external_id"):
+        raise InvalidInput(
+            "A lead has no external_id: a contact with one is a user, reached only with its verified "
+            "identity.",
+            field="kind",
+        )
+    if kind == Contact.Kind.USER and not (fields.get("external_id") or fields.get("email")):
+        raise InvalidInput(
+            "A user needs an external_id or an email; a visitor known by neither is a lead.", field="kind"
+        )
 
 
 def update_contact(contact: Contact, **fields) -> Contact:
@@ -79,6 +96,7 @@ def update_contact(contact: Contact, **fields) -> Contact:
         setattr(contact, key, value)
     if contact.external_id and contact.kind == Contact.Kind.LEAD:
         contact.kind = Contact.Kind.USER
+    _check_kind_fits_identity(contact.kind, {"external_id": contact.external_id, "email": contact.email})
     try:
         with transaction.atomic():
             contact.save()

@@ -43,13 +43,15 @@ def person_time(instant: datetime | str | None, person, short: bool = False) -> 
 
 
 @register.simple_tag
-def local_time_now(person) -> str:
-    """'11:03 AM, Los Angeles time' — the clock where this person is, or '' when their zone is unknown."""
+def local_time_now(person, reader) -> str:
+    """'11:03 AM, Los Angeles time': the clock where `person` is, said in the `reader`'s language (a
+    teammate reading about a customer reads their own language); '' when the person's zone is unknown."""
     if not person.timezone:
         return ""
+    locale = getattr(reader, "locale", None) or "en"
     local = timezone.now().astimezone(ZoneInfo(person.timezone))
-    hour = format_time(local, format="short", locale=babel_locale(person.locale))
-    return f"{hour}, {city_name(person.timezone, person.locale or 'en')} time"
+    hour = format_time(local, format="short", locale=babel_locale(locale))
+    return f"{hour}, {city_name(person.timezone, locale)} time"
 
 
 @register.filter

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from concierge.core.errors import ServiceError
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, searched and filtered; never added, changed or deleted here."""
+class ShownOnly:
+    """Every field shown, nothing added, changed or deleted (for a model admin or an inline)."""
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields or [field.name for field in self.model._meta.fields]
@@ -26,22 +26,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyTabularInline(admin.TabularInline):
+class ReadOnlyAdmin(ShownOnly, admin.ModelAdmin):
+    """Shown, searched and filtered; never added, changed or deleted here."""
+
+
+class ReadOnlyTabularInline(ShownOnly, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields or [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def checked_by_service(check, value):

@@ -49,6 +49,21 @@ def contact_by_email(workspace: Workspace, email: str) -> Contact | None:
     )
 
 
+def user_by_email(workspace: Workspace, email: str) -> Contact | None:
+    """The user (never a lead: a lead's address is only what someone typed) an email address names,
+    the oldest if several share it."""
+    return (
+        Contact.objects.filter(
+            workspace=workspace,
+            kind=Contact.Kind.USER,
+            email=(email or "").strip().lower(),
+            merged_into__isnull=True,
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 def contact_ids_by_external_id(workspace: Workspace, external_ids: Sequence[str]) -> dict[str, int]:
     """The ids of the contacts with these external ids (those that have one), by external id: one
     statement per 500 ids, without building a model per row (the importer asks for many)."""

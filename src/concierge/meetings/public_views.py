@@ -3,6 +3,9 @@ session from the signed link in the confirmation email.
 
 Times are shown in the customer's zone — detected from the browser, changeable — named by city, in
 their language. A start between 00:00 and 05:59 for them needs a second, spelt-out confirmation.
+
+Whoever books here is not verified: the page answers the same for an address a customer has and for
+one no one has (services/booking.py), and the booking waits for the address to be confirmed.
 """
 
 from django.http import Http404
@@ -12,6 +15,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from concierge.core.errors import NotFound, ServiceError
+from concierge.core.throttling import client_address
 from concierge.core.zones import (
     CUSTOMER_LANGUAGES,
     canonical_zone,
@@ -112,6 +116,7 @@ def booking_page(request, token):
                 customer_email=values["email"],
                 answers={key: value for key, value in answers.items() if value},
                 confirm_night=request.POST.get("confirm_night") == "yes",
+                client_address=client_address(request),
             )
     except NightConfirmationNeeded as exc:
         return _page(
@@ -124,7 +129,10 @@ def booking_page(request, token):
     except ServiceError as exc:
         context["days"] = _slot_days(session_type, zone_name, lang)
         context["error"] = exc
-        return _page(request, "meetings/public/book.html", context, lang, status=exc.status_code)
+        response = _page(request, "meetings/public/book.html", context, lang, status=exc.status_code)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return redirect(reverse("meetings_public:manage", args=[links.manage_token(booking)]) + "?booked=1")
 
 

@@ -1,0 +1,153 @@
+"""Someone who books without being verified — a name and an email typed on a public booking link —
+is a new, unverified person: judged on their answers alone (never on the stored attributes of
+whoever the email names), answered the same whether a customer has that address or not, and booked
+under a contact of their own. The messenger's signed-in user keeps their own attributes and their
+booking."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from concierge.contacts.services import update_contact
+from concierge.conversations.services import start_conversation
+from concierge.events.models import Event
+from concierge.meetings.models import Booking
+from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
+from concierge.meetings.services.session_types import add_eligibility_rule, add_intake_question
+from tests.api_client import messenger_for_user
+
+ZONE = "Europe/Belgrade"
+PRO_MESSAGE = "Pro plans have a dedicated manager: write to them for a session."
+
+
+def next_start(session_type) -> str:
+    """The first slot still free, at a daytime hour for the customer."""
+    days = slots_by_local_day(free_slots(session_type), ZONE, "en")
+    return next(choice.value for day in days for choice in day.slots if not choice.night)
+
+
+def book_by_link(token, start, *, email, name="Pat Booker", address="203.0.113.7", answers=None):
+    return Client().post(
+        f"/api/v1/booking-links/{token}/bookings",
+        json.dumps(
+            {"start": start, "timezone": ZONE, "name": name, "email": email, "answers": answers or {}}
+        ),
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
+
+
+def without_csrf_token(response) -> str:
+    """The page without its CSRF tokens (masked anew for every page)."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", text)
+
+
+@pytest.fixture
+def signed_in_agent(chicago_agent):
+    agent_client = Client()
+    agent_client.force_login(chicago_agent.user)
+    return agent_client
+
+
+@pytest.fixture
+def pro_customer(workspace, contact, session_type):
+    """A known customer on the Pro plan, with a past conversation; a rule that sends Pro customers to
+    their manager instead of a session."""
+    update_contact(contact, attributes={"plan": "pro", "mrr": 4200})
+    start_conversation(workspace, contact=contact, body="Our SSO login loops forever")
+    add_eligibility_rule(session_type, source="attribute", key="plan", value="pro", message=PRO_MESSAGE)
+    return contact
+
+
+# (a) Nothing about someone else --------------------------------------------------------------------
+
+
+def test_the_verified_customer_is_judged_on_their_attributes_a_public_booker_never_is(
+    workspace, trigger, session_type, pro_customer
+):
+    start = next_start(session_type)
+    signed_in = messenger_for_user(workspace, pro_customer.external_id)
+    refused = signed_in.post(
+        f"/messenger/sessions/links/{trigger.token}/bookings", {"start": start, "timezone": ZONE}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == PRO_MESSAGE
+
+    # With the Pro customer's email, a public booker gets what an email no one has gets: a booking.
+    as_them = book_by_link(trigger.token, start, email=pro_customer.email)
+    as_nobody = book_by_link(trigger.token, next_start(session_type), email="nobody@else.test")
+    assert (as_them.status_code, as_nobody.status_code) == (201, 201), as_them.content
+    assert PRO_MESSAGE not in as_them.content.decode()
+    assert set(as_them.json()) == set(as_nobody.json())
+
+
+def test_the_page_answers_a_known_and_an_unknown_address_alike_with_the_same_statements(
+    client, trigger, session_type, pro_customer
+):
+    """Not a timing test: the same SQL statements run, in the same order, for an address a customer
+    has and one no one has — no lookup by the typed email happens at all — so there is nothing for a
+    clock to tell apart, and the pages differ only in the booking's own link."""
+    add_intake_question(session_type, label="Topic", key="topic", kind="choice", choices=["Setup", "Billing"])
+    add_eligibility_rule(
+        session_type, source="answer", key="topic", value="Billing", message="Billing: chat."
+    )
+    page = f"/book/{trigger.token}/"
+
+    def book(email, start, topic="Setup"):
+        statements = []
+
+        def remember(execute, sql, params, many, context):
+            statements.append(re.sub(r'"s\d+_x\d+"', "savepoint", sql))  # savepoints are numbered
+            return execute(sql, params, many, context)
+
+        form = {"timezone": ZONE, "lang": "en", "start": start, "name": "Kim", "email": email}
+        with connection.execute_wrapper(remember):
+            response = client.post(page, {**form, "answer_topic": topic}, REMOTE_ADDR="198.51.100.9")
+        return response, statements
+
+    book("warm-up@else.test", next_start(session_type))
+    refused_known, known_refusal_sql = book(pro_customer.email, next_start(session_type), topic="Billing")
+    refused_unknown, unknown_refusal_sql = book("nobody@else.test", next_start(session_type), topic="Billing")
+    assert refused_known.status_code == refused_unknown.status_code == 403
+    assert without_csrf_token(refused_known).replace(pro_customer.email, "nobody@else.test") == (
+        without_csrf_token(refused_unknown)
+    )
+    assert known_refusal_sql == unknown_refusal_sql
+
+    booked_known, known_sql = book(pro_customer.email, next_start(session_type))
+    booked_unknown, unknown_sql = book("nobody@else.test", next_start(session_type))
+    assert booked_known.status_code == booked_unknown.status_code == 302
+    assert known_sql == unknown_sql
+    for booked in (booked_known, booked_unknown):
+        text = client.get(booked["Location"]).content.decode()
+        assert "You're booked" in text
+        assert PRO_MESSAGE not in text
+
+
+# (b) Nothing filed under an existing customer until the address is confirmed --------------------
+
+
+def test_a_public_booking_with_a_customers_email_is_kept_apart_from_that_customer(
+    signed_in_agent, workspace, trigger, session_type, pro_customer
+):
+    booked = book_by_link(trigger.token, next_start(session_type), email=pro_customer.email)
+    booking = Booking.objects.get(pk=booked.json()["id"])
+    assert booking.contact != pro_customer and booking.email_confirmed_at is None
+    assert (booking.contact.kind, booking.contact.email, booking.contact.attributes) == (
+        "lead",
+        pro_customer.email,
+        {},
+    )
+    assert not pro_customer.bookings.exists()
+    assert Event.objects.get(type="meeting.booked").contact == booking.contact
+    # The customer's own messenger does not list it either.
+    mine = messenger_for_user(workspace, pro_customer.external_id).get("/messenger/sessions").json()
+    assert mine["items"] == []
+
+    page = signed_in_agent.get(f"/w/{workspace.slug}/sessions/{booking.pk}/").content.decode()
+    assert "Our SSO login loops forever" not in page
+    assert "4200" not in page and "mrr" not in page

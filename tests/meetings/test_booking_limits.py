@@ -7,7 +7,7 @@ import json
 
 from django.test import Client
 
-from concierge.meetings.links import manage_token
+from concierge.meetings.links import confirm_email_token, manage_token
 from concierge.meetings.models import Booking
 from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
 from concierge.meetings.services.session_types import create_booking_trigger
@@ -48,15 +48,17 @@ def test_one_client_cannot_take_every_slot(session_type, trigger):
     )
     assert Booking.objects.count() == 5
 
-    # Another client is not held up; a cancelled session no longer counts.
+    # Another client is not held up; a confirmed session, or a cancelled one, no longer counts.
     assert (
         book_by_link(session_type, trigger.token, email="x@example.test", address="198.51.100.1").status_code
         == 201
     )
-    first = Booking.objects.filter(booked_from__isnull=False).order_by("id").first()
-    Client().post(f"/book/session/{manage_token(first)}/cancel/", {"reason": ""})
+    first, second = Booking.objects.filter(booked_from__isnull=False).order_by("id")[:2]
+    Client().post(f"/book/confirm-email/{confirm_email_token(first)}/")
     assert book_by_link(session_type, trigger.token, email="y@example.test").status_code == 201
     assert book_by_link(session_type, trigger.token, email="z@example.test").status_code == 429
+    Client().post(f"/book/session/{manage_token(second)}/cancel/", {"reason": ""})
+    assert book_by_link(session_type, trigger.token, email="z@example.test").status_code == 201
 
 
 def test_fresh_messenger_visitors_from_one_client_are_limited_too(workspace, session_type, trigger, contact):

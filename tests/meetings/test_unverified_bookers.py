@@ -1,22 +1,35 @@
 """Someone who books without being verified — a name and an email typed on a public booking link —
 is a new, unverified person: judged on their answers alone (never on the stored attributes of
-whoever the email names), answered the same whether a customer has that address or not, and booked
-under a contact of their own. The messenger's signed-in user keeps their own attributes and their
-booking."""
+whoever the email names), answered the same whether a customer has that address or not, booked under
+a contact of their own until the address is confirmed from the email, and limited per client
+address, per email and per link. The messenger's signed-in user keeps their own attributes and
+their booking."""
 
 import json
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
+from concierge.contacts.models import Contact
 from concierge.contacts.services import update_contact
 from concierge.conversations.services import start_conversation
 from concierge.events.models import Event
+from concierge.meetings.links import (
+    booking_id_from_confirm_email_token,
+    booking_id_from_manage_token,
+    confirm_email_token,
+    manage_token,
+)
 from concierge.meetings.models import Booking
+from concierge.meetings.selectors.reports import sessions_report
 from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
 from concierge.meetings.services.session_types import add_eligibility_rule, add_intake_question
+from concierge.reports.selectors import support_report
 from tests.api_client import messenger_for_user
 
 ZONE = "Europe/Belgrade"
@@ -124,7 +137,7 @@ def test_the_page_answers_a_known_and_an_unknown_address_alike_with_the_same_sta
     assert known_sql == unknown_sql
     for booked in (booked_known, booked_unknown):
         text = client.get(booked["Location"]).content.decode()
-        assert "You're booked" in text
+        assert "You're booked" in text and "Please confirm your address with the link in it." in text
         assert PRO_MESSAGE not in text
 
 
@@ -149,5 +162,134 @@ def test_a_public_booking_with_a_customers_email_is_kept_apart_from_that_custome
     assert mine["items"] == []
 
     page = signed_in_agent.get(f"/w/{workspace.slug}/sessions/{booking.pk}/").content.decode()
+    assert "casey@customer.test is not confirmed yet." in page
     assert "Our SSO login loops forever" not in page
-    assert "4200" not in page and "mrr" not in page
+    assert "4200" not in page and "mrr" not in page and PRO_MESSAGE not in page
+    listed = signed_in_agent.get(f"/w/{workspace.slug}/sessions/").content.decode()
+    assert "email not confirmed" in listed
+
+
+def test_following_the_emailed_link_and_pressing_the_button_joins_the_booking_to_the_customer(
+    client, signed_in_agent, workspace, trigger, session_type, pro_customer, mailbox, run_tasks
+):
+    booked = book_by_link(trigger.token, next_start(session_type), email=pro_customer.email)
+    booking = Booking.objects.get(pk=booked.json()["id"])
+    booker = booking.contact
+    today = timezone.localdate(timezone=ZoneInfo(workspace.timezone))
+    funnel_before = support_report(workspace, today - timedelta(days=1), today + timedelta(days=1))
+    run_tasks()
+
+    [email] = mailbox.to(pro_customer.email)
+    text = email.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://\S+/book/confirm-email/(\S+)/", text)
+    assert link and booking_id_from_confirm_email_token(link.group(1))[0] == booking.pk
+    # The link only ever goes into emails: the booker's own page (the reschedule/cancel link's) never
+    # shows it.
+    assert (
+        "/book/confirm-email/" not in client.get(f"/book/session/{manage_token(booking)}/").content.decode()
+    )
+    [to_agent] = mailbox.to(booking.agent.email)
+    agent_text = to_agent.get_body(preferencelist=("plain",)).get_content()
+    assert "casey@customer.test is not confirmed yet" in agent_text
+
+    # Opening the link (a mail scanner does) changes nothing; pressing the button confirms.
+    path = f"/book/confirm-email/{link.group(1)}/"
+    shown = client.get(path)
+    assert shown.status_code == 200 and "Yes, this is my session" in shown.content.decode()
+    booking.refresh_from_db()
+    assert booking.email_confirmed_at is None and booking.contact == booker
+    confirmed = client.post(path)
+    assert confirmed.status_code == 302
+    shown_at, query = confirmed["Location"].split("?")
+    assert booking_id_from_manage_token(shown_at.split("/")[3]) == booking.pk and query == "confirmed=1"
+    assert "is confirmed for this session" in client.get(confirmed["Location"]).content.decode()
+
+    booking.refresh_from_db()
+    booker.refresh_from_db()
+    assert booking.email_confirmed_at is not None
+    assert booking.contact == pro_customer and booker.merged_into == pro_customer
+    # The log: the booking's event stays where it was recorded, and the merge names that contact.
+    assert Event.objects.get(type="meeting.booked").contact == booker
+    merged = Event.objects.get(type="contact.merged")
+    assert (merged.contact, merged.data["lead"]) == (pro_customer, booker.ref)
+    # Reports count exactly what they counted before.
+    assert support_report(workspace, today - timedelta(days=1), today + timedelta(days=1)) == funnel_before
+    assert sessions_report(workspace, today, today).booked == 1
+
+    page = signed_in_agent.get(f"/w/{workspace.slug}/sessions/{booking.pk}/").content.decode()
+    assert "is not confirmed yet" not in page
+    assert "Our SSO login loops forever" in page and "4200" in page
+    # What the customer's record says about the session, for the agent to decide.
+    assert "On the customer's record, the rule on <code>plan</code> would not offer" in page
+    assert PRO_MESSAGE in page
+    mine = messenger_for_user(workspace, pro_customer.external_id).get("/messenger/sessions").json()
+    assert [item["id"] for item in mine["items"]] == [booking.pk]
+
+    # Again: nothing changes. The next emails no longer ask.
+    assert client.post(path).status_code == 302
+    assert Event.objects.filter(type="contact.merged").count() == 1
+
+
+def test_an_address_no_customer_has_becomes_a_customer_when_confirmed(client, trigger, session_type):
+    booked = book_by_link(trigger.token, next_start(session_type), email="new@customer.test")
+    booking = Booking.objects.get(pk=booked.json()["id"])
+    client.post(f"/book/confirm-email/{confirm_email_token(booking)}/")
+    booking.refresh_from_db()
+    assert (booking.contact.kind, booking.contact.email, booking.contact.merged_into_id) == (
+        "user",
+        "new@customer.test",
+        None,
+    )
+    assert not Event.objects.filter(type="contact.merged").exists()
+
+
+def test_a_changed_confirmation_link_is_refused_and_confirms_nothing(client, trigger, session_type, contact):
+    booked = book_by_link(trigger.token, next_start(session_type), email=contact.email)
+    booking = Booking.objects.get(pk=booked.json()["id"])
+    signed = confirm_email_token(booking)
+    for tampered in (signed[:-2] + "xx", manage_token(booking)):
+        refused = client.post(f"/book/confirm-email/{tampered}/")
+        assert refused.status_code == 422
+        assert "not valid" in refused.content.decode()
+    booking.refresh_from_db()
+    assert booking.email_confirmed_at is None and booking.contact != contact
+
+
+def test_the_messenger_user_books_as_today_and_a_visitor_under_their_own_contact(
+    workspace, trigger, session_type, contact, visitor
+):
+    signed_in = messenger_for_user(workspace, contact.external_id)
+    mine = signed_in.post(
+        f"/messenger/sessions/links/{trigger.token}/bookings",
+        {"start": next_start(session_type), "timezone": ZONE},
+    )
+    assert mine.status_code == 201, mine.content
+    booking = Booking.objects.get(pk=mine.json()["id"])
+    assert booking.contact == contact and booking.email_confirmed_at == booking.booked_at
+
+    as_visitor = visitor.post(
+        f"/messenger/sessions/links/{trigger.token}/bookings",
+        {"start": next_start(session_type), "timezone": ZONE, "email": contact.email, "name": "Casey"},
+    )
+    assert as_visitor.status_code == 201, as_visitor.content
+    theirs = Booking.objects.get(pk=as_visitor.json()["id"])
+    assert theirs.contact.visitor_id == "visitor-1" and theirs.email_confirmed_at is None
+    # Confirming the address says the booking's address is right; it does not make the visitor the user.
+    Client().post(f"/book/confirm-email/{confirm_email_token(theirs)}/")
+    theirs.refresh_from_db()
+    assert theirs.email_confirmed_at is not None
+    assert (theirs.contact.visitor_id, theirs.contact.merged_into_id) == ("visitor-1", None)
+
+
+def test_when_a_visitor_is_identified_their_sessions_go_with_them(
+    workspace, trigger, session_type, contact, visitor
+):
+    from concierge.contacts.services import merge_lead_into_user
+
+    booked = visitor.post(
+        f"/messenger/sessions/links/{trigger.token}/bookings",
+        {"start": next_start(session_type), "timezone": ZONE, "email": "v@customer.test", "name": "V"},
+    )
+    lead = Contact.objects.get(visitor_id="visitor-1")
+    merge_lead_into_user(lead, contact)
+    assert Booking.objects.get(pk=booked.json()["id"]).contact == contact

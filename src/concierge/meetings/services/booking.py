@@ -10,8 +10,8 @@ Who books decides what is trusted. A verified customer (the messenger's signed-i
 contact a caller books for) is judged on their own attributes and the booking is theirs. Anyone else
 (a name and an email typed on a public link, the messenger's anonymous visitor) is a new, unverified
 person: judged on their answers alone — exactly as an email no one knows — given a contact of their
-own until the address is confirmed, and limited per client address, per email and per booking link
-(settings MEETINGS_*; docs/meetings.md, "Who books").
+own until the address is confirmed (services/confirmation.py), and limited per client address, per
+email and per booking link (settings MEETINGS_*; docs/meetings.md, "Who books").
 """
 
 import secrets
@@ -261,7 +261,7 @@ def is_verified_booker(contact: Contact | None) -> bool:
 
 def _new_unverified_contact(session_type: SessionType, name: str, email: str, zone_name: str, locale: str):
     """The contact of someone who typed a name and an email: a lead of their own, made the same way
-    whether or not a customer already has that address."""
+    whether or not a customer already has that address (confirmation.py joins them when confirmed)."""
     return create_contact(
         session_type.workspace,
         kind=Contact.Kind.LEAD,

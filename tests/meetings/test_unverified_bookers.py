@@ -293,3 +293,25 @@ def test_when_a_visitor_is_identified_their_sessions_go_with_them(
     lead = Contact.objects.get(visitor_id="visitor-1")
     merge_lead_into_user(lead, contact)
     assert Booking.objects.get(pk=booked.json()["id"]).contact == contact
+
+
+def test_the_confirmation_page_speaks_the_customers_language(trigger, session_type):
+    booked = Client().post(
+        f"/api/v1/booking-links/{trigger.token}/bookings",
+        json.dumps(
+            {
+                "start": next_start(session_type),
+                "timezone": ZONE,
+                "locale": "de",
+                "name": "Kim",
+                "email": "kim@kunde.test",
+            }
+        ),
+        content_type="application/json",
+    )
+    booking = Booking.objects.get(pk=booked.json()["id"])
+    page = Client().get(f"/book/confirm-email/{confirm_email_token(booking)}/")
+    assert page["Content-Language"] == "de"
+    text = page.content.decode()
+    assert "Ist das Ihre Sitzung?" in text and "Ja, das ist meine Sitzung" in text
+    assert "Bitte bestätigen Sie, dass kim@kunde.test Ihre Adresse ist." in text

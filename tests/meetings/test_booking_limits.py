@@ -203,3 +203,17 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(settin
         ).status_code
         == 429
     )
+
+
+def test_a_limit_of_none_closes_the_link_to_unverified_bookers_with_a_clear_answer(
+    settings, workspace, session_type, trigger, contact
+):
+    settings.MEETINGS_UNCONFIRMED_PER_LINK = 0
+    refused = book_by_link(session_type, trigger.token, email="kim@example.test")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 3600
+    signed_in = messenger_for_user(workspace, contact.external_id)
+    booked = signed_in.post(
+        f"/messenger/sessions/links/{trigger.token}/bookings",
+        {"start": next_start(session_type), "timezone": ZONE},
+    )
+    assert booked.status_code == 201

@@ -307,7 +307,8 @@ def check_unconfirmed_limits(
     for name, _, limit in limits:
         if waiting[f"{name}_count"] < limit:
             continue
-        frees_itself = waiting[f"{name}_first"] - now
+        first = waiting[f"{name}_first"]
+        frees_itself = first - now if first is not None else UNCONFIRMED_RETRY_AFTER  # a limit of 0
         retry_after = max(1, int(min(frees_itself, UNCONFIRMED_RETRY_AFTER).total_seconds()))
         if name == "email":
             raise TooManyAttempts(

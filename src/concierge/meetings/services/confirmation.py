@@ -28,17 +28,20 @@ from concierge.meetings.models import Booking
 
 def confirm_booking_email(booking: Booking, *, at: datetime | None = None) -> Booking:
     """The customer followed the link emailed to the booking's address: the address is theirs, and a
-    booking made from a public link joins the customer it names. Confirming again changes nothing."""
+    booking made from a public link joins the customer it names. Confirming again changes nothing.
+
+    Rows are taken in the order a contact merge takes them (the workspace, the contacts, then their
+    bookings), so a confirmation and a teammate's merge of the same lead wait for each other rather
+    than deadlock; the booking is marked by a conditional update, so of two confirmations one marks."""
     now = at or timezone.now()
     with transaction.atomic():
-        current = Booking.objects.select_for_update(of=("self",)).select_related("contact").get(pk=booking.pk)
+        current = Booking.objects.select_related("contact").get(pk=booking.pk)
         if current.email_confirmed_at is not None:
             return current
-        current.email_confirmed_at = now
-        current.save(update_fields=["email_confirmed_at"])
         contact = current.contact
         if contact.kind == Contact.Kind.LEAD and not contact.visitor_id and not contact.merged_into_id:
             confirm_lead_email(contact, at=now)
+        Booking.objects.filter(pk=current.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=now)
     return Booking.objects.select_related("workspace", "session_type", "trigger", "contact", "agent").get(
         pk=booking.pk
     )

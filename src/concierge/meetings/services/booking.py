@@ -310,18 +310,19 @@ def check_unconfirmed_limits(
         first = waiting[f"{name}_first"]
         frees_itself = first - now if first is not None else UNCONFIRMED_RETRY_AFTER  # a limit of 0
         retry_after = max(1, int(min(frees_itself, UNCONFIRMED_RETRY_AFTER).total_seconds()))
+        sessions_are = f"{limit} sessions booked" if limit != 1 else "1 session booked"
+        still_waiting = "are still waiting" if limit != 1 else "is still waiting"
         if name == "email":
             raise TooManyAttempts(
-                f"{limit} sessions booked for {email} are still waiting for that address to be "
-                "confirmed. Follow the link in their confirmation emails (or cancel one), then book again.",
+                f"{sessions_are} for {email} {still_waiting} for that address to be confirmed. "
+                "Follow the link in the confirmation emails (or cancel one), then book again.",
                 retry_after=retry_after,
                 field="email",
             )
         if name == "address":
             raise TooManyAttempts(
-                f"{limit} sessions booked from your network are still waiting for their email "
-                "address to be confirmed. Follow the link in their confirmation emails (or cancel "
-                "one), then book again.",
+                f"{sessions_are} from your network {still_waiting} for the email address to be "
+                "confirmed. Follow the link in the confirmation emails (or cancel one), then book again.",
                 retry_after=retry_after,
             )
         raise TooManyAttempts(

@@ -166,7 +166,7 @@ def test_a_public_booking_with_a_customers_email_is_kept_apart_from_that_custome
     assert "Our SSO login loops forever" not in page
     assert "4200" not in page and "mrr" not in page and PRO_MESSAGE not in page
     listed = signed_in_agent.get(f"/w/{workspace.slug}/sessions/").content.decode()
-    assert "email not confirmed" in listed
+    assert "badge-unconfirmed" in listed and ">unconfirmed<" in listed
 
 
 def test_following_the_emailed_link_and_pressing_the_button_joins_the_booking_to_the_customer(

@@ -207,6 +207,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Limits on booking 1:1 sessions without being verified (a public booking link, the messenger's
+# anonymous visitor; docs/meetings.md, "Who books"): the upcoming sessions still waiting for their
+# email confirmation that one client address, one email address and one booking link may hold, and
+# the booking attempts one client address may make in an hour. A verified customer is not limited.
+MEETINGS_UNCONFIRMED_PER_ADDRESS = int(os.environ.get("MEETINGS_UNCONFIRMED_PER_ADDRESS", "5"))
+MEETINGS_UNCONFIRMED_PER_EMAIL = int(os.environ.get("MEETINGS_UNCONFIRMED_PER_EMAIL", "3"))
+MEETINGS_UNCONFIRMED_PER_LINK = int(os.environ.get("MEETINGS_UNCONFIRMED_PER_LINK", "20"))
+MEETINGS_BOOKING_ATTEMPTS_PER_HOUR = int(os.environ.get("MEETINGS_BOOKING_ATTEMPTS_PER_HOUR", "20"))
+
 # Limits that bad input runs into (answered with a 4xx, never a 500).
 MAX_MESSAGE_LENGTH = 20_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

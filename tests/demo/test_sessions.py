@@ -29,3 +29,11 @@ def test_demo_sessions_fill_the_report_and_the_insights(workspace, agents):
     assert report.booked >= 15 and report.held >= 1
     assert {row["place"] for row in report.by_trigger} <= {"setup page", "onboarding email"}
     assert feedback_insights(workspace)["entries"] >= 1
+
+    # Two upcoming sessions came from the public link by name and email: a known customer confirmed
+    # the address (the session joined them), someone new has not yet.
+    from_the_link = Booking.objects.filter(booked_at=now - timedelta(hours=3)).order_by("id")
+    joined, waiting = from_the_link
+    assert joined.contact in contacts and joined.email_confirmed_at is not None
+    assert waiting.email_confirmed_at is None and waiting.contact.kind == "lead"
+    assert waiting.customer_email == "jordan.blake@northwind.example"

@@ -38,11 +38,15 @@ def contact_by_visitor_id(workspace: Workspace, visitor_id: str) -> Contact | No
     return Contact.objects.filter(workspace=workspace, visitor_id=visitor_id).first()
 
 
-def contact_by_email(workspace: Workspace, email: str) -> Contact | None:
-    """The contact an email address names, as a form typed it (the oldest, if several share it)."""
+def user_by_email(workspace: Workspace, email: str) -> Contact | None:
+    """The user (never a lead: a lead's address is only what someone typed) an email address names,
+    the oldest if several share it."""
     return (
         Contact.objects.filter(
-            workspace=workspace, email=(email or "").strip().lower(), merged_into__isnull=True
+            workspace=workspace,
+            kind=Contact.Kind.USER,
+            email=(email or "").strip().lower(),
+            merged_into__isnull=True,
         )
         .order_by("created_at", "id")
         .first()

@@ -1,4 +1,4 @@
-"""Writes for contacts: create, update, identify and merge a lead into a user."""
+"""Writes for contacts: create, update, identify, merge a lead into a user, confirm a lead's address."""
 
 import json
 from collections.abc import Sequence
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from concierge.contacts.announcements import LeadMerged
 from concierge.contacts.models import Contact
-from concierge.core.db import column_values_for_new, insert_new_rows
+from concierge.contacts.selectors import user_by_email
+from concierge.core.db import column_values_for_new, insert_new_rows, lock_rows
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
@@ -175,3 +176,33 @@ def merge_lead_into_user(lead: Contact, user: Contact, *, at: datetime | None = 
             )
         )
     return user
+
+
+def confirm_lead_email(lead: Contact, *, at: datetime | None = None) -> Contact:
+    """A lead proved it reads its email address (it followed a link sent there): it joins the user
+    with that address — merged into them (`merge_lead_into_user`, so the apps above move what is the
+    lead's and the log records the merge) — or becomes that user when no user has the address yet.
+    Returns the user; a lead already merged, or already a user, changes nothing.
+
+    A messenger visitor is not confirmed this way: the messenger identifies a visitor (user id and
+    hash), and an address typed in a form says nothing about whose browser it was. Confirmations in a
+    workspace are taken one at a time (its row is held), so two leads confirming an address no user
+    has yet make one user, and the second is merged into it."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        lock_rows(Workspace, [lead.workspace_id])
+        current = Contact.objects.select_for_update().select_related("workspace").get(pk=lead.pk)
+        if current.merged_into_id:
+            return Contact.objects.get(pk=current.merged_into_id)
+        if current.kind == Contact.Kind.USER:
+            return current
+        if current.visitor_id:
+            raise InvalidInput("A messenger visitor is identified by the messenger, not by an email link.")
+        if not current.email:
+            raise InvalidInput("This contact has no email address to confirm.")
+        user = user_by_email(current.workspace, current.email)
+        if user is not None:
+            return merge_lead_into_user(current, user, at=at)
+        current.kind = Contact.Kind.USER
+        current.save(update_fields=["kind"])
+        return current

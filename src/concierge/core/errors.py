@@ -29,7 +29,8 @@ class PermissionDenied(ServiceError):
 
 
 class TooManyAttempts(ServiceError):
-    """Too many failed attempts at a secret: wait `retry_after` seconds (sent as Retry-After)."""
+    """Too many attempts (failed guesses at a secret, bookings without credentials): wait
+    `retry_after` seconds (sent as Retry-After)."""
 
     status_code = 429
 

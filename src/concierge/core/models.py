@@ -61,7 +61,8 @@ class FailedAttempts(models.Model):
     account, or a client's address. What throttles and locks the next attempts (core.throttling).
 
     Kept in the database, so every server process sees the same count. A success or a password reset
-    ends the run; a run with no failure for a day is forgotten.
+    ends the run; a run with no failure for a day is forgotten. A rate limit (core.throttling.RateLimit)
+    keeps its count of attempts in a window here too, under a key that names the window.
     """
 
     # Which policy counts it: "sign-in:account", "sign-in:address", "api-key:address", …

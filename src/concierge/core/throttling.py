@@ -1,4 +1,5 @@
-"""Throttling guesses at secrets — passwords, API keys, the messenger's user hashes.
+"""Throttling guesses at secrets — passwords, API keys, the messenger's user hashes — and rate
+limits on what anyone may try without credentials (booking from a public link).
 
 A `Throttle` counts a run of failed attempts per key (an account, a client's address) in the
 database (`FailedAttempts`), so every server process sees the same count. The first `free_failures`
@@ -12,13 +13,19 @@ password it was counted against (`stamp`), and a changed password voids it.
 The attempts are refused, not slowed down in the server: a sleeping worker would be the attacker's
 gain. Checking and counting are two steps, so a burst of attempts sent at the same instant may all be
 checked before the first is counted; a sequence of attempts, however fast, cannot.
+
+A `RateLimit` is the throttles' small sibling for attempts that are not guesses: at most `limit`
+attempts per key in each window of `per` (fixed windows: the hour from 10:00 to 11:00, then the next),
+counted in the same table under a key that names the window, so every process shares the count and
+the hourly clean-up forgets old windows. Counting is one locked row update, so a burst sent at the
+same instant is counted exactly; at most twice the limit fits across a window's boundary.
 """
 
 import hashlib
 import ipaddress
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -90,6 +97,39 @@ class Throttle:
 
     def succeeded(self, key: str) -> None:
         forget_failed_attempts(scope=self.scope, key=_digest(key))
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    scope: str
+    # The refusal, with {limit} (the attempts a window allows) and {wait} (e.g. "12 minutes").
+    message: str
+    per: timedelta = timedelta(hours=1)
+
+    def _window(self, at: datetime) -> tuple[int, datetime]:
+        """The window `at` falls in (its number) and the instant it ends."""
+        seconds = self.per.total_seconds()
+        number = int(at.timestamp() // seconds)
+        return number, datetime.fromtimestamp((number + 1) * seconds, tz=UTC)
+
+    def take(self, key: str, *, limit: int) -> None:
+        """Count one attempt by `key`, or raise TooManyAttempts when the key already made `limit`
+        attempts in this window (nothing more is counted) or a concurrent attempt took the last one."""
+        at = now()
+        number, ends = self._window(at)
+        stored_key = _digest(f"{number}:{key}")
+        run = FailedAttempts.objects.filter(scope=self.scope, key=stored_key).first()
+        if run is None or run.failures < limit:
+            run = record_failed_attempt(
+                scope=self.scope, key=stored_key, at=at, wait=lambda _attempts: (timedelta(0), False)
+            )
+            if run.failures <= limit:
+                return
+        seconds = (ends - at).total_seconds()
+        raise TooManyAttempts(
+            self.message.format(limit=limit, wait=duration_in_words(seconds)),
+            retry_after=max(1, math.ceil(seconds)),
+        )
 
 
 def runs_of(*checks: tuple[Throttle, str]) -> list[FailedAttempts | None]:

@@ -1,6 +1,9 @@
 """Demo 1:1 sessions for a seeded workspace: a session type offered from two places, the teammates'
 working hours, and two months of sessions booked, held, missed, cancelled and declined, with
-follow-ups and feedback — all through the services, replayed with their `at=` argument."""
+follow-ups and feedback — all through the services, replayed with their `at=` argument. Most are
+booked by signed-in customers; two upcoming ones come from the public link, booked by name and
+email: a known customer who then confirmed the address from the email (so the session joined them),
+and someone new who has not confirmed yet."""
 
 import random
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from concierge.core.errors import ServiceError
 from concierge.meetings.selectors.slots import free_slots
 from concierge.meetings.services.availability import set_weekly_hours
 from concierge.meetings.services.booking import book_session, cancel_booking, decline_booking
+from concierge.meetings.services.confirmation import confirm_booking_email
 from concierge.meetings.services.feedback import record_feedback
 from concierge.meetings.services.followup import send_follow_up
 from concierge.meetings.services.outcomes import mark_no_show, mark_session_held
@@ -132,7 +136,45 @@ def seed_demo_sessions(
             upcoming += 1
             continue
         _play_what_happened(booking, rng, booked_at)
+    from_the_link = _book_from_the_public_link(session_type, triggers[0], with_email, at, rng)
+    booked += from_the_link
+    upcoming += from_the_link
     return DemoSessionsResult(bookings=booked, upcoming=upcoming)
+
+
+def _book_from_the_public_link(session_type, trigger, with_email, at: datetime, rng: random.Random) -> int:
+    """Two upcoming sessions booked on the setup page by name and email, a few hours ago: a known
+    customer, who confirmed the address from the email an hour later, and someone new, who has not."""
+    booked_at = at - timedelta(hours=3)
+    starts = [
+        slot.start for slot in free_slots(session_type, at=booked_at) if slot.start > at + timedelta(days=1)
+    ]
+    people = [("Jordan Blake", "jordan.blake@northwind.example", "Europe/London")]
+    users = [contact for contact in with_email if contact.kind == Contact.Kind.USER]
+    if users:
+        known = rng.choice(users)
+        people.insert(0, (known.name or "Customer", known.email, known.timezone or "America/New_York"))
+    made = 0
+    for (name, email, zone_name), start in zip(people, starts[3::7], strict=False):
+        try:
+            booking = book_session(
+                session_type,
+                trigger=trigger,
+                customer_name=name,
+                customer_email=email,
+                start=start,
+                timezone_name=zone_name,
+                locale="en",
+                answers={"expectation": rng.choice(EXPECTATIONS), "topic": "Setup"},
+                confirm_night=True,
+                at=booked_at,
+            )
+        except ServiceError:
+            continue
+        made += 1
+        if email != "jordan.blake@northwind.example":
+            confirm_booking_email(booking, at=booked_at + timedelta(hours=1))
+    return made
 
 
 def _play_what_happened(booking, rng: random.Random, booked_at: datetime) -> None:

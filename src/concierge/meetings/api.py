@@ -6,6 +6,10 @@
   books, lists, reschedules and cancels their own sessions.
 - `links_router` (no credentials): what a public booking link offers and its free slots, booking by
   name and email, and the signed reschedule/cancel links of confirmation emails.
+
+Only the messenger's signed-in user is a verified booker. Whoever books through a public link, and
+the messenger's anonymous visitor, is judged on their answers alone, books under a contact of their
+own until the address is confirmed, and is limited (429 with Retry-After): docs/meetings.md.
 """
 
 from datetime import timedelta
@@ -18,6 +22,7 @@ from concierge.core.errors import InvalidInput, NotFound
 from concierge.core.idempotency import idempotent
 from concierge.core.pagination import paginate
 from concierge.core.schemas import Date, ObjectId, PageQuery
+from concierge.core.throttling import client_address
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.meetings import links
 from concierge.meetings.local_time import city_time, session_time
@@ -77,6 +82,8 @@ messenger_router = Router(auth=MessengerContact(), tags=["messenger: 1:1 session
 links_router = Router(auth=None, tags=["1:1 session links"])
 
 REFUSALS = {403: RefusalOut, 409: RefusalOut}
+# Booking without being verified is limited per client address, email and link (docs/meetings.md).
+BOOKING_REFUSALS = {**REFUSALS, 429: RefusalOut}
 
 
 # Shaping ------------------------------------------------------------------------------------------
@@ -180,9 +187,10 @@ def _eligibility_view(session_type: SessionType, attributes: dict, answers: dict
     }
 
 
-def _book(trigger: BookingTrigger, payload: BookIn, contact=None) -> Status:
-    """Refusals (night-time confirmation, ineligible) are raised: the API adds their `question` or
-    `alternative_url` to the error body, and an Idempotency-Key does not remember them."""
+def _book(request, trigger: BookingTrigger, payload: BookIn, contact=None) -> Status:
+    """Refusals (night-time confirmation, ineligible, a limit) are raised: the API adds their
+    `question` or `alternative_url` (or Retry-After) to the answer, and an Idempotency-Key does not
+    remember them."""
     item = booking.book_session(
         trigger.session_type,
         trigger=trigger,
@@ -194,6 +202,7 @@ def _book(trigger: BookingTrigger, payload: BookIn, contact=None) -> Status:
         customer_email=payload.email or "",
         answers=payload.answers,
         confirm_night=payload.confirm_night,
+        client_address=client_address(request),
     )
     return Status(201, CustomerBookingOut(**_customer_view(item)))
 
@@ -229,13 +238,14 @@ def booking_link_eligibility(request, token: str, payload: EligibilityIn):
 
 @links_router.post(
     "/booking-links/{token}/bookings",
-    response={201: CustomerBookingOut, **REFUSALS},
-    summary="Book a slot as a customer named by name and email",
+    response={201: CustomerBookingOut, **BOOKING_REFUSALS},
+    summary="Book a slot as a customer named by name and email (not verified: the address is confirmed "
+    "from the email)",
 )
 def book_from_link(request, token: str, payload: BookIn):
     if not payload.name or not payload.email:
         raise InvalidInput("name and email are required: the confirmation is sent there.", field="email")
-    return _book(type_selectors.trigger_by_token(token), payload)
+    return _book(request, type_selectors.trigger_by_token(token), payload)
 
 
 @links_router.get(
@@ -296,12 +306,12 @@ def messenger_eligibility(request, token: str, payload: EligibilityIn):
 
 @messenger_router.post(
     "/sessions/links/{token}/bookings",
-    response={201: CustomerBookingOut, **REFUSALS},
+    response={201: CustomerBookingOut, **BOOKING_REFUSALS},
     summary="Book a slot for the contact",
 )
 @idempotent
 def messenger_book(request, token: str, payload: BookIn):
-    return _book(_trigger_of_workspace(request, token), payload, contact=request.contact)
+    return _book(request, _trigger_of_workspace(request, token), payload, contact=request.contact)
 
 
 @messenger_router.get("/sessions", response=CustomerBookingPage, summary="The contact's 1:1 sessions")

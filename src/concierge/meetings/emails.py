@@ -108,9 +108,14 @@ def build_booking_email(booking: Booking, *, kind: str, recipient: str, offset_m
             "workspace": booking.workspace,
         }
         if kind in (Kind.CONFIRMATION, Kind.RESCHEDULED, Kind.REMINDER):
+            # Until the address is confirmed, each of these asks the customer to confirm it (with the
+            # link that only ever goes to that address) and tells the agent it is not confirmed.
+            context["unconfirmed"] = not booking.is_email_confirmed
             if recipient == Side.CUSTOMER:
                 context["reschedule_url"] = links.reschedule_url(booking)
                 context["cancel_url"] = links.cancel_url(booking)
+                if context["unconfirmed"]:
+                    context["confirm_url"] = links.confirm_email_url(booking)
             else:
                 context["session_page_url"] = links.session_page_url(booking)
         if kind == Kind.FOLLOW_UP:

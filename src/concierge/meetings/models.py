@@ -258,7 +258,12 @@ class Booking(models.Model):
 
     The agent's time is blocked from `starts_at` to `blocked_until` (the end plus the buffer for
     follow-up work). The database refuses two blocking bookings of one agent that overlap: an
-    exclusion constraint on PostgreSQL, triggers on SQLite (see migration 0002)."""
+    exclusion constraint on PostgreSQL, triggers on SQLite (see migration 0002).
+
+    A booking made by someone who is not verified (a public booking link, the messenger's anonymous
+    visitor) waits for its customer to confirm the email address (`email_confirmed_at` empty): it
+    holds its slot, and until then it belongs to a contact of its own, never to the customer that
+    address names (docs/meetings.md, "Who books: verified and unverified")."""
 
     class Status(models.TextChoices):
         BOOKED = "booked"
@@ -306,6 +311,14 @@ class Booking(models.Model):
     held_at = models.DateTimeField(null=True, blank=True)
     no_show_side = models.CharField(max_length=8, choices=Side.choices, blank=True, default="")
     followed_up_at = models.DateTimeField(null=True, blank=True)
+    # When the customer's email address was confirmed: at booking for a verified customer (the
+    # messenger's signed-in user, a booking made for a known contact), else when the link emailed
+    # to the address was followed. Empty: not confirmed yet.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Where an unverified booking came from: a keyed digest of the client's address (never the
+    # address itself), which the per-address limit counts. Empty for verified bookings. (Nullable
+    # without a default, so adding it leaves SQLite's no-overlap triggers on the table.)
+    booked_from = models.CharField(max_length=64, null=True, blank=True)
 
     # Statuses whose time stays taken in the agent's calendar.
     BLOCKING_STATUSES = (Status.BOOKED, Status.HELD, Status.NO_SHOW)
@@ -325,11 +338,21 @@ class Booking(models.Model):
             models.Index(fields=["workspace", "starts_at"], name="booking_ws_start"),
             models.Index(fields=["workspace", "booked_at"], name="booking_ws_booked"),
             models.Index(fields=["contact", "starts_at"], name="booking_contact_start"),
+            # The bookings still waiting for their address's confirmation, which the limits count.
+            models.Index(
+                fields=["workspace", "starts_at"],
+                condition=models.Q(email_confirmed_at__isnull=True),
+                name="booking_unconfirmed_start",
+            ),
         ]
         ordering = ["starts_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.session_type_id} with {self.customer_email} at {self.starts_at.isoformat()}"
+
+    @property
+    def is_email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def is_upcoming(self, at: datetime | None = None) -> bool:
         """Booked and not started yet (at `at`, else now): it can still be moved, cancelled or declined."""

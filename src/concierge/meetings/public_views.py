@@ -1,8 +1,14 @@
 """The customer's pages (no sign-in): book from a trigger's link, then see, reschedule or cancel the
-session from the signed link in the confirmation email.
+session from the signed link in the confirmation email, and confirm the email address from the other
+signed link in it.
 
 Times are shown in the customer's zone — detected from the browser, changeable — named by city, in
 their language. A start between 00:00 and 05:59 for them needs a second, spelt-out confirmation.
+
+Whoever books here is not verified: the page answers the same for an address a customer has and for
+one no one has (services/booking.py), and the booking waits for the address to be confirmed. The
+confirmation link opens a page with a button: following it changes nothing (mail scanners open the
+links of an email), pressing the button confirms.
 """
 
 from django.http import Http404
@@ -12,6 +18,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from concierge.core.errors import NotFound, ServiceError
+from concierge.core.throttling import client_address
 from concierge.core.zones import (
     CUSTOMER_LANGUAGES,
     canonical_zone,
@@ -24,10 +31,11 @@ from concierge.meetings import links
 from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
 from concierge.meetings.local_time import city_time, session_time
 from concierge.meetings.models import Booking, BookingTrigger, SessionType
-from concierge.meetings.selectors.bookings import booking_for_manage_token
+from concierge.meetings.selectors.bookings import booking_for_confirm_email_token, booking_for_manage_token
 from concierge.meetings.selectors.session_types import eligibility_problem, intake_questions, trigger_by_token
 from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
 from concierge.meetings.services.booking import book_session, cancel_booking, reschedule_booking
+from concierge.meetings.services.confirmation import confirm_booking_email
 
 ANSWER_PREFIX = "answer_"
 
@@ -112,6 +120,7 @@ def booking_page(request, token):
                 customer_email=values["email"],
                 answers={key: value for key, value in answers.items() if value},
                 confirm_night=request.POST.get("confirm_night") == "yes",
+                client_address=client_address(request),
             )
     except NightConfirmationNeeded as exc:
         return _page(
@@ -124,7 +133,10 @@ def booking_page(request, token):
     except ServiceError as exc:
         context["days"] = _slot_days(session_type, zone_name, lang)
         context["error"] = exc
-        return _page(request, "meetings/public/book.html", context, lang, status=exc.status_code)
+        response = _page(request, "meetings/public/book.html", context, lang, status=exc.status_code)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return redirect(reverse("meetings_public:manage", args=[links.manage_token(booking)]) + "?booked=1")
 
 
@@ -168,8 +180,34 @@ def manage_booking(request, signed):
     booking, error_page = _booking_or_error_page(request, signed)
     if error_page:
         return error_page
-    context = {**_manage_context(booking, signed), "just_booked": request.GET.get("booked") == "1"}
+    context = {
+        **_manage_context(booking, signed),
+        "just_booked": request.GET.get("booked") == "1",
+        "just_confirmed": request.GET.get("confirmed") == "1" and booking.is_email_confirmed,
+    }
     return _page(request, "meetings/public/session.html", context, booking.customer_locale)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email_page(request, signed):
+    """The link emailed to the booking's address: a GET shows the session and a button, the POST
+    confirms the address (services/confirmation.py), then shows the session."""
+    try:
+        booking = booking_for_confirm_email_token(signed)
+    except ServiceError as exc:
+        return _page(
+            request,
+            "meetings/public/bad_link.html",
+            {"error": exc},
+            _language(request, "en"),
+            status=exc.status_code,
+        )
+    manage_signed = links.manage_token(booking)
+    if request.method == "POST":
+        confirm_booking_email(booking)
+        return redirect(reverse("meetings_public:manage", args=[manage_signed]) + "?confirmed=1")
+    context = _manage_context(booking, manage_signed)
+    return _page(request, "meetings/public/confirm_email.html", context, booking.customer_locale)
 
 
 @require_http_methods(["GET", "POST"])

@@ -307,6 +307,10 @@ class BookingOut(Schema):
     decline_reason: str
     cancel_reason: str
     followed_up_at: datetime | None
+    email_confirmed_at: datetime | None = Field(
+        description="When the customer's address was confirmed (at booking for a verified customer); "
+        "null while a booking made without being verified waits for it."
+    )
 
 
 class BookingPage(Schema):

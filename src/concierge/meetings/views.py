@@ -26,7 +26,7 @@ from concierge.meetings.models import Booking
 from concierge.meetings.selectors import availability as availability_selectors
 from concierge.meetings.selectors.bookings import booking_by_id, bookings, failed_email_of, failed_emails
 from concierge.meetings.selectors.reports import feedback_insights, recent_feedback, sessions_report
-from concierge.meetings.selectors.session_types import session_type_by_id, session_types
+from concierge.meetings.selectors.session_types import eligibility_problem, session_type_by_id, session_types
 from concierge.meetings.services import availability as availability_services
 from concierge.meetings.services import booking as booking_services
 from concierge.meetings.services import feedback as feedback_services
@@ -135,7 +135,20 @@ def _session_context(request, booking: Booking) -> dict:
         "feedback": feedback,
         "customer_link": links.manage_url(booking),
         "failed_emails": failed_emails(booking),
+        "refused_on_record": _refused_on_record(booking),
     }
+
+
+def _refused_on_record(booking: Booking):
+    """The eligibility rule the customer's stored attributes trip, for a booking made without them: a
+    public booker is judged on their answers alone, so once the address is confirmed and the booking
+    joined the customer, the agent sees what their record says and may mark it ineligible."""
+    if not booking.is_upcoming() or not booking.is_email_confirmed or not booking.contact.attributes:
+        return None
+    rule = eligibility_problem(
+        booking.session_type, attributes=booking.contact.attributes, answers=booking.answers
+    )
+    return rule if rule is not None and rule.source == rule.Source.ATTRIBUTE else None
 
 
 def _booking_or_404(request, booking_id: int) -> Booking:

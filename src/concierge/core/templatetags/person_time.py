@@ -46,12 +46,18 @@ def person_time(instant: datetime | str | None, person, short: bool = False) -> 
 def local_time_now(person, reader) -> str:
     """'11:03 AM, Los Angeles time': the clock where `person` is, said in the `reader`'s language (a
     teammate reading about a customer reads their own language); '' when the person's zone is unknown."""
-    if not person.timezone:
+    return local_time_in(person.timezone, reader)
+
+
+@register.simple_tag
+def local_time_in(zone_name: str, reader) -> str:
+    """The clock now in a zone (e.g. the one a customer booked in), said in the `reader`'s language."""
+    if not zone_name:
         return ""
     locale = getattr(reader, "locale", None) or "en"
-    local = timezone.now().astimezone(ZoneInfo(person.timezone))
+    local = timezone.now().astimezone(ZoneInfo(zone_name))
     hour = format_time(local, format="short", locale=babel_locale(locale))
-    return f"{hour}, {city_name(person.timezone, locale)} time"
+    return f"{hour}, {city_name(zone_name, locale)} time"
 
 
 @register.filter

@@ -7,7 +7,11 @@ from django.db.models import QuerySet
 
 from concierge.contacts.models import Contact
 from concierge.core.errors import NotFound
-from concierge.meetings.links import booking_id_from_manage_token
+from concierge.meetings.links import (
+    booking_id_from_confirm_email_token,
+    booking_id_from_manage_token,
+    is_sent_to,
+)
 from concierge.meetings.models import Booking, BookingEmail
 from concierge.workspaces.models import Workspace
 
@@ -60,6 +64,19 @@ def booking_for_manage_token(token: str) -> Booking:
         .first()
     )
     if booking is None:
+        raise NotFound("This session no longer exists.")
+    return booking
+
+
+def booking_for_confirm_email_token(token: str) -> Booking:
+    """The booking a confirmation link (sent to its address) names; a tampered link is refused."""
+    booking_id, email_digest = booking_id_from_confirm_email_token(token)
+    booking = (
+        Booking.objects.filter(pk=booking_id)
+        .select_related("workspace", "session_type", "trigger", "contact", "agent")
+        .first()
+    )
+    if booking is None or not is_sent_to(booking, email_digest):
         raise NotFound("This session no longer exists.")
     return booking
 

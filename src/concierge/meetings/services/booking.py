@@ -5,24 +5,34 @@ notice and within the horizon, from an eligible customer, and — for a start be
 in the customer's zone — only with an explicit second confirmation. The agent is the free host who
 was booked least recently. The database refuses overlapping bookings of one agent as well (see
 migration 0002); a host taken by a concurrent booking makes us try the next free one.
+
+Who books decides what is trusted. A verified customer (the messenger's signed-in user, a known
+contact a caller books for) is judged on their own attributes and the booking is theirs. Anyone else
+(a name and an email typed on a public link, the messenger's anonymous visitor) is a new, unverified
+person: judged on their answers alone — exactly as an email no one knows — given a contact of their
+own until the address is confirmed (services/confirmation.py), and limited per client address, per
+email and per booking link (settings MEETINGS_*; docs/meetings.md, "Who books").
 """
 
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from concierge.contacts.models import Contact
-from concierge.contacts.selectors import contact_by_email
 from concierge.contacts.services import create_contact, update_contact
 from concierge.core.dates import check_instant
-from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.db import lock_rows
+from concierge.core.errors import Conflict, InvalidInput, TooManyAttempts
 from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text, refuse_control_characters
+from concierge.core.throttling import RateLimit
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.events.services import record_event
 from concierge.meetings import event_types
@@ -43,6 +53,16 @@ from concierge.workspaces.models import Teammate
 
 MAX_ANSWER_LENGTH = 2000
 EARLIEST_POSSIBLE = datetime.min.replace(tzinfo=UTC)
+
+# Booking attempts of an unverified booker, per workspace and client address, in each hour
+# (settings.MEETINGS_BOOKING_ATTEMPTS_PER_HOUR): every try counts, a refused one too.
+BOOKING_ATTEMPTS = RateLimit(
+    scope="meetings-booking:address",
+    message="Too many booking attempts from your network ({limit} an hour). Wait {wait} and try again.",
+)
+# A refusal by the limits on unconfirmed bookings asks to retry within the hour at the latest: they
+# stop counting as they are confirmed, cancelled or start.
+UNCONFIRMED_RETRY_AFTER = timedelta(hours=1)
 
 
 # Input ------------------------------------------------------------------------------------------
@@ -221,7 +241,8 @@ def _booking_event_data(booking: Booking, **extra) -> dict:
 
 
 def _resolve_customer(session_type: SessionType, contact: Contact | None, name: str, email: str):
-    """The booking's contact (when known) and the name and email the confirmation goes to."""
+    """The name and email the confirmation goes to. A booker named only by what they typed is never
+    looked up by that email: whoever the address names is not trusted before it is confirmed."""
     if contact is not None:
         if contact.workspace_id != session_type.workspace_id:
             raise InvalidInput("That contact belongs to another workspace.", field="contact")
@@ -229,17 +250,92 @@ def _resolve_customer(session_type: SessionType, contact: Contact | None, name: 
         name = name or contact.name
     email = _clean_customer_email(email)
     name = clean_short_text(name, field="name", max_length=190, required=contact is None)
-    if contact is None:
-        contact = contact_by_email(session_type.workspace, email)
-    return contact, name, email
+    return name, email
+
+
+def is_verified_booker(contact: Contact | None) -> bool:
+    """A user the caller identified (the messenger's signed-in user, a known contact booked for);
+    not someone named by a typed email, nor the messenger's anonymous visitor (a lead)."""
+    return contact is not None and contact.kind == Contact.Kind.USER
+
+
+def _new_unverified_contact(session_type: SessionType, name: str, email: str, zone_name: str, locale: str):
+    """The contact of someone who typed a name and an email: a lead of their own, made the same way
+    whether or not a customer already has that address (confirmation.py joins them when confirmed)."""
+    return create_contact(
+        session_type.workspace,
+        kind=Contact.Kind.LEAD,
+        email=email,
+        name=name,
+        timezone=zone_name,
+        locale=locale,
+    )
+
+
+def client_digest(workspace_id: int, address: str) -> str:
+    """How a booking remembers the client address it came from: keyed, so the address cannot be read
+    back or guessed from it."""
+    return salted_hmac(
+        "concierge.meetings.booked-from", f"{workspace_id}:{address}", algorithm="sha256"
+    ).hexdigest()
+
+
+def check_unconfirmed_limits(
+    session_type: SessionType, *, trigger: BookingTrigger | None, email: str, booked_from: str | None, now
+) -> None:
+    """An unverified booker may hold only so many upcoming sessions still waiting for their address's
+    confirmation: per client address, per email and per booking link (settings). Called inside the
+    booking's transaction with the link's row held, so the link's count is exact."""
+    if trigger is not None:
+        lock_rows(BookingTrigger, [trigger.pk])
+    limits = [
+        ("email", Q(customer_email=email), settings.MEETINGS_UNCONFIRMED_PER_EMAIL),
+    ]
+    if booked_from:
+        limits.append(("address", Q(booked_from=booked_from), settings.MEETINGS_UNCONFIRMED_PER_ADDRESS))
+    if trigger is not None:
+        limits.append(("link", Q(trigger=trigger), settings.MEETINGS_UNCONFIRMED_PER_LINK))
+    waiting = Booking.objects.filter(
+        workspace_id=session_type.workspace_id,
+        email_confirmed_at__isnull=True,
+        status=Booking.Status.BOOKED,
+        starts_at__gt=now,
+    ).aggregate(
+        **{f"{name}_count": Count("pk", filter=condition) for name, condition, _ in limits},
+        **{f"{name}_first": Min("starts_at", filter=condition) for name, condition, _ in limits},
+    )
+    for name, _, limit in limits:
+        if waiting[f"{name}_count"] < limit:
+            continue
+        first = waiting[f"{name}_first"]
+        frees_itself = first - now if first is not None else UNCONFIRMED_RETRY_AFTER  # a limit of 0
+        retry_after = max(1, int(min(frees_itself, UNCONFIRMED_RETRY_AFTER).total_seconds()))
+        sessions_are = f"{limit} sessions booked" if limit != 1 else "1 session booked"
+        still_waiting = "are still waiting" if limit != 1 else "is still waiting"
+        if name == "email":
+            raise TooManyAttempts(
+                f"{sessions_are} for {email} {still_waiting} for that address to be confirmed. "
+                "Follow the link in the confirmation emails (or cancel one), then book again.",
+                retry_after=retry_after,
+                field="email",
+            )
+        if name == "address":
+            raise TooManyAttempts(
+                f"{sessions_are} from your network {still_waiting} for the email address to be "
+                "confirmed. Follow the link in the confirmation emails (or cancel one), then book again.",
+                retry_after=retry_after,
+            )
+        raise TooManyAttempts(
+            "Many sessions booked from this link are still waiting for their email address to be "
+            "confirmed. Please try again later, or write to us.",
+            retry_after=retry_after,
+        )
 
 
 def _record_declined_by_rules(session_type, trigger, contact, name, email, zone_name, locale, rule, now):
     with transaction.atomic():
         if contact is None:
-            contact = create_contact(
-                session_type.workspace, email=email, name=name, timezone=zone_name, locale=locale
-            )
+            contact = _new_unverified_contact(session_type, name, email, zone_name, locale)
         record_event(
             session_type.workspace,
             event_types.MEETING_DECLINED,
@@ -268,15 +364,29 @@ def book_session(
     customer_email: str = "",
     answers: dict | None = None,
     confirm_night: bool = False,
+    client_address: str = "",
     at: datetime | None = None,
 ) -> Booking:
     """Book the slot at `start` for a customer who sees times in `timezone_name`.
 
-    The customer is a known contact (messenger, API) or is named by name and email (public page).
-    Raises InvalidInput, Conflict (taken meanwhile), CustomerIneligible (the team's message) or
-    NightConfirmationNeeded (the question to ask; call again with confirm_night=True).
+    The customer is a contact the caller identified (`contact=`: the messenger's signed-in user or
+    its anonymous visitor, a known contact) or is named by the name and email they typed (public
+    links). Only a user counts as verified: anyone else is judged on their answers alone, books under
+    a contact of their own (the visitor: theirs; a typed email: a new one) until the address is
+    confirmed, and is limited — `client_address` (as core.throttling.client_address reads it, given
+    by pages and the API) counts their attempts per hour and their unconfirmed sessions.
+
+    Raises InvalidInput, Conflict (taken meanwhile), CustomerIneligible (the team's message),
+    NightConfirmationNeeded (the question to ask; call again with confirm_night=True) or
+    TooManyAttempts (a limit on unverified bookers; 429).
     """
     now = at or timezone.now()
+    verified = is_verified_booker(contact)
+    if not verified and client_address:
+        BOOKING_ATTEMPTS.take(
+            f"{session_type.workspace_id}:{client_address}",
+            limit=settings.MEETINGS_BOOKING_ATTEMPTS_PER_HOUR,
+        )
     if not session_type.is_active:
         raise InvalidInput("This session type is no longer offered.", field="session_type")
     if trigger is not None and trigger.session_type_id != session_type.pk:
@@ -285,8 +395,9 @@ def book_session(
     locale = validate_locale_name(locale or session_type.workspace.locale)
     start = parse_start(start)
     answers = clean_answers(session_type, answers)
-    contact, name, email = _resolve_customer(session_type, contact, customer_name, customer_email)
+    name, email = _resolve_customer(session_type, contact, customer_name, customer_email)
 
+    # A booker named by a typed email has no attributes: never those of whoever the address names.
     rule = eligibility_problem(
         session_type, attributes=contact.attributes if contact else {}, answers=answers
     )
@@ -302,14 +413,17 @@ def book_session(
 
     length = timedelta(minutes=session_type.length_minutes)
     buffer = timedelta(minutes=session_type.buffer_after_minutes)
+    booked_from = client_digest(session_type.workspace_id, client_address) if client_address else None
     with transaction.atomic():
+        if not verified:
+            check_unconfirmed_limits(
+                session_type, trigger=trigger, email=email, booked_from=booked_from, now=now
+            )
         # Re-checked inside the write transaction: on SQLite it is serialised (BEGIN IMMEDIATE), on
         # PostgreSQL the exclusion constraint turns a concurrent winner into an IntegrityError.
         free_agent_ids = check_slot_is_offered(session_type, start, now)
         if contact is None:
-            contact = create_contact(
-                session_type.workspace, email=email, name=name, timezone=zone_name, locale=locale
-            )
+            contact = _new_unverified_contact(session_type, name, email, zone_name, locale)
         elif not contact.timezone or not contact.locale:
             update_contact(contact, timezone=contact.timezone or zone_name, locale=contact.locale or locale)
         booking = _insert_for_first_free_agent(
@@ -329,6 +443,8 @@ def book_session(
             answers=answers,
             meeting_link=_meeting_link(session_type),
             checklist=[{"label": item, "done": False} for item in session_type.preparation_checklist],
+            email_confirmed_at=now if verified else None,
+            booked_from=None if verified else booked_from,
         )
         record_event(
             session_type.workspace,

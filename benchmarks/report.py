@@ -19,6 +19,9 @@ stops, article views that resolve it, an automated answer that resolves it, or a
 teammate (after self-serve or from the start) with replies, a close and sometimes a rating; one in
 ten is preceded by a proactive message (opened, clicked, reacted to at times). Events have random
 ids. With --shuffle the lines are written in random order instead (out-of-order arrival).
+
+With --reimport the same file is imported a second time (every event already in the log): its time
+is printed beside the first import's, and the run fails if the report changed.
 """
 
 import argparse
@@ -48,6 +51,11 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=5, help="timed report calls after the first")
     parser.add_argument("--shuffle", action="store_true", help="write the log's lines in random order")
+    parser.add_argument(
+        "--reimport",
+        action="store_true",
+        help="then import the same file again (every event a duplicate) and check the report is unchanged",
+    )
     parser.add_argument(
         "--report-only", action="store_true", help="time the report on the database the last run left"
     )
@@ -204,6 +212,19 @@ def import_in_child(path: Path) -> tuple[float, float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def reimport_and_compare(path: Path, events: int, workspace, report: dict) -> None:
+    """Import the same file again: every event is a duplicate, and the report must not change."""
+    from concierge.reports.selectors import support_report
+
+    seconds, cpu, _ = import_in_child(path)
+    print(
+        f"re-import: {events:,} duplicate events in {seconds:.1f} s = {events / seconds:,.0f} events/s "
+        f"(CPU {cpu:.1f} s)"
+    )
+    if support_report(workspace, *PERIOD) != report:
+        sys.exit("the report changed after importing the same file again")
+
+
 def main() -> None:
     args = parse_arguments()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -248,6 +269,8 @@ def main() -> None:
     started = time.perf_counter()
     report = support_report(workspace, *PERIOD)
     first = time.perf_counter() - started
+    if args.reimport:
+        reimport_and_compare(path, events, workspace, report)
     timings = []
     for _ in range(args.repeat):
         started = time.perf_counter()

@@ -9,10 +9,11 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
 from concierge.contacts.models import Contact
 from concierge.events.models import Event, MessageDescription
-from concierge.events.services import importing
+from concierge.events.services import importing, log
 from concierge.events.services.importing import import_log, import_log_file
 from concierge.reports.selectors import support_report
 
@@ -152,6 +153,63 @@ def test_a_file_overlapping_an_earlier_import_takes_only_its_new_events(workspac
         return {key: value for key, value in report["current"].items() if key not in ("start", "end")}
 
     assert figures(support_report(workspace, *period)) == figures(support_report(other_workspace, *period))
+
+
+def many_events(count: int, *, first: int = 0) -> list[str]:
+    return [
+        json.dumps(
+            {
+                "type": "help_center.visited",
+                "at": f"2026-03-02T09:{number % 60:02d}:00Z",
+                "contact": f"c{number % 7}",
+                "channel": "help_center",
+                "id": f"visit-{number}",
+            }
+        )
+        for number in range(first, first + count)
+    ]
+
+
+def test_once_a_batch_meets_known_events_the_later_batches_are_looked_up_before_writing(
+    workspace, other_workspace, monkeypatch
+):
+    """A file imported again: only its first batch tries an insert that fails on a known id; the
+    later ones leave the known events out before writing, and still take their new ones."""
+    import_log(workspace, many_events(40), batch_size=10)
+    failed_inserts = []
+    run = log._LogInsert.run
+
+    def run_and_note_a_failure(insert):
+        try:
+            run(insert)
+        except IntegrityError:
+            failed_inserts.append(insert)
+            raise
+
+    monkeypatch.setattr(log._LogInsert, "run", run_and_note_a_failure)
+    again = import_log(workspace, many_events(40) + many_events(15, first=40), batch_size=10)
+    assert (again.events_taken, again.duplicates_skipped) == (15, 40)
+    assert len(failed_inserts) == 1
+    assert Event.objects.filter(workspace=workspace).count() == 55
+    import_log(other_workspace, many_events(55))
+    period = (date(2026, 3, 1), date(2026, 3, 31))
+    sessions = support_report(workspace, *period)["current"]["sessions"]
+    assert sessions == support_report(other_workspace, *period)["current"]["sessions"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_on_postgresql_the_look_up_of_known_events_reads_the_index_by_id(workspace):
+    """The log's statistics are refreshed before the first look-up: planned from a log it took for
+    empty, PostgreSQL read the workspace's whole index for each chunk of ids."""
+    import_log(workspace, many_events(3000), batch_size=1000)
+    with transaction.atomic():
+        import_log(workspace, many_events(3000), batch_size=1000)
+        sql, params = log.known_ids_query(workspace, [f"visit-{n}" for n in range(0, 3000, 150)])
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "external_id" in index_condition, plan
 
 
 def test_descriptive_fields_the_funnel_does_not_read_may_be_left_out(workspace):

@@ -24,6 +24,7 @@ from concierge.core.db import prepare_for_bulk_writes, refresh_statistics
 from concierge.core.errors import ServiceError
 from concierge.events.batches import EventBatch, batch_of_events
 from concierge.events.followers import LogRuns, tables_followers_read, tables_read_from_followers
+from concierge.events.models import Event
 from concierge.events.parsing import (
     BadLine,
     ContactRecord,
@@ -33,7 +34,7 @@ from concierge.events.parsing import (
     parse_log_object,
 )
 from concierge.events.services.contact_directory import ContactDirectory
-from concierge.events.services.log import append_batch
+from concierge.events.services.log import KnownIds, append_batch
 from concierge.events.services.records import apply_contact_record, describe_message
 from concierge.workspaces.models import Workspace
 
@@ -79,6 +80,7 @@ class LogWriter:
         self.summary = summary
         self.batch_size = batch_size
         self.contacts = ContactDirectory(workspace)
+        self.known = KnownIds(workspace)
         self.pending: list[LogEvent] = []
         self.batches_written = 0
         self.runs = LogRuns(workspace, private_contacts=self.contacts.created)
@@ -116,7 +118,7 @@ class LogWriter:
         """Write a batch of events (contacts by external id) and have the followers follow."""
         ids = self.contacts.ids_for(set(batch.contacts))
         taken, duplicates = append_batch(
-            self.workspace, batch, [ids[ref] for ref in batch.contacts], self.runs
+            self.workspace, batch, [ids[ref] for ref in batch.contacts], self.runs, self.known
         )
         self.summary.events_taken += taken
         self.summary.duplicates_skipped += duplicates
@@ -317,6 +319,7 @@ def _import_batches(
                 raise _Rejected
             writer.finish()
             refresh_statistics(tables_read_from_followers())
+            refresh_statistics([Event], rough=True)  # for the look-ups of the next import or API call
     except _Rejected:
         summary.rejected = True
         summary.events_taken = summary.duplicates_skipped = summary.records_applied = 0

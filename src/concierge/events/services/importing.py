@@ -47,9 +47,10 @@ def tables_an_import_reads() -> tuple[type[Model], ...]:
     rows inside one import's transaction: with stale ones it answered "these 500 conversations of the
     workspace" by reading all of the workspace's rows through another index, and the import slowed
     quadratically. The statistics of the tables an import reads (the contacts, and those its
-    followers read) are refreshed as they grow (after batch 1, 2, 4, 8, …), and at the end those of
-    the tables read from what the followers keep (tables_read_from_followers), so that a report's
-    first queries fit their size."""
+    followers read) are refreshed when it starts (a table filled by an earlier import may not have
+    been read yet) and as they grow (after batch 1, 2, 4, 8, …), and at the end those of the tables
+    read from what the followers keep (tables_read_from_followers), so that a report's first queries
+    fit their size."""
     return (Contact, *tables_followers_read())
 
 
@@ -298,6 +299,7 @@ def _import_batches(
     try:
         with transaction.atomic(), garbage_collected_per_batch():
             prepare_for_bulk_writes()
+            refresh_statistics(tables_an_import_reads(), rough=True)
             writer = LogWriter(workspace, summary, batch_size)
             for batch in batches:
                 rejecting = summary.bad_line_count and not skip_bad_lines

@@ -102,6 +102,15 @@ TEMPLATES = [
 ]
 
 
+# SQLite lets one writer in at a time. A request that must write waits this long for the writer before
+# it (a large `events import` holds the database for its whole run), then is answered 503 with
+# Retry-After (core.database_busy). The importer and the worker wait LONG_WRITE_WAIT_SECONDS instead
+# (core.db.waiting_for_a_busy_database). PostgreSQL does not make writers wait for each other,
+# only for the same rows: neither applies there.
+WEB_WRITE_WAIT_SECONDS = float(os.environ.get("WEB_WRITE_WAIT_SECONDS", "10"))
+LONG_WRITE_WAIT_SECONDS = float(os.environ.get("LONG_WRITE_WAIT_SECONDS", "600"))
+
+
 def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -111,7 +120,7 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            "timeout": WEB_WRITE_WAIT_SECONDS,
         }
     return config
 

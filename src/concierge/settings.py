@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "concierge.core.security_headers.SecurityHeadersMiddleware",
     "concierge.core.request_guard.RefuseNulCharactersMiddleware",
+    "concierge.core.database_busy.AnswerBusyDatabaseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

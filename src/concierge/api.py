@@ -2,10 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from concierge.core.database_busy import BUSY_MESSAGE, log_busy_answer, retry_after_seconds
+from concierge.core.db import is_database_busy
 from concierge.core.errors import ServiceError
 from concierge.workspaces.auth import WorkspaceApiKey
 
@@ -79,6 +82,19 @@ def request_too_big(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request, exc: OperationalError):
+    """503 with Retry-After when another writer held the database too long (core.database_busy).
+    Without it django-ninja would pass the error on to the pages' middleware (an HTML answer), or
+    with DEBUG answer a traceback."""
+    if not is_database_busy(exc):
+        raise exc
+    log_busy_answer(request)
+    response = api.create_response(request, {"detail": BUSY_MESSAGE}, status=503)
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
 
 
 def register_routers() -> None:

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "concierge.core.security_headers.SecurityHeadersMiddleware",
     "concierge.core.request_guard.RefuseNulCharactersMiddleware",
+    "concierge.core.database_busy.AnswerBusyDatabaseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +103,15 @@ TEMPLATES = [
 ]
 
 
+# SQLite lets one writer in at a time. A request that must write waits this long for the writer before
+# it (a large `events import` holds the database for its whole run), then is answered 503 with
+# Retry-After (core.database_busy). The importer and the worker wait LONG_WRITE_WAIT_SECONDS instead
+# (core.db.waiting_for_a_busy_database). PostgreSQL does not make writers wait for each other,
+# only for the same rows: neither applies there.
+WEB_WRITE_WAIT_SECONDS = float(os.environ.get("WEB_WRITE_WAIT_SECONDS", "10"))
+LONG_WRITE_WAIT_SECONDS = float(os.environ.get("LONG_WRITE_WAIT_SECONDS", "600"))
+
+
 def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -111,7 +121,7 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            "timeout": WEB_WRITE_WAIT_SECONDS,
         }
     return config
 

@@ -1,5 +1,6 @@
 """The one place that knows which database it talks to: plain SQL for bulk reads and writes (the
-event log, its rollups, contacts made in bulk), row locks, and the database-specific speed-ups.
+event log, its rollups, contacts made in bulk), row locks, the database-specific speed-ups, and how
+long a writer waits for another one and how to tell that it waited in vain.
 
 Everything here runs on SQLite and PostgreSQL alike; the few database-specific speed-ups (COPY on
 PostgreSQL, an INSERT reading one JSON array and a larger page cache on SQLite, shared and row
@@ -7,6 +8,7 @@ locks) sit behind these functions and nothing else in the code knows about them
 (tests/test_architecture.py holds every other module to that).
 """
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.signals import connection_created
 from django.db.models import BigIntegerField, Func, QuerySet
 
 # Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
@@ -391,6 +394,51 @@ def refresh_statistics(models, *, rough: bool = False) -> None:
                 cursor.execute(f"ANALYZE {table(model)}")
             if rough:
                 cursor.execute("SET LOCAL default_statistics_target = DEFAULT")
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """Whether an error says that another writer held the database for longer than this connection
+    would wait (SQLite's "database is locked"): a moment's wait, not a bug. Django raises its own
+    OperationalError with the driver's as the cause. PostgreSQL never fails so: a writer there waits
+    only for the rows it changes, not for the database."""
+    while error is not None:
+        if isinstance(error, sqlite3.OperationalError):
+            # By its code, not its words. SQLITE_LOCKED: how a shared-cache database (the tests'
+            # in-memory one) says it.
+            code = getattr(error, "sqlite_errorcode", None)  # None: not raised by SQLite itself
+            return code is not None and (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        error = error.__cause__
+    return False
+
+
+@contextmanager
+def waiting_for_a_busy_database(seconds: float) -> Iterator[None]:
+    """For the length of the block, SQLite connections wait up to `seconds` for another writer rather
+    than the few seconds a web request waits (the connection's timeout, settings.WEB_WRITE_WAIT_SECONDS):
+    for the writers that must not give up, the importer and the worker. It applies to this thread's
+    open connection and to every connection opened until the block ends, in any thread, because the
+    connections are not kept (CONN_MAX_AGE 0): the worker opens a new one after each task, its
+    scheduler one a round. A block rather than a setting for the rest of the process, so a command run
+    inside another process (the tests) leaves its waiting behind. Nothing to do on PostgreSQL."""
+    milliseconds = round(seconds * 1000)
+
+    def wait_on_new_connection(sender, **kwargs) -> None:
+        _set_busy_timeout(kwargs["connection"], milliseconds)
+
+    connection_created.connect(wait_on_new_connection, weak=False)
+    _set_busy_timeout(connection, milliseconds)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(wait_on_new_connection)
+        configured = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)  # sqlite3's default
+        _set_busy_timeout(connection, round(configured * 1000))
+
+
+def _set_busy_timeout(wrapper, milliseconds: int) -> None:
+    """How long an open SQLite connection waits for the database's write lock."""
+    if wrapper.vendor == "sqlite" and wrapper.connection is not None:
+        wrapper.connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
 class EpochSeconds(Func):

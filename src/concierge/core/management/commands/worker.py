@@ -19,12 +19,14 @@ import time
 from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from concierge.core.db import waiting_for_a_busy_database
 from concierge.core.services import requeue_abandoned_tasks, worker_id_for_this_process
 
 logger = logging.getLogger("concierge.worker")
@@ -164,6 +166,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["task_lease_minutes"] < 1:
             raise CommandError("--task-lease-minutes must be at least 1.")
+        # A task that finds SQLite busy (a large import) waits for it rather than failing.
+        with waiting_for_a_busy_database(settings.LONG_WRITE_WAIT_SECONDS):
+            self.work(options)
+
+    def work(self, options: dict) -> None:
         lease = timedelta(minutes=options["task_lease_minutes"])
         requeue_abandoned_work(lease)
         schedule = [] if options["no_recurring"] else recurring_tasks()

@@ -2,10 +2,12 @@
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from concierge.core.db import waiting_for_a_busy_database
 from concierge.core.errors import ServiceError
 from concierge.events.services.importing import ImportSummary, import_log_file
 from concierge.workspaces.selectors import workspace_by_slug
@@ -33,7 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "import":
-            self.import_file(options["file"], options["workspace"], options["skip_bad_lines"])
+            with waiting_for_a_busy_database(settings.LONG_WRITE_WAIT_SECONDS):
+                self.import_file(options["file"], options["workspace"], options["skip_bad_lines"])
 
     def import_file(self, path: str, slug: str, skip_bad_lines: bool) -> None:
         try:

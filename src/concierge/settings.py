@@ -106,8 +106,8 @@ TEMPLATES = [
 # SQLite lets one writer in at a time. A request that must write waits this long for the writer before
 # it (a large `events import` holds the database for its whole run), then is answered 503 with
 # Retry-After (core.database_busy). The importer and the worker wait LONG_WRITE_WAIT_SECONDS instead
-# (core.db.waiting_for_a_busy_database). PostgreSQL does not make writers wait for each other,
-# only for the same rows: neither applies there.
+# (core.db.waiting_for_a_busy_database). PostgreSQL makes writers wait only for the same rows: the
+# same waits apply to those (lock_timeout).
 WEB_WRITE_WAIT_SECONDS = float(os.environ.get("WEB_WRITE_WAIT_SECONDS", "10"))
 LONG_WRITE_WAIT_SECONDS = float(os.environ.get("LONG_WRITE_WAIT_SECONDS", "600"))
 
@@ -123,6 +123,11 @@ def database_from_url(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": WEB_WRITE_WAIT_SECONDS,
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Writers wait only for the rows they change; as long for rows another transaction holds
+        # (the contacts a running import names), then they give up (core.database_busy).
+        lock_timeout = f"-c lock_timeout={round(WEB_WRITE_WAIT_SECONDS * 1000)}"
+        config.setdefault("OPTIONS", {})["options"] = lock_timeout
     return config
 
 

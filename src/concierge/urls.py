@@ -9,3 +9,5 @@ urlpatterns = [
     path("book/", include("concierge.meetings.public_urls")),
     path("", include("concierge.web.urls")),
 ]
+
+handler500 = "concierge.core.database_busy.server_error"

@@ -12,7 +12,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from concierge.conversations import services as conversation_services
-from concierge.core.database_busy import BUSY_MESSAGE
+from concierge.core.database_busy import BUSY_MESSAGE, server_error
 from concierge.core.db import is_database_busy, waiting_for_a_busy_database
 from concierge.events.models import Event
 from concierge.events.services.importing import import_log
@@ -124,6 +124,56 @@ def test_on_postgresql_writes_go_on_beside_a_large_import(workspace, api):
     assert response.status_code == 201, response.content
     assert outcome["summary"].events_taken == EVENTS
     assert Event.objects.filter(workspace=workspace).count() == EVENTS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_write_waiting_for_rows_an_import_holds_is_answered_503(workspace, api):
+    """The import holds the contacts it names until it commits; a write to one of them waits as
+    long as a web request waits, then is answered 503 rather than hanging."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks held by another transaction: SQLite's whole-database lock is above")
+    holding, release = threading.Event(), threading.Event()
+
+    def run_import() -> None:
+        try:
+            import_log(
+                Workspace.objects.get(pk=workspace.pk),
+                log_lines(EVENTS),
+                batch_size=BATCH_SIZE,
+                on_batch=lambda summary: holding.is_set() or (holding.set(), release.wait(60)),
+            )
+        finally:
+            connection.close()
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    try:
+        assert holding.wait(60), "the import never started"
+        event = {"type": "help_center.visited", "at": "2026-03-02T10:00:00Z", "contact": "c1", "id": "late"}
+        with waiting_for_a_busy_database(1):
+            response = api.post("/events", {"events": [event]})
+    finally:
+        release.set()
+        importer.join(60)
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] and response.json() == {"detail": BUSY_MESSAGE}
+    assert not Event.objects.filter(workspace=workspace, external_id="late").exists()
+    assert api.post("/events", {"events": [event]}).status_code == 200
+
+
+def test_a_busy_database_met_outside_a_view_is_a_503_too(busy_error, rf):
+    """Saving the session on the way out, say: the 500 handler tells it apart."""
+    request = rf.post("/w/acme/")
+    try:
+        raise busy_error
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and response["Retry-After"]
+    try:
+        raise OperationalError("no such table: nothing")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 500
 
 
 def test_a_busy_database_is_told_by_its_error_code(busy_error):

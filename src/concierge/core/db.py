@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import orjson
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models import BigIntegerField, Func, QuerySet
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout passes
 
 # Stay well under SQLite's limit on bound parameters (32,766) and keep statements small.
 CHUNK = 500
@@ -400,8 +403,10 @@ def is_database_busy(error: BaseException) -> bool:
     """Whether an error says that another writer held the database for longer than this connection
     would wait (SQLite's "database is locked"): a moment's wait, not a bug. Django raises its own
     OperationalError with the driver's as the cause. PostgreSQL never fails so: a writer there waits
-    only for the rows it changes, not for the database."""
+    only for the rows it changes, and gives up as SQLite does when its lock_timeout passes."""
     while error is not None:
+        if getattr(error, "sqlstate", None) == LOCK_NOT_AVAILABLE:  # PostgreSQL's lock_timeout
+            return True
         if isinstance(error, sqlite3.OperationalError):
             # By its code, not its words. SQLITE_LOCKED: how a shared-cache database (the tests'
             # in-memory one) says it.
@@ -431,14 +436,18 @@ def waiting_for_a_busy_database(seconds: float) -> Iterator[None]:
         yield
     finally:
         connection_created.disconnect(wait_on_new_connection)
-        configured = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)  # sqlite3's default
-        _set_busy_timeout(connection, round(configured * 1000))
+        _set_busy_timeout(connection, round(settings.WEB_WRITE_WAIT_SECONDS * 1000))
 
 
 def _set_busy_timeout(wrapper, milliseconds: int) -> None:
-    """How long an open SQLite connection waits for the database's write lock."""
-    if wrapper.vendor == "sqlite" and wrapper.connection is not None:
+    """How long an open connection waits for the database's write lock (SQLite) or for rows another
+    transaction holds (PostgreSQL)."""
+    if wrapper.connection is None:
+        return
+    if wrapper.vendor == "sqlite":
         wrapper.connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    elif wrapper.vendor == "postgresql":
+        wrapper.connection.execute(f"SET lock_timeout = {int(milliseconds)}")
 
 
 class EpochSeconds(Func):

@@ -66,6 +66,28 @@ class InboxFilterForm(forms.Form):
         return filters
 
 
+def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
+    """Whether the conversation, as it now is, still belongs in the list the teammate is looking at
+    (its filters as `InboxFilterForm` reads them). Decided without a query: an action answers with
+    the row to put back, or a note to take it out (closed or snoozed, it leaves the Open list at once).
+    A filter value the form would refuse keeps the row: that list shows its error, not rows."""
+    state = list_query.get("state") or "open"
+    if state in {"open", "snoozed", "closed"} and conversation.state != state:
+        return False
+    assignee = list_query.get("assignee") or ""
+    if assignee == "me" and conversation.assignee_id != teammate.pk:
+        return False
+    if assignee == "unassigned" and conversation.assignee_id is not None:
+        return False
+    if assignee.isdigit() and conversation.assignee_id != int(assignee):
+        return False
+    team = list_query.get("team") or ""
+    if team.isdigit() and conversation.team_id != int(team):
+        return False
+    tag = list_query.get("tag") or ""
+    return not tag or any(t.name == tag for t in conversation.tags.all())
+
+
 def message_html_from_text(text: str | None, *, field: str = "body") -> str:
     """What a teammate typed in the composer (plain text) as stored message HTML: escaped, with its
     paragraphs and line breaks kept. Markup they type is shown as text, never interpreted."""

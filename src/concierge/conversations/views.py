@@ -14,6 +14,7 @@ from concierge.conversations import selectors, services
 from concierge.conversations.forms import (
     InboxFilterForm,
     assignee_from_form,
+    is_still_listed,
     message_html_from_text,
     snooze_presets,
     snooze_until_from_text,
@@ -127,7 +128,9 @@ def _run_action(request, conversation_id: int, action: str, change) -> HttpRespo
     if not request.htmx:
         return redirect("web:conversation", request.workspace.slug, conversation_id)
     conversation = _conversation_or_404(request, conversation_id)
-    return _render_detail(request, _detail_context(request, conversation), status=200)
+    context = _detail_context(request, conversation)
+    context["still_listed"] = is_still_listed(conversation, _list_query(request), request.teammate)
+    return _render_detail(request, context, status=200)
 
 
 def _render_detail(request, context: dict, *, status: int):

@@ -207,7 +207,7 @@ def test_messages_render_sanitised_and_everything_else_escaped(owner_client, wor
         headers=DETAIL,
     )
     page = reply.content.decode()
-    assert "Try &lt;img src=x onerror=alert(1)&gt; now<br>second line" in page
+    assert "Try &lt;img src=x onerror=alert(1)&gt; now<br>\nsecond line" in page
     assert "<img src=x" not in page
     assert "Try <img" in Conversation.objects.get(pk=conversation.pk).last_part_preview
 
@@ -576,3 +576,18 @@ def test_assigning_away_from_mine_takes_the_row_out_of_mine(owner_client, worksp
 def conversation_snooze_preset(client, workspace, conversation) -> str:
     page = client.get(url("conversation", workspace, conversation.pk))
     return page.context["snooze_presets"][0][1]
+
+
+def test_the_composer_takes_markdown_and_shows_typed_markup_as_typed(owner_client, workspace, conversation):
+    response = owner_client.post(
+        url("conversation-reply", workspace, conversation.pk),
+        {"body": "**Fixed**: see https://status.example.com\n- retry\n- <b>not bold</b>"},
+        headers=DETAIL,
+    )
+    stored = selectors.parts_of(conversation).last().body
+    assert "<strong>Fixed</strong>" in stored and "<li>retry</li>" in stored
+    assert '<a href="https://status.example.com" target="_blank" rel="nofollow noopener noreferrer">' in stored
+    assert "<li>&lt;b&gt;not bold&lt;/b&gt;</li>" in stored
+    assert stored in response.content.decode()  # the inbox shows what is stored
+    row = Conversation.objects.get(pk=conversation.pk).last_part_preview
+    assert row == "Fixed: see https://status.example.com retry <b>not bold</b>"

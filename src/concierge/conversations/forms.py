@@ -11,7 +11,6 @@ from babel.dates import format_date, format_time
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import linebreaks
 
 from concierge.conversations import selectors
 from concierge.core.dates import check_instant
@@ -88,9 +87,9 @@ def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
     return not tag or any(t.name == tag for t in conversation.tags.all())
 
 
-def message_html_from_text(text: str | None, *, field: str = "body") -> str:
-    """What a teammate typed in the composer (plain text) as stored message HTML: escaped, with its
-    paragraphs and line breaks kept. Markup they type is shown as text, never interpreted."""
+def message_from_composer(text: str | None, *, field: str = "body") -> str:
+    """What a teammate typed in the composer (Markdown), refused with the composer's words when it is
+    empty or too long. The services render it (keep_html=False: markup typed is shown as typed)."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("Write something first: the message is empty.", field=field)
@@ -99,7 +98,7 @@ def message_html_from_text(text: str | None, *, field: str = "body") -> str:
             f"The message is {len(text):,} characters long; the limit is {settings.MAX_MESSAGE_LENGTH:,}.",
             field=field,
         )
-    return linebreaks(text, autoescape=True)
+    return text
 
 
 def snooze_presets(zone_name: str, locale: str | None) -> list[tuple[str, str]]:

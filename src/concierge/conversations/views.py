@@ -15,7 +15,7 @@ from concierge.conversations.forms import (
     InboxFilterForm,
     assignee_from_form,
     is_still_listed,
-    message_html_from_text,
+    message_from_composer,
     snooze_presets,
     snooze_until_from_text,
     tag_from_form,
@@ -144,8 +144,8 @@ def _render_detail(request, context: dict, *, status: int):
 @teammate_page
 def reply(request, conversation_id: int):
     def send(conversation):
-        body = message_html_from_text(request.POST.get("body"))
-        services.reply_as_teammate(conversation, request.teammate, body)
+        body = message_from_composer(request.POST.get("body"))
+        services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
 
     return _run_action(request, conversation_id, "compose", send)
 
@@ -154,8 +154,8 @@ def reply(request, conversation_id: int):
 @teammate_page
 def note(request, conversation_id: int):
     def write(conversation):
-        body = message_html_from_text(request.POST.get("body"))
-        services.add_note(conversation, request.teammate, body)
+        body = message_from_composer(request.POST.get("body"))
+        services.add_note(conversation, request.teammate, body, keep_html=False)
 
     return _run_action(request, conversation_id, "compose", write)
 

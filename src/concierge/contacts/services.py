@@ -130,7 +130,7 @@ def clean_attributes(attributes, *, field: str = "attributes") -> dict:
         raise InvalidInput(f"A contact has at most {MAX_ATTRIBUTES} attributes.", field=field)
     cleaned = {}
     for name, value in attributes.items():
-        if not isinstance(name, str) or not ATTRIBUTE_NAME.match(name.strip()):
+        if not isinstance(name, str) or not ATTRIBUTE_NAME.fullmatch(name.strip()):
             raise InvalidInput(
                 f"The attribute name '{name}' must start with a letter, digit or _ and hold only letters, "
                 "digits, spaces and _ . -",
@@ -184,7 +184,9 @@ def edit_contact(
     fields = _clean_contact_fields({"name": name, "email": email})
     fields["attributes"] = clean_attributes(attributes)
     with transaction.atomic():
-        current = Contact.objects.select_for_update().select_related("workspace").get(pk=contact.pk)
+        current = (
+            Contact.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=contact.pk)
+        )
         if current.kind == Contact.Kind.USER and not current.external_id and not fields["email"]:
             raise InvalidInput(
                 "This user is known by their email address alone: it cannot be left empty.", field="email"

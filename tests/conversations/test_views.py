@@ -591,3 +591,13 @@ def test_the_composer_takes_markdown_and_shows_typed_markup_as_typed(owner_clien
     assert stored in response.content.decode()  # the inbox shows what is stored
     row = Conversation.objects.get(pk=conversation.pk).last_part_preview
     assert row == "Fixed: see https://status.example.com retry <b>not bold</b>"
+
+
+def test_a_list_url_with_odd_filters_never_breaks_an_action(owner_client, workspace, conversation):
+    for odd in ("assignee=²", "team=²", "assignee=99999999999999999999", "tag=%00", "state=²"):
+        response = owner_client.post(
+            url("conversation-close" if conversation.state == "open" else "conversation-reopen", workspace, conversation.pk),
+            headers={**SIDE, "HX-Current-URL": f"http://testserver/w/acme/inbox/?{odd}"},
+        )
+        assert response.status_code == 200, odd
+        conversation.refresh_from_db()

@@ -4,6 +4,7 @@ Each reader returns clean values or raises the same errors the services raise (I
 so a page shows one kind of form error whichever layer refused the input.
 """
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,9 @@ class InboxFilterForm(forms.Form):
         return filters
 
 
+ROW_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+
+
 def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
     """Whether the conversation, as it now is, still belongs in the list the teammate is looking at
     (its filters as `InboxFilterForm` reads them). Decided without a query: an action answers with
@@ -78,10 +82,10 @@ def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
         return False
     if assignee == "unassigned" and conversation.assignee_id is not None:
         return False
-    if assignee.isdigit() and conversation.assignee_id != int(assignee):
+    if ROW_ID.fullmatch(assignee) and conversation.assignee_id != int(assignee):
         return False
     team = list_query.get("team") or ""
-    if team.isdigit() and conversation.team_id != int(team):
+    if ROW_ID.fullmatch(team) and conversation.team_id != int(team):
         return False
     tag = list_query.get("tag") or ""
     return not tag or any(t.name == tag for t in conversation.tags.all())

@@ -13,7 +13,9 @@ def test_a_nameless_visitor_is_named_by_their_city_or_a_short_number(workspace):
 
 
 def test_a_contact_with_a_name_email_or_external_id_is_named_by_it(workspace):
-    assert create_contact(workspace, email="ana@example.test", city="Lisbon").display_name == "ana@example.test"
+    assert (
+        create_contact(workspace, email="ana@example.test", city="Lisbon").display_name == "ana@example.test"
+    )
     assert create_contact(workspace, external_id="usr_9", city="Lisbon").display_name == "usr_9"
     named = create_contact(workspace, visitor_id="v-3", name="Ana Silva", city="Lisbon")
     assert named.display_name == "Ana Silva"

@@ -150,7 +150,11 @@ def test_a_teammate_edits_a_contacts_name_email_and_attributes(owner_client, wor
         "flags": {"beta": True},
     }
     [entry] = AuditEntry.objects.filter(workspace=workspace, action="contact.edited")
-    assert (entry.actor_teammate, entry.target_id, entry.target_label) == (owner, contact.pk, "Casey Q. Customer")
+    assert (entry.actor_teammate, entry.target_id, entry.target_label) == (
+        owner,
+        contact.pk,
+        "Casey Q. Customer",
+    )
     assert entry.changes["attributes.plan"] == ["pro", "enterprise"]
     assert entry.changes["attributes.vip"] == [None, True]
     assert entry.changes["email"] == ["casey@customer.test", "casey@new-domain.test"]
@@ -161,7 +165,11 @@ def test_a_teammate_edits_a_contacts_name_email_and_attributes(owner_client, wor
     # Saving the form as it is changes nothing and records nothing.
     owner_client.post(
         edit_url(contact),
-        {"name": contact.name, "email": contact.email, "attributes": "plan: enterprise\nseats: 40\nvip: true\nregion: EU west"},
+        {
+            "name": contact.name,
+            "email": contact.email,
+            "attributes": "plan: enterprise\nseats: 40\nvip: true\nregion: EU west",
+        },
     )
     assert AuditEntry.objects.filter(action="contact.edited").count() == 1
 
@@ -180,7 +188,9 @@ def test_a_teammate_edits_a_contacts_name_email_and_attributes(owner_client, wor
         ({"attributes": "\n".join(f"a{n}: 1" for n in range(101))}, "at most 100"),
     ],
 )
-def test_bad_input_on_the_edit_form_is_refused_and_changes_nothing(owner_client, workspace, contact, form, says):
+def test_bad_input_on_the_edit_form_is_refused_and_changes_nothing(
+    owner_client, workspace, contact, form, says
+):
     from concierge.workspaces.models import AuditEntry
 
     before = (contact.name, contact.email, dict(contact.attributes))

@@ -339,7 +339,10 @@ class TestTenancy:
 def test_a_teammates_markdown_reply_comes_back_as_html_and_text(api, conversation, agent):
     reply = api.post(
         f"/conversations/{conversation.pk}/replies",
-        {"teammate_id": agent.pk, "body": "Fixed in **2.4**:\n\n1. update\n2. retry at <https://app.example.com>"},
+        {
+            "teammate_id": agent.pk,
+            "body": "Fixed in **2.4**:\n\n1. update\n2. retry at <https://app.example.com>",
+        },
     ).json()
     assert "<strong>2.4</strong>" in reply["html"] and "<ol>" in reply["html"]
     assert 'href="https://app.example.com" target="_blank"' in reply["html"]

@@ -561,7 +561,9 @@ def test_a_conversation_that_leaves_the_list_being_looked_at_leaves_it_at_once(
     assert _row_answer(response.content.decode(), conversation) == row
 
 
-def test_assigning_away_from_mine_takes_the_row_out_of_mine(owner_client, workspace, owner, agent, conversation):
+def test_assigning_away_from_mine_takes_the_row_out_of_mine(
+    owner_client, workspace, owner, agent, conversation
+):
     mine = {**SIDE, "HX-Current-URL": "http://testserver/w/acme/inbox/?assignee=me"}
     response = owner_client.post(
         url("conversation-assign", workspace, conversation.pk), {"assignee": owner.pk}, headers=mine
@@ -586,7 +588,9 @@ def test_the_composer_takes_markdown_and_shows_typed_markup_as_typed(owner_clien
     )
     stored = selectors.parts_of(conversation).last().body
     assert "<strong>Fixed</strong>" in stored and "<li>retry</li>" in stored
-    assert '<a href="https://status.example.com" target="_blank" rel="nofollow noopener noreferrer">' in stored
+    assert (
+        '<a href="https://status.example.com" target="_blank" rel="nofollow noopener noreferrer">' in stored
+    )
     assert "<li>&lt;b&gt;not bold&lt;/b&gt;</li>" in stored
     assert stored in response.content.decode()  # the inbox shows what is stored
     row = Conversation.objects.get(pk=conversation.pk).last_part_preview
@@ -596,7 +600,11 @@ def test_the_composer_takes_markdown_and_shows_typed_markup_as_typed(owner_clien
 def test_a_list_url_with_odd_filters_never_breaks_an_action(owner_client, workspace, conversation):
     for odd in ("assignee=²", "team=²", "assignee=99999999999999999999", "tag=%00", "state=²"):
         response = owner_client.post(
-            url("conversation-close" if conversation.state == "open" else "conversation-reopen", workspace, conversation.pk),
+            url(
+                "conversation-close" if conversation.state == "open" else "conversation-reopen",
+                workspace,
+                conversation.pk,
+            ),
             headers={**SIDE, "HX-Current-URL": f"http://testserver/w/acme/inbox/?{odd}"},
         )
         assert response.status_code == 200, odd

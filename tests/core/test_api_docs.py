@@ -36,7 +36,9 @@ def test_the_docs_render_in_a_browser_with_no_network(page, live_server):
     page.route("**/*", only_concierge)
     page.on(
         "console",
-        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     response = page.goto(f"{live_server.url}/api/docs")
     assert response.status == 200

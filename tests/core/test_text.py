@@ -48,7 +48,7 @@ def test_nothing_that_runs_survives(hostile, keep_html):
     for tag, attributes in elements.found:
         assert not any(name.startswith("on") or name == "style" for name in attributes), html
         if tag == "a":
-            assert attributes["href"].startswith(("https://", "http://", "mailto:")), html
+            assert attributes.get("href", "https://").startswith(("https://", "http://", "mailto:")), html
             assert (attributes["target"], attributes["rel"]) == ("_blank", "nofollow noopener noreferrer")
     assert "hi" in html
 

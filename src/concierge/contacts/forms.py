@@ -47,7 +47,9 @@ def attributes_from_text(text: str | None, current: dict) -> dict:
     import, not shown in the box) are kept as they are."""
     text = text or ""
     if len(text) > MAX_ATTRIBUTES_TEXT:
-        raise InvalidInput(f"The attributes are longer than {MAX_ATTRIBUTES_TEXT:,} characters.", field="attributes")
+        raise InvalidInput(
+            f"The attributes are longer than {MAX_ATTRIBUTES_TEXT:,} characters.", field="attributes"
+        )
     typed: dict = {}
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         if not line.strip():
@@ -60,7 +62,9 @@ def attributes_from_text(text: str | None, current: dict) -> dict:
             )
         name = name.strip()
         if name in typed:
-            raise InvalidInput(f"The attribute '{name[:40]}' is given twice (line {number}).", field="attributes")
+            raise InvalidInput(
+                f"The attribute '{name[:40]}' is given twice (line {number}).", field="attributes"
+            )
         typed[name] = _typed_value(value.strip())
     nested = {name: value for name, value in current.items() if is_nested(value) and name not in typed}
     return {**nested, **typed}

@@ -1,5 +1,5 @@
+import django.utils.timezone
 from django.db import models
-from django.utils import timezone
 
 from concierge.workspaces.models import Workspace
 
@@ -24,7 +24,7 @@ class Contact(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)  # when the contact first appeared
+    created_at = models.DateTimeField(default=django.utils.timezone.now)  # when the contact first appeared
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

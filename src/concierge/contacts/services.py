@@ -139,7 +139,8 @@ def clean_attributes(attributes, *, field: str = "attributes") -> dict:
         name = name.strip()
         if len(name) > MAX_ATTRIBUTE_NAME:
             raise InvalidInput(
-                f"The attribute name '{name[:20]}…' is longer than {MAX_ATTRIBUTE_NAME} characters.", field=field
+                f"The attribute name '{name[:20]}…' is longer than {MAX_ATTRIBUTE_NAME} characters.",
+                field=field,
             )
         if isinstance(value, str):
             value = refuse_control_characters(value, field=f"{field}.{name}", allowed="").strip()

@@ -258,7 +258,12 @@ class DemoDesk:
         if not users:
             return
         contact = users[0]
-        attributes = {**contact.attributes, "plan": "enterprise", "seats": 250, "account_manager": "Jamal Wright"}
+        attributes = {
+            **contact.attributes,
+            "plan": "enterprise",
+            "seats": 250,
+            "account_manager": "Jamal Wright",
+        }
         teammate = next(t for t in self.teammates if t.name == "Jamal Wright")
         edit_contact(
             contact,

@@ -89,7 +89,7 @@ def _public_url_in_a_fresh_process(tmp_path, **environment) -> str:
         [CONCIERGE, "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+    return done.stdout.strip().splitlines()[-1]
 
 
 def test_links_follow_the_port_unless_public_url_is_set(tmp_path):

@@ -65,7 +65,7 @@ def test_closing_or_snoozing_takes_the_conversation_out_of_the_open_list_at_once
     assert page.locator("#conversation-header .badge").inner_text() == "Closed"
 
     page.locator(f"#conversation-row-{snoozing.pk} a").click()
-    page.locator("#conversation-header").get_by_text("Visitor from Lisbon").wait_for()
+    page.locator("#conversation-header h2").get_by_text("Visitor from Lisbon").wait_for()
     page.locator(".snooze-presets button").first.click()
     page.locator(f"#conversation-row-{snoozing.pk}").wait_for(state="detached")
     assert rows.count() == 0

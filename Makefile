@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
+# When another install holds the system package manager's lock (an unattended upgrade, another
+# terminal), apt waits for it, up to ten minutes, instead of failing at once.
+APT_WAIT := -o DPkg::Lock::Timeout=600
 
 .PHONY: demo test lint install browser
 
@@ -14,7 +17,8 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 		echo "Installing Debian's python3-venv (Python's venv module)…"; rm -rf $(VENV); \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null; \
+		$$SUDO apt-get $(APT_WAIT) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $(APT_WAIT) install -y -qq python3-venv >/dev/null; \
 		$(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -28,7 +32,8 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests…"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get $(APT_WAIT) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $(APT_WAIT) install -y -qq chromium >/dev/null; }
 
 demo: $(STAMP)
 	PORT=$(PORT) $(BIN)/concierge demo --serve

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from concierge.core.database_busy import BUSY_MESSAGE, log_busy_answer, retry_after_seconds
@@ -20,6 +20,9 @@ api = NinjaAPI(
     auth=WorkspaceApiKey(),
     urls_namespace="api",
     docs_url="/docs",
+    # Swagger UI's own copy, served by Concierge ("ninja" in INSTALLED_APPS); nothing is loaded from
+    # elsewhere, not even the schema validator's badge.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -42,7 +42,13 @@ SECRET_KEY = load_secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address in links it writes (booking links, emails). Unset, it is where `concierge serve`
+# listens: 127.0.0.1 on $PORT (`PORT=8080 make demo` writes links to :8080); `serve --port`/`--host`
+# set it for the process they start (core.management.production_server.follow_the_served_address).
+PORT = os.environ.get("PORT", "8000").strip()
+PUBLIC_URL = (
+    os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{PORT if PORT.isdigit() else '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -56,3 +56,42 @@ def test_a_messenger_visitor_is_not_identified_by_an_email_link(workspace, conta
         confirm_lead_email(visitor)
     visitor.refresh_from_db()
     assert (visitor.kind, visitor.merged_into_id) == ("lead", None)
+
+
+def test_an_edit_keeps_the_identity_the_contact_is_reached_by(workspace, contact, owner):
+    from concierge.contacts.services import edit_contact
+    from concierge.workspaces.services import Actor
+
+    edited = edit_contact(
+        contact,
+        actor=Actor.for_teammate(owner),
+        name="Casey C.",
+        email="",  # a user with a verified external id may have no email address
+        attributes={"plan": "pro", "tags": ["a", "b"], "score": 1.5, "beta": False, "empty": None},
+    )
+    assert (edited.external_id, edited.kind, edited.email, edited.name) == ("cust-1", "user", "", "Casey C.")
+    assert edited.attributes["tags"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        "plan=pro",
+        {"plan": object()},
+        {"score": float("nan")},
+        {"": "x"},
+        {"bad\nname": "x"},
+        {"plan": "two\nlines"},
+        {"big": "x" * 999, **{f"k{n}": "y" * 999 for n in range(20)}},
+    ],
+)
+def test_an_edit_with_bad_attributes_is_refused_and_changes_nothing(workspace, contact, owner, attributes):
+    from concierge.contacts.services import edit_contact
+    from concierge.workspaces.models import AuditEntry
+    from concierge.workspaces.services import Actor
+
+    with pytest.raises(InvalidInput):
+        edit_contact(contact, actor=Actor.for_teammate(owner), name="New", email="", attributes=attributes)
+    contact.refresh_from_db()
+    assert (contact.name, contact.email) == ("Casey Customer", "casey@customer.test")
+    assert not AuditEntry.objects.filter(action="contact.edited").exists()

@@ -182,7 +182,8 @@ def test_html_and_script_in_messages_are_stored_sanitised(api, workspace, conver
     part = api.post(
         f"/conversations/{conversation.pk}/replies", {"teammate_id": agent.pk, "body": hostile}
     ).json()
-    assert part["body"] == "<p>Hi <b>there</b></p>"
+    assert part["body"] == part["html"] == "<p>Hi <b>there</b></p>"
+    assert part["text"] == "Hi there"
     stored = selectors.parts_of(conversation).last()
     assert "script" not in stored.body and "onerror" not in stored.body and "onclick" not in stored.body
 
@@ -333,3 +334,18 @@ class TestTenancy:
         assert api.delete(f"/tags/{foreign_tag.pk}").status_code == 404
         assert api.get(f"{path}").json()["parts"][-1]["kind"] == "comment"
         assert Tag.objects.filter(pk=foreign_tag.pk).exists()
+
+
+def test_a_teammates_markdown_reply_comes_back_as_html_and_text(api, conversation, agent):
+    reply = api.post(
+        f"/conversations/{conversation.pk}/replies",
+        {
+            "teammate_id": agent.pk,
+            "body": "Fixed in **2.4**:\n\n1. update\n2. retry at <https://app.example.com>",
+        },
+    ).json()
+    assert "<strong>2.4</strong>" in reply["html"] and "<ol>" in reply["html"]
+    assert 'href="https://app.example.com" target="_blank"' in reply["html"]
+    assert reply["text"] == "Fixed in 2.4:\nupdate\nretry at https://app.example.com"
+    note = api.post(f"/conversations/{conversation.pk}/notes", {"teammate_id": agent.pk, "body": "_check_"})
+    assert note.json()["html"] == "<p><em>check</em></p>"

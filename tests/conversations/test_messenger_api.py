@@ -36,7 +36,7 @@ def test_a_visitor_becomes_a_lead_on_first_use_and_talks_with_the_team(visitor, 
     seen = visitor.get(f"{M}/conversations/{stored.pk}").json()
     assert [(p["kind"], p["author"], p["author_name"], p["body"]) for p in seen["parts"]] == [
         ("comment", "contact", None, "Where is my <b>order</b>?"),
-        ("comment", "teammate", agent.name, "It ships tomorrow"),
+        ("comment", "teammate", agent.name, "<p>It ships tomorrow</p>"),
     ]
     assert "Internal" not in str(seen) and "assignment" not in str(seen)
 
@@ -202,3 +202,21 @@ class TestTenancy:
         globex_user = messenger_for_user(other_workspace, "globex-cust")
         assert [c["id"] for c in globex_user.all_pages(f"{M}/conversations")] == [theirs.pk]
         assert ApiClient(globex_user.headers | {"X-Workspace": "acme"}).get(f"{M}/me").status_code == 401
+
+
+def test_the_customer_gets_a_teammates_markdown_as_safe_html_and_as_text(visitor, workspace, agent):
+    conversation_id = visitor.post(f"{M}/conversations", {"body": "How do I export?"}).json()["id"]
+    stored = selectors.conversation_by_id(workspace, conversation_id)
+    services.reply_as_teammate(
+        stored, agent, "**Settings → Export**, then see https://docs.example.com/export\n<script>x()</script>"
+    )
+    [question, answer] = visitor.get(f"{M}/conversations/{conversation_id}").json()["parts"]
+    assert (question["text"], question["html"]) == ("How do I export?", "How do I export?")
+    assert answer["html"] == answer["body"]
+    assert answer["html"] == (
+        "<p><strong>Settings → Export</strong>, then see "
+        '<a href="https://docs.example.com/export" target="_blank" rel="nofollow noopener noreferrer">'
+        "https://docs.example.com/export</a></p>"
+    )
+    assert answer["text"] == "Settings → Export, then see https://docs.example.com/export"
+    assert "script" not in str(answer)

@@ -207,7 +207,7 @@ def test_messages_render_sanitised_and_everything_else_escaped(owner_client, wor
         headers=DETAIL,
     )
     page = reply.content.decode()
-    assert "Try &lt;img src=x onerror=alert(1)&gt; now<br>second line" in page
+    assert "Try &lt;img src=x onerror=alert(1)&gt; now<br>\nsecond line" in page
     assert "<img src=x" not in page
     assert "Try <img" in Conversation.objects.get(pk=conversation.pk).last_part_preview
 
@@ -525,3 +525,87 @@ def test_a_contact_of_another_workspace_never_shows_in_the_inbox(owner_client, w
     assert (
         "Stranger Danger" not in owner_client.get(url("inbox", workspace), {"state": "all"}).content.decode()
     )
+
+
+def _row_answer(page: str, conversation) -> str:
+    """What an action's answer tells the list about the conversation's row."""
+    removed = f'<li id="conversation-row-{conversation.pk}" hx-swap-oob="delete"></li>'
+    kept = f'id="conversation-row-{conversation.pk}" class="conversation-row" hx-swap-oob="true"'
+    assert (removed in page) != (kept in page)
+    return "removed" if removed in page else "kept"
+
+
+@pytest.mark.parametrize(
+    ("list_url", "action", "data", "row"),
+    [
+        ("/w/acme/inbox/", "conversation-close", {}, "removed"),  # the Open list is the default
+        ("/w/acme/inbox/?state=open", "conversation-snooze", {"until_preset": "3h"}, "removed"),
+        ("/w/acme/inbox/?state=all", "conversation-close", {}, "kept"),
+        ("/w/acme/inbox/?state=closed", "conversation-close", {}, "kept"),
+        ("/w/acme/inbox/?assignee=unassigned", "conversation-close", {}, "removed"),
+        ("/w/acme/inbox/?state=nonsense", "conversation-close", {}, "kept"),
+        ("/w/acme/inbox/?assignee=unassigned&state=all", "conversation-reply", {"body": "On it"}, "kept"),
+    ],
+)
+def test_a_conversation_that_leaves_the_list_being_looked_at_leaves_it_at_once(
+    owner_client, workspace, conversation, list_url, action, data, row
+):
+    if action == "conversation-snooze":
+        data = {"until_preset": conversation_snooze_preset(owner_client, workspace, conversation)}
+    response = owner_client.post(
+        url(action, workspace, conversation.pk),
+        data,
+        headers={**SIDE, "HX-Current-URL": f"http://testserver{list_url}"},
+    )
+    assert response.status_code == 200
+    assert _row_answer(response.content.decode(), conversation) == row
+
+
+def test_assigning_away_from_mine_takes_the_row_out_of_mine(
+    owner_client, workspace, owner, agent, conversation
+):
+    mine = {**SIDE, "HX-Current-URL": "http://testserver/w/acme/inbox/?assignee=me"}
+    response = owner_client.post(
+        url("conversation-assign", workspace, conversation.pk), {"assignee": owner.pk}, headers=mine
+    )
+    assert _row_answer(response.content.decode(), conversation) == "kept"
+    response = owner_client.post(
+        url("conversation-assign", workspace, conversation.pk), {"assignee": agent.pk}, headers=mine
+    )
+    assert _row_answer(response.content.decode(), conversation) == "removed"
+
+
+def conversation_snooze_preset(client, workspace, conversation) -> str:
+    page = client.get(url("conversation", workspace, conversation.pk))
+    return page.context["snooze_presets"][0][1]
+
+
+def test_the_composer_takes_markdown_and_shows_typed_markup_as_typed(owner_client, workspace, conversation):
+    response = owner_client.post(
+        url("conversation-reply", workspace, conversation.pk),
+        {"body": "**Fixed**: see https://status.example.com\n- retry\n- <b>not bold</b>"},
+        headers=DETAIL,
+    )
+    stored = selectors.parts_of(conversation).last().body
+    assert "<strong>Fixed</strong>" in stored and "<li>retry</li>" in stored
+    assert (
+        '<a href="https://status.example.com" target="_blank" rel="nofollow noopener noreferrer">' in stored
+    )
+    assert "<li>&lt;b&gt;not bold&lt;/b&gt;</li>" in stored
+    assert stored in response.content.decode()  # the inbox shows what is stored
+    row = Conversation.objects.get(pk=conversation.pk).last_part_preview
+    assert row == "Fixed: see https://status.example.com retry <b>not bold</b>"
+
+
+def test_a_list_url_with_odd_filters_never_breaks_an_action(owner_client, workspace, conversation):
+    for odd in ("assignee=²", "team=²", "assignee=99999999999999999999", "tag=%00", "state=²"):
+        response = owner_client.post(
+            url(
+                "conversation-close" if conversation.state == "open" else "conversation-reopen",
+                workspace,
+                conversation.pk,
+            ),
+            headers={**SIDE, "HX-Current-URL": f"http://testserver/w/acme/inbox/?{odd}"},
+        )
+        assert response.status_code == 200, odd
+        conversation.refresh_from_db()

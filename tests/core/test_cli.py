@@ -156,3 +156,46 @@ def test_createapikey_for_an_unknown_workspace_creates_nothing(workspace):
     with pytest.raises(CommandError, match="No workspace with slug 'nope'"):
         call_command("createapikey", "--workspace", "nope")
     assert not ApiKey.objects.exists()
+
+
+COMMAND_RECORDING_THE_URL_MAP = """
+import sys
+from concierge.cli import main
+try:
+    main()
+finally:
+    print("url map built:", "concierge.urls" in sys.modules, file=sys.stderr)
+"""
+
+
+def test_commands_that_need_no_url_map_skip_the_system_checks_that_build_it(tmp_path):
+    env = {
+        **os.environ,
+        "CONCIERGE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    subprocess.run([CONCIERGE, "migrate", "-v0"], env=env, check=True)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", COMMAND_RECORDING_THE_URL_MAP, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    created = run(
+        "createworkspace", "--name", "Initech", "--slug", "initech", "--timezone", "UTC",
+        "--owner-email", "bill@initech.test", "--owner-password", PASSWORD,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "url map built: False" in created.stderr
+    key = run("createapikey", "--workspace", "initech")
+    assert key.returncode == 0 and "url map built: False" in key.stderr
+    report = run("report", "support", "--workspace", "initech", "--from", "2026-01-01", "--to", "2026-01-31")
+    assert report.returncode == 0, report.stderr
+    assert "Initech" in report.stdout and "url map built: False" in report.stderr
+    # A command that serves pages still checks them.
+    checked = run("check")
+    assert checked.returncode == 0 and "url map built: True" in checked.stderr

@@ -75,3 +75,49 @@ def test_serve_migrates_and_serves_pages_and_static_files_on_loopback_and_port(t
         server.wait(timeout=30)
     assert server.returncode == 0
     assert (tmp_path / "serve.sqlite3").exists()
+
+
+def _public_url_in_a_fresh_process(tmp_path, **environment) -> str:
+    """settings.PUBLIC_URL and a booking link as a new `concierge` process builds them."""
+    env = {key: value for key, value in os.environ.items() if key not in ("PORT", "PUBLIC_URL")}
+    env.update(CONCIERGE_VAR_DIR=str(tmp_path), **environment)
+    code = (
+        "from django.conf import settings; from concierge.meetings.links import _absolute; "
+        "print(settings.PUBLIC_URL, _absolute('/book/abc/'))"
+    )
+    done = subprocess.run(
+        [CONCIERGE, "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_links_follow_the_port_unless_public_url_is_set(tmp_path):
+    assert _public_url_in_a_fresh_process(tmp_path) == (
+        "http://127.0.0.1:8000 http://127.0.0.1:8000/book/abc/"
+    )
+    assert _public_url_in_a_fresh_process(tmp_path, PORT="8080") == (
+        "http://127.0.0.1:8080 http://127.0.0.1:8080/book/abc/"
+    )
+    assert _public_url_in_a_fresh_process(
+        tmp_path, PORT="8080", PUBLIC_URL="https://support.example.com/"
+    ) == ("https://support.example.com https://support.example.com/book/abc/")
+
+
+def test_serving_on_a_chosen_port_or_host_writes_links_to_it(monkeypatch, settings):
+    from concierge.core.management.production_server import follow_the_served_address
+
+    monkeypatch.setenv("PUBLIC_URL", "")  # restored (unset) after the test
+    monkeypatch.delenv("PUBLIC_URL")
+    assert follow_the_served_address("127.0.0.1", 8080) == "http://127.0.0.1:8080"
+    assert settings.PUBLIC_URL == "http://127.0.0.1:8080"
+    assert os.environ["PUBLIC_URL"] == "http://127.0.0.1:8080"  # the background worker inherits it
+    monkeypatch.delenv("PUBLIC_URL")
+    assert follow_the_served_address("0.0.0.0", 9000) == "http://127.0.0.1:9000"
+    monkeypatch.delenv("PUBLIC_URL")
+    assert follow_the_served_address("::1", 9000) == "http://[::1]:9000"
+
+    monkeypatch.setenv("PUBLIC_URL", "https://support.example.com")
+    settings.PUBLIC_URL = "https://support.example.com"
+    assert follow_the_served_address("127.0.0.1", 8080) == "https://support.example.com"
+    assert settings.PUBLIC_URL == "https://support.example.com"

@@ -1,3 +1,4 @@
+import django.utils.timezone
 from django.db import models
 
 from concierge.workspaces.models import Workspace
@@ -23,7 +24,7 @@ class Contact(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=django.utils.timezone.now)  # when the contact first appeared
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -56,7 +57,14 @@ class Contact(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email or self.external_id or f"Visitor {self.visitor_id or self.pk}"
+        """How every page names the contact: their name, else their email or external id; an
+        anonymous visitor by the city they write from ("Visitor from Lisbon"), else by a short number
+        that stays theirs ("Visitor #412"), never by the messenger's long visitor id."""
+        if self.name or self.email or self.external_id:
+            return self.name or self.email or self.external_id
+        if self.city:
+            return f"Visitor from {self.city}"
+        return f"Visitor #{self.pk}" if self.pk else "Visitor"
 
     @property
     def ref(self) -> str:

@@ -1,6 +1,9 @@
-"""Writes for contacts: create, update, identify, merge a lead into a user, confirm a lead's address."""
+"""Writes for contacts: create, update, a teammate's edit, identify, merge a lead into a user, confirm a
+lead's address."""
 
 import json
+import math
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -15,11 +18,16 @@ from concierge.contacts.selectors import user_by_email
 from concierge.core.db import column_values_for_new, insert_new_rows, lock_rows
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.reactions import announce
-from concierge.core.text import clean_short_text
+from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.workspaces.models import Workspace
+from concierge.workspaces.services.audit import Actor, changed_fields, record_audit
 
 MAX_ATTRIBUTES_BYTES = 16_384
+MAX_ATTRIBUTES = 100
+MAX_ATTRIBUTE_NAME = 64
+MAX_ATTRIBUTE_TEXT = 1_000
+ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .\-]*$")
 
 
 def _clean_contact_fields(fields: dict) -> dict:
@@ -53,8 +61,11 @@ def _clean_contact_fields(fields: dict) -> dict:
     return cleaned
 
 
-def create_contact(workspace: Workspace, **fields) -> Contact:
-    """A user (with external_id and/or email) or a lead (with visitor_id only)."""
+def create_contact(workspace: Workspace, *, at: datetime | None = None, **fields) -> Contact:
+    """A user (with external_id and/or email) or a lead (with visitor_id only). `at` is when the
+    contact first appeared (the demo and imports say; live callers leave it out: now)."""
+    if at is not None and timezone.is_naive(at):
+        raise InvalidInput("A time must carry its zone offset.", field="at")
     cleaned = _clean_contact_fields(fields)
     if not (cleaned.get("external_id") or cleaned.get("email") or cleaned.get("visitor_id")):
         raise InvalidInput("A contact needs an external_id, an email or a visitor_id.")
@@ -68,7 +79,9 @@ def create_contact(workspace: Workspace, **fields) -> Contact:
     _check_kind_fits_identity(kind, cleaned)
     try:
         with transaction.atomic():
-            return Contact.objects.create(workspace=workspace, kind=kind, **cleaned)
+            return Contact.objects.create(
+                workspace=workspace, kind=kind, created_at=at or timezone.now(), **cleaned
+            )
     except IntegrityError as exc:
         raise Conflict("A contact with that external_id or visitor_id already exists.") from exc
 
@@ -104,6 +117,90 @@ def update_contact(contact: Contact, **fields) -> Contact:
     except IntegrityError as exc:
         raise Conflict("Another contact already has that external_id or visitor_id.") from exc
     return contact
+
+
+def clean_attributes(attributes, *, field: str = "attributes") -> dict:
+    """A contact's attributes as a teammate may set them: at most MAX_ATTRIBUTES names, each a short
+    name of letters, digits, spaces and _ . - ; each value text (one line, at most MAX_ATTRIBUTE_TEXT
+    characters), a finite number, true/false or empty (None). A nested value the contact already
+    had (from the API or an import) may be passed back as it was."""
+    if not isinstance(attributes, dict):
+        raise InvalidInput(f"{field} must be names and values.", field=field)
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise InvalidInput(f"A contact has at most {MAX_ATTRIBUTES} attributes.", field=field)
+    cleaned = {}
+    for name, value in attributes.items():
+        if not isinstance(name, str) or not ATTRIBUTE_NAME.fullmatch(name.strip()):
+            raise InvalidInput(
+                f"The attribute name '{name}' must start with a letter, digit or _ and hold only letters, "
+                "digits, spaces and _ . -",
+                field=field,
+            )
+        name = name.strip()
+        if len(name) > MAX_ATTRIBUTE_NAME:
+            raise InvalidInput(
+                f"The attribute name '{name[:20]}…' is longer than {MAX_ATTRIBUTE_NAME} characters.",
+                field=field,
+            )
+        if isinstance(value, str):
+            value = refuse_control_characters(value, field=f"{field}.{name}", allowed="").strip()
+            if len(value) > MAX_ATTRIBUTE_TEXT:
+                raise InvalidInput(
+                    f"The value of '{name}' is longer than {MAX_ATTRIBUTE_TEXT} characters.", field=field
+                )
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InvalidInput(f"The value of '{name}' must be a finite number.", field=field)
+        elif not (value is None or isinstance(value, bool | int | float | dict | list)):
+            raise InvalidInput(f"The value of '{name}' must be text, a number or true/false.", field=field)
+        cleaned[name] = value
+    if len(json.dumps(cleaned)) > MAX_ATTRIBUTES_BYTES:
+        raise InvalidInput(f"attributes are larger than {MAX_ATTRIBUTES_BYTES} bytes.", field=field)
+    return cleaned
+
+
+EDITABLE = ("name", "email", "attributes")
+
+
+def _as_trail_fields(values: dict) -> dict:
+    """Each attribute as a field of its own ("attributes.plan"), so the trail names what changed."""
+    flat = {key: value for key, value in values.items() if key != "attributes"}
+    flat.update({f"attributes.{name}": value for name, value in values["attributes"].items()})
+    return flat
+
+
+def edit_contact(
+    contact: Contact,
+    *,
+    actor: Actor,
+    name: str,
+    email: str,
+    attributes: dict,
+    at: datetime | None = None,
+) -> Contact:
+    """A teammate corrects what is known of a contact: their name, email address and attributes (the
+    attributes given replace the contact's). The identity the contact is reached by stays: a verified
+    external id or a visitor id is not edited, and a user keeps an email address unless they have an
+    external id. Recorded in the audit trail with who edited what; an edit that changes nothing records
+    nothing. The row is locked and read again, so two edits at once apply one after the other."""
+    fields = _clean_contact_fields({"name": name, "email": email})
+    fields["attributes"] = clean_attributes(attributes)
+    with transaction.atomic():
+        current = (
+            Contact.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=contact.pk)
+        )
+        if current.kind == Contact.Kind.USER and not current.external_id and not fields["email"]:
+            raise InvalidInput(
+                "This user is known by their email address alone: it cannot be left empty.", field="email"
+            )
+        before = {key: getattr(current, key) for key in EDITABLE}
+        changes = changed_fields(_as_trail_fields(before), _as_trail_fields(fields))
+        if not changes:
+            return current
+        for key, value in fields.items():
+            setattr(current, key, value)
+        current.save(update_fields=list(fields))
+        record_audit(current.workspace, "contact.edited", actor=actor, target=current, changes=changes, at=at)
+    return current
 
 
 def contact_for_external_id(workspace: Workspace, external_id: str) -> Contact:

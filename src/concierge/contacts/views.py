@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
-from concierge.contacts import selectors
+from concierge.contacts import selectors, services
+from concierge.contacts.forms import attributes_as_text, attributes_from_text, is_nested
 from concierge.contacts.models import Contact
-from concierge.core.errors import NotFound
+from concierge.core.errors import NotFound, ServiceError
 from concierge.workspaces.access import teammate_page
+from concierge.workspaces.services import Actor
 
 CONTACTS_PER_PAGE = 50
 MAX_SEARCH_LENGTH = 200
@@ -77,12 +79,16 @@ def contact_list(request):
     return response
 
 
-@teammate_page
-def contact_page(request, contact_id: int):
+def _contact_or_404(request, contact_id: int) -> Contact:
     try:
-        contact = selectors.contact_by_id(request.workspace, contact_id)
+        return selectors.contact_by_id(request.workspace, contact_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+@teammate_page
+def contact_page(request, contact_id: int):
+    contact = _contact_or_404(request, contact_id)
     context = {
         "contact": contact,
         "merged_into": contact.merged_into if contact.merged_into_id else None,
@@ -91,3 +97,40 @@ def contact_page(request, contact_id: int):
         "section": "contacts",
     }
     return render(request, "contacts/detail.html", context)
+
+
+@teammate_page
+def contact_edit(request, contact_id: int):
+    """A teammate edits the contact's name, email address and attributes (contacts.services.edit_contact);
+    a refused value shows the form again with what was typed and the reason, and changes nothing."""
+    contact = _contact_or_404(request, contact_id)
+    error, status = None, 200
+    typed = {
+        "name": contact.name,
+        "email": contact.email,
+        "attributes": attributes_as_text(contact.attributes),
+    }
+    if request.method == "POST":
+        typed = {key: request.POST.get(key, "") for key in typed}
+        try:
+            services.edit_contact(
+                contact,
+                actor=Actor.for_teammate(request.teammate),
+                name=typed["name"],
+                email=typed["email"],
+                attributes=attributes_from_text(typed["attributes"], contact.attributes),
+            )
+        except ServiceError as exc:
+            error, status = exc, exc.status_code
+        else:
+            return redirect("web:contact", request.workspace.slug, contact.pk)
+    context = {
+        "contact": contact,
+        "typed": typed,
+        "error": error,
+        "kept_attributes": attributes_for_display(
+            {name: value for name, value in contact.attributes.items() if is_nested(value)}
+        ),
+        "section": "contacts",
+    }
+    return render(request, "contacts/edit.html", context, status=status)

@@ -4,6 +4,7 @@ Each reader returns clean values or raises the same errors the services raise (I
 so a page shows one kind of form error whichever layer refused the input.
 """
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,6 @@ from babel.dates import format_date, format_time
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import linebreaks
 
 from concierge.conversations import selectors
 from concierge.core.dates import check_instant
@@ -66,9 +66,34 @@ class InboxFilterForm(forms.Form):
         return filters
 
 
-def message_html_from_text(text: str | None, *, field: str = "body") -> str:
-    """What a teammate typed in the composer (plain text) as stored message HTML: escaped, with its
-    paragraphs and line breaks kept. Markup they type is shown as text, never interpreted."""
+ROW_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+
+
+def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
+    """Whether the conversation, as it now is, still belongs in the list the teammate is looking at
+    (its filters as `InboxFilterForm` reads them). Decided without a query: an action answers with
+    the row to put back, or a note to take it out (closed or snoozed, it leaves the Open list at once).
+    A filter value the form would refuse keeps the row: that list shows its error, not rows."""
+    state = list_query.get("state") or "open"
+    if state in {"open", "snoozed", "closed"} and conversation.state != state:
+        return False
+    assignee = list_query.get("assignee") or ""
+    if assignee == "me" and conversation.assignee_id != teammate.pk:
+        return False
+    if assignee == "unassigned" and conversation.assignee_id is not None:
+        return False
+    if ROW_ID.fullmatch(assignee) and conversation.assignee_id != int(assignee):
+        return False
+    team = list_query.get("team") or ""
+    if ROW_ID.fullmatch(team) and conversation.team_id != int(team):
+        return False
+    tag = list_query.get("tag") or ""
+    return not tag or any(t.name == tag for t in conversation.tags.all())
+
+
+def message_from_composer(text: str | None, *, field: str = "body") -> str:
+    """What a teammate typed in the composer (Markdown), refused with the composer's words when it is
+    empty or too long. The services render it (keep_html=False: markup typed is shown as typed)."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("Write something first: the message is empty.", field=field)
@@ -77,7 +102,7 @@ def message_html_from_text(text: str | None, *, field: str = "body") -> str:
             f"The message is {len(text):,} characters long; the limit is {settings.MAX_MESSAGE_LENGTH:,}.",
             field=field,
         )
-    return linebreaks(text, autoescape=True)
+    return text
 
 
 def snooze_presets(zone_name: str, locale: str | None) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
 from concierge.core.schemas import AwareInstant, MessageBody, ObjectId, PageQuery, Text
+from concierge.core.text import message_text
 from concierge.events import types as event_types
 
 State = Literal["open", "snoozed", "closed"]
@@ -79,8 +80,21 @@ class PartOut(Schema):
     author_type: Literal["contact", "teammate", "bot", "system"]
     author_teammate: TeammateSummary | None
     body: str = Field(description="Sanitised HTML.")
+    text: str = Field(description="The message as plain text (empty for a change that is not a message).")
+    html: str = Field(
+        description="The message as safe HTML to show as it is: a teammate's Markdown rendered, "
+        "sanitised, its links opening in a new tab (the same as `body`)."
+    )
     data: dict[str, Any]
     created_at: datetime
+
+    @staticmethod
+    def resolve_text(part) -> str:
+        return message_text(part.body)
+
+    @staticmethod
+    def resolve_html(part) -> str:
+        return part.body
 
 
 class ConversationDetailOut(ConversationOut):
@@ -206,7 +220,20 @@ class MessengerPartOut(Schema):
     author: Literal["contact", "teammate", "bot"]
     author_name: str | None = Field(description="The teammate's name on their replies.")
     body: str = Field(description="Sanitised HTML.")
+    text: str = Field(description="The message as plain text (empty for a change that is not a message).")
+    html: str = Field(
+        description="The message as safe HTML to show as it is: a teammate's Markdown rendered, "
+        "sanitised, its links opening in a new tab (the same as `body`)."
+    )
     created_at: datetime
+
+    @staticmethod
+    def resolve_text(part) -> str:
+        return message_text(part.body)
+
+    @staticmethod
+    def resolve_html(part) -> str:
+        return part.body
 
     @staticmethod
     def resolve_author(part) -> str:

@@ -14,7 +14,8 @@ from concierge.conversations import selectors, services
 from concierge.conversations.forms import (
     InboxFilterForm,
     assignee_from_form,
-    message_html_from_text,
+    is_still_listed,
+    message_from_composer,
     snooze_presets,
     snooze_until_from_text,
     tag_from_form,
@@ -127,7 +128,9 @@ def _run_action(request, conversation_id: int, action: str, change) -> HttpRespo
     if not request.htmx:
         return redirect("web:conversation", request.workspace.slug, conversation_id)
     conversation = _conversation_or_404(request, conversation_id)
-    return _render_detail(request, _detail_context(request, conversation), status=200)
+    context = _detail_context(request, conversation)
+    context["still_listed"] = is_still_listed(conversation, _list_query(request), request.teammate)
+    return _render_detail(request, context, status=200)
 
 
 def _render_detail(request, context: dict, *, status: int):
@@ -141,8 +144,8 @@ def _render_detail(request, context: dict, *, status: int):
 @teammate_page
 def reply(request, conversation_id: int):
     def send(conversation):
-        body = message_html_from_text(request.POST.get("body"))
-        services.reply_as_teammate(conversation, request.teammate, body)
+        body = message_from_composer(request.POST.get("body"))
+        services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
 
     return _run_action(request, conversation_id, "compose", send)
 
@@ -151,8 +154,8 @@ def reply(request, conversation_id: int):
 @teammate_page
 def note(request, conversation_id: int):
     def write(conversation):
-        body = message_html_from_text(request.POST.get("body"))
-        services.add_note(conversation, request.teammate, body)
+        body = message_from_composer(request.POST.get("body"))
+        services.add_note(conversation, request.teammate, body, keep_html=False)
 
     return _run_action(request, conversation_id, "compose", write)
 

@@ -48,7 +48,7 @@ MessageBody = Annotated[
     Field(
         min_length=1,
         max_length=settings.MAX_MESSAGE_LENGTH,
-        description="The message, as text or simple HTML; it is sanitised before it is stored.",
+        description="The message: a teammate's in Markdown (HTML tags in it are kept), a customer's as text or simple HTML; it is sanitised before it is stored.",
     ),
     AfterValidator(_storable_text),
 ]

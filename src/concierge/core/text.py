@@ -8,20 +8,42 @@ controls (NUL, escape, backspace, …) are refused with a message that names the
 cannot store NUL in text at all; nothing else has a use for them in what a person typed.
 """
 
+import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import nh3
 from django.conf import settings
+from markdown_it import MarkdownIt
 
 from concierge.core.errors import InvalidInput
 
-MESSAGE_TAGS = {"a", "b", "strong", "i", "em", "u", "p", "br", "ul", "ol", "li", "code", "pre", "blockquote"}
-MESSAGE_ATTRIBUTES = {"a": {"href", "title"}}
+MESSAGE_TAGS = {
+    *("a", "b", "strong", "i", "em", "u", "s", "del", "p", "br", "hr", "ul", "ol", "li"),
+    *("code", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"),
+}
+MESSAGE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+# A link in a message opens in a new tab, and tells the page it leads to neither who sent the reader
+# nor a way back into Concierge's tab; search engines do not count it.
+LINK_REL = "nofollow noopener noreferrer"
 
 
-def clean_message_body(body: str, *, field: str = "body") -> str:
-    """Sanitise a message's HTML and refuse an empty or over-long one."""
+def _sanitised(markup: str, field: str) -> str:
+    cleaned = nh3.clean(
+        markup,
+        tags=MESSAGE_TAGS,
+        attributes=MESSAGE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=LINK_REL,
+        set_tag_attribute_values={"a": {"target": "_blank"}},
+    ).strip()
+    if not cleaned:
+        raise InvalidInput(f"{field} must not be empty.", field=field)
+    return cleaned
+
+
+def _check_message_text(body: str, field: str) -> None:
     if not isinstance(body, str):
         raise InvalidInput(f"{field} must be text.", field=field)
     refuse_control_characters(body, field=field, allowed="\t\n\r")
@@ -30,16 +52,44 @@ def clean_message_body(body: str, *, field: str = "body") -> str:
             f"{field} is {len(body)} characters long; the limit is {settings.MAX_MESSAGE_LENGTH}.",
             field=field,
         )
-    cleaned = nh3.clean(
-        body,
-        tags=MESSAGE_TAGS,
-        attributes=MESSAGE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
-    if not cleaned:
-        raise InvalidInput(f"{field} must not be empty.", field=field)
-    return cleaned
+
+
+def clean_message_body(body: str, *, field: str = "body") -> str:
+    """Sanitise a message's HTML (a customer's message, as text or simple HTML) and refuse an empty
+    or over-long one. Its links open in a new tab (LINK_REL)."""
+    _check_message_text(body, field)
+    return _sanitised(body, field)
+
+
+@lru_cache(maxsize=2)
+def _markdown(keep_html: bool) -> MarkdownIt:
+    """CommonMark with bare web addresses made links and ~~strikethrough~~; a line break is a
+    line break, as in a chat. `keep_html`: HTML written in the Markdown is kept (then sanitised);
+    otherwise it is shown as the text it is."""
+    options = {"html": keep_html, "linkify": True, "breaks": True, "xhtmlOut": False, "typographer": False}
+    return MarkdownIt("commonmark", options).enable(["linkify", "strikethrough"])
+
+
+def render_message(source: str, *, field: str = "body", keep_html: bool = True) -> str:
+    """A teammate's (or the bot's) message, written in Markdown, as the safe HTML that is stored and
+    shown to teammates and the customer alike: rendered (markdown-it-py), then sanitised (nh3) — no
+    script, event handler, style or javascript: link survives — with its links opening in a new tab.
+    With keep_html (the API: "text or simple HTML") HTML tags in it are kept, sanitised; without
+    (what a teammate types in the inbox's composer) they are shown as typed."""
+    _check_message_text(source, field)
+    return _sanitised(_markdown(keep_html).render(source), field)
+
+
+BLOCK_ENDS = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre|tr)>|<hr\s*/?>", re.IGNORECASE)
+TAGS = re.compile(r"<[^>]*>")
+
+
+def message_text(stored_html: str) -> str:
+    """A stored message as plain text (the API's `text`; notifications): tags gone, entities
+    decoded, one line per paragraph, line break or list item."""
+    text = html.unescape(TAGS.sub("", BLOCK_ENDS.sub("\n", stored_html or "")))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
 
 
 # Characters that lay text out: in a single-line value each becomes a space.

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
-from concierge.contacts.services import create_contact, merge_lead_into_user
+from concierge.contacts.services import create_contact, edit_contact, merge_lead_into_user
 from concierge.conversations import services as conversations
 from concierge.conversations.models import Conversation
 from concierge.conversations.selectors import conversation_by_id
@@ -81,6 +81,7 @@ def seed_demo_workspace(
             ConversationPlay(desk, story, contact, start).play()
             report(contacts + done + 1, total)
         desk.merge_leads_who_signed_up()
+        desk.correct_a_contact()
         booked = desk.book_one_to_one_sessions(sessions) if sessions else 0
         report(total, total)
     return DemoSeedResult(
@@ -161,8 +162,12 @@ class DemoDesk:
         company = rng.choice(people.COMPANIES)
         if rng.random() < 0.75:
             plan = rng.choices([p for p, _ in people.PLANS], weights=[w for _, w in people.PLANS])[0]
+            seats = rng.choice([1, 3, 5, 12, 25, 60, 250]) if plan != "free" else 1
+            # Signed up (and first seen by the desk) before the history the demo plays began.
+            signed_up = self.now - timedelta(days=max(rng.randint(20, 900), HISTORY_DAYS + 1))
             contact = create_contact(
                 self.workspace,
+                at=signed_up,
                 external_id=f"usr_{number + 1:05d}",
                 email=self.unique_email(first, last, company),
                 name=f"{first} {last}",
@@ -172,14 +177,16 @@ class DemoDesk:
                 attributes={
                     "plan": plan,
                     "company": company,
-                    "seats": rng.choice([1, 3, 5, 12, 25, 60, 250]) if plan != "free" else 1,
-                    "signed_up": (self.now - timedelta(days=rng.randint(20, 900))).date().isoformat(),
+                    "seats": seats,
+                    "signed_up": signed_up.date().isoformat(),
                 },
             )
         else:
             gave_email = rng.random() < 0.3
             contact = create_contact(
                 self.workspace,
+                # A visitor first came to the website before the history the demo plays began.
+                at=self.now - timedelta(days=HISTORY_DAYS + 1 + number % 30, minutes=(number * 97) % 1440),
                 visitor_id=f"v_{rng.getrandbits(48):012x}",
                 email=self.unique_email(first, last, company) if gave_email else "",
                 name=f"{first} {last}" if gave_email else "",
@@ -245,6 +252,28 @@ class DemoDesk:
             sessions=how_many,
         ).bookings
 
+    def correct_a_contact(self) -> None:
+        """A teammate moved a customer to a bigger plan on their contact page (the audit trail shows it)."""
+        users = [c for c in self.contacts if c.kind == Contact.Kind.USER]
+        if not users:
+            return
+        contact = users[0]
+        attributes = {
+            **contact.attributes,
+            "plan": "enterprise",
+            "seats": 250,
+            "account_manager": "Jamal Wright",
+        }
+        teammate = next(t for t in self.teammates if t.name == "Jamal Wright")
+        edit_contact(
+            contact,
+            actor=Actor.for_teammate(teammate),
+            name=contact.name,
+            email=contact.email,
+            attributes=attributes,
+            at=self.now - timedelta(days=2),
+        )
+
     def merge_leads_who_signed_up(self, how_many: int = 4) -> None:
         """A few anonymous visitors later signed up: their conversations move to the new user."""
         leads = list({c.pk: c for c in self.contacts_who_wrote if c.kind == Contact.Kind.LEAD}.values())
@@ -253,6 +282,7 @@ class DemoDesk:
             company = self.rng.choice(people.COMPANIES)
             user = create_contact(
                 self.workspace,
+                at=self.now - timedelta(days=number + 1),  # signed up in the last few days
                 external_id=f"usr_signup_{number + 1:03d}",
                 email=lead.email or self.unique_email(first, last, company),
                 name=lead.name or f"{first} {last}",

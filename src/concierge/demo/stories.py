@@ -103,7 +103,7 @@ STORIES = (
         bot_answer="Custom attributes are included when you tick <b>Include custom attributes</b> in the export "
         "dialog.",
         teammate_replies=(
-            "Hi {first}, there's an 'Include custom attributes' checkbox in the export dialog — it's off by "
+            "Hi {first}, there's an **Include custom attributes** checkbox in the export dialog — it's off by "
             "default. Could you try again with it ticked?",
             "Ah, I see — attributes created after the export was scheduled aren't picked up by the recurring "
             "export. If you edit and save the schedule once, they'll be included from the next run.",
@@ -141,8 +141,9 @@ STORIES = (
         bot_answer="Owners can turn on <b>Require SSO</b> under <b>Settings → Security</b>. People who signed "
         "in with a password are asked to use SSO on their next sign-in.",
         teammate_replies=(
-            "Hi {first}! Under Settings → Security there's 'Require SSO'. Once it's on, password sign-in is "
-            "disabled for everyone except the owner's break-glass account.",
+            "Hi {first}! To turn it on:\n\n1. Open **Settings → Security**\n2. Switch on **Require SSO**\n\n"
+            "Once it's on, password sign-in is disabled for everyone except the owner's break-glass account. "
+            "The guide: https://docs.acme.example/sso",
             "Existing sessions stay valid until they expire (14 days) — if you want everyone moved over today, "
             "the 'Sign out all members' button does that.",
         ),
@@ -162,7 +163,7 @@ STORIES = (
             "Hi {first}, the limit is 1,000 requests per minute per workspace, shared by all your API keys. "
             "It looks like two integrations were syncing at the same time last night.",
             "I've raised {company}'s limit to 3,000/min for the next 30 days while you stagger the jobs. "
-            "Honouring Retry-After will also let the sync back off instead of failing.",
+            "Honouring `Retry-After` will also let the sync back off instead of failing.",
         ),
         customer_follow_ups=(
             "We have the CRM sync and the data warehouse job both running at 01:00. Could that be it?",
@@ -195,7 +196,7 @@ STORIES = (
         opening="The dashboard has been showing a blank page for 15 minutes. Is something down?",
         teammate_replies=(
             "Hi {first}, yes — we're seeing elevated errors on the dashboard since 14:05 UTC and the team is "
-            "on it. You can follow updates on our status page.",
+            "on it. You can follow updates on [our status page](https://status.acme.example).",
             "The fix is rolled out and the dashboard is loading normally again. No data was lost; "
             "messages sent during the incident were delivered once we recovered.",
         ),

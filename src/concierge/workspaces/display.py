@@ -23,6 +23,7 @@ THINGS = (
     ("tag", "Tags"),
     ("session_type", "1:1 session types"),
     ("availability", "Availability"),
+    ("contact", "Contacts"),
 )
 
 ACTIONS = {
@@ -56,6 +57,7 @@ ACTIONS = {
     "availability.date_override_cleared": "Hours of a date cleared",
     "availability.time_off_added": "Time off added",
     "availability.time_off_removed": "Time off removed",
+    "contact.edited": "Contact edited",
 }
 
 FIELDS = {

@@ -1,4 +1,9 @@
-"""Messages in a conversation: replies from either side, internal notes and automated answers."""
+"""Messages in a conversation: replies from either side, internal notes and automated answers.
+
+A teammate's message and the bot's are written in Markdown and stored as the safe HTML it renders to
+(core.text.render_message): with `keep_html` (the API, the bot) HTML tags in it are kept, sanitised;
+the inbox's composer passes keep_html=False, so markup typed there is shown as typed. A customer's
+message is text or simple HTML, sanitised (core.text.clean_message_body)."""
 
 from datetime import datetime
 
@@ -18,7 +23,7 @@ from concierge.conversations.services.timeline import (
     touch,
 )
 from concierge.core.reactions import announce
-from concierge.core.text import clean_message_body
+from concierge.core.text import clean_message_body, render_message
 from concierge.events import types as event_types
 from concierge.workspaces.models import Teammate
 
@@ -28,10 +33,15 @@ State = Conversation.State
 
 
 def reply_as_teammate(
-    conversation: Conversation, teammate: Teammate, body: str, *, at: datetime | None = None
+    conversation: Conversation,
+    teammate: Teammate,
+    body: str,
+    *,
+    at: datetime | None = None,
+    keep_html: bool = True,
 ) -> Part:
     check_same_workspace(conversation, teammate)
-    body = clean_message_body(body)
+    body = render_message(body, keep_html=keep_html)
     at = instant(at)
     with transaction.atomic():
         part = add_part(
@@ -72,11 +82,16 @@ def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | No
 
 
 def add_note(
-    conversation: Conversation, teammate: Teammate, body: str, *, at: datetime | None = None
+    conversation: Conversation,
+    teammate: Teammate,
+    body: str,
+    *,
+    at: datetime | None = None,
+    keep_html: bool = True,
 ) -> Part:
     """An internal note: teammates see it, the customer never does."""
     check_same_workspace(conversation, teammate)
-    body = clean_message_body(body)
+    body = render_message(body, keep_html=keep_html)
     at = instant(at)
     with transaction.atomic():
         part = add_part(
@@ -97,7 +112,7 @@ def deliver_bot_answer(
     conversation: Conversation, body: str, *, at: datetime | None = None, data=None
 ) -> Part:
     """An automated answer (e.g. from a help article) delivered in the conversation."""
-    body = clean_message_body(body)
+    body = render_message(body)
     at = instant(at)
     with transaction.atomic():
         part = add_part(

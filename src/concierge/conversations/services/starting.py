@@ -16,7 +16,7 @@ from concierge.conversations.services.timeline import (
 )
 from concierge.core.errors import InvalidInput
 from concierge.core.reactions import announce
-from concierge.core.text import clean_message_body, clean_short_text
+from concierge.core.text import clean_message_body, clean_short_text, render_message
 from concierge.events import types as event_types
 from concierge.workspaces.models import Teammate, Workspace
 
@@ -34,7 +34,8 @@ def start_conversation(
     subject: str = "",
     at: datetime | None = None,
 ) -> Conversation:
-    """A new conversation with its first message: from the contact, or from a teammate when given."""
+    """A new conversation with its first message: from the contact (text or simple HTML), or from a
+    teammate when given (Markdown, services.messages)."""
     if contact.workspace_id != workspace.pk:
         raise InvalidInput("That contact belongs to another workspace.", field="contact")
     if teammate is not None and teammate.workspace_id != workspace.pk:
@@ -43,7 +44,7 @@ def start_conversation(
         raise InvalidInput(
             f"channel '{channel}' must be one of {', '.join(Conversation.Channel.values)}.", field="channel"
         )
-    body = clean_message_body(body)
+    body = render_message(body) if teammate is not None else clean_message_body(body)
     subject = clean_short_text(subject, field="subject", max_length=200)
     at = instant(at)
     initiator = Conversation.Initiator.TEAMMATE if teammate else Conversation.Initiator.CONTACT

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.urls import get_resolver
@@ -23,6 +24,20 @@ def port_from_environment() -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ValueError(f"PORT must be a number from 1 to 65535, not '{value}'.")
     return int(value)
+
+
+def follow_the_served_address(host: str, port: int) -> str:
+    """The links the site writes (booking, reschedule and cancel links, links in emails) name the
+    address it is served at, unless PUBLIC_URL says otherwise. Set before gunicorn forks its web
+    processes, and in the environment the background worker inherits. Returns the site's address."""
+    if os.environ.get("PUBLIC_URL"):
+        return settings.PUBLIC_URL
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"  # an IPv6 address in a URL
+    settings.PUBLIC_URL = f"http://{shown}:{port}"
+    os.environ["PUBLIC_URL"] = settings.PUBLIC_URL
+    return settings.PUBLIC_URL
 
 
 class ConciergeWsgiServer(BaseApplication):

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from concierge.core.zones import babel_locale, city_name, format_for_person
+from concierge.core.zones import babel_locale, city_name, format_for_person, plain_spaces
 
 register = template.Library()
 
@@ -57,7 +57,7 @@ def local_time_in(zone_name: str, reader) -> str:
     locale = getattr(reader, "locale", None) or "en"
     local = timezone.now().astimezone(ZoneInfo(zone_name))
     hour = format_time(local, format="short", locale=babel_locale(locale))
-    return f"{hour}, {city_name(zone_name, locale)} time"
+    return plain_spaces(f"{hour}, {city_name(zone_name, locale)} time")
 
 
 @register.filter

@@ -6,6 +6,7 @@ from rich.console import Console
 from concierge.core.management.migrating import migrate_with_progress
 from concierge.core.management.production_server import (
     default_worker_count,
+    follow_the_served_address,
     port_from_environment,
     run_production_server,
 )
@@ -44,6 +45,7 @@ def serve_from_options(options: dict, *, console: Console, on_ready=None) -> Non
         raise CommandError("--workers and --threads must be at least 1.")
     if not options["no_migrate"]:
         migrate_with_progress(console)
+    follow_the_served_address(options["host"], port)
 
     def announce():
         console.print(

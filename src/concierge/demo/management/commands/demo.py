@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from concierge.core.management.commands.serve import add_server_arguments, serve_from_options
 from concierge.core.management.migrating import migrate_with_progress
-from concierge.core.management.production_server import port_from_environment
+from concierge.core.management.production_server import follow_the_served_address, port_from_environment
 from concierge.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -52,14 +52,18 @@ class Command(BaseCommand):
         console = Console(stderr=True)
         if options["contacts"] < 1 or options["conversations"] < 0 or options["sessions"] < 0:
             raise CommandError("--contacts must be at least 1, --conversations and --sessions at least 0.")
-        mail_folder = send_demo_mail_to_files()
-        migrate_with_progress(console)
-        self.seed(console, options)
         try:
             port = options["port"] or port_from_environment()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         address = f"http://{options['host']}:{port}/"
+        if options["serve"]:
+            # The links the seeded sessions' emails carry name the address it will serve at (unless
+            # PUBLIC_URL says otherwise); without --serve they follow $PORT (settings.PUBLIC_URL).
+            follow_the_served_address(options["host"], port)
+        mail_folder = send_demo_mail_to_files()
+        migrate_with_progress(console)
+        self.seed(console, options)
 
         def print_sign_in():
             console.print(f"\n  Concierge demo:  [bold]{address}[/bold]")

@@ -51,7 +51,7 @@ PUBLIC_URL = (
 ).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "concierge.web.apps.BackOfficeConfig",  # Django's admin, for the superuser only (web/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -148,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
+# How long an emailed password reset link works (seconds); it also stops working once used.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

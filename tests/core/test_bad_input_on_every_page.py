@@ -115,6 +115,7 @@ def test_no_page_answers_bad_input_with_a_server_error(teammate_client, workspac
         "action": SESSION_ACTIONS,
         "token": [everything["trigger"].token],
         "signed": [manage_token(everything["booking"])],
+        "uidb64": ["MQ", "not-base64"],
     }
     client = teammate_client
     server_errors = []

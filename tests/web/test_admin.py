@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from concierge.contacts.models import Contact
@@ -168,3 +169,122 @@ def test_the_admin_says_why_the_only_owner_cannot_step_down(admin_client, worksp
     assert response.status_code == 200 and "only active owner" in response.content.decode()
     owner.refresh_from_db()
     assert owner.role == "owner" and written == []
+
+
+NEW_TEAMMATE = {
+    "workspace": "",
+    "email": "Nina@Acme.test",
+    "name": "Nina New",
+    "role": "agent",
+    "timezone": "Europe/Berlin",
+    "locale": "de",
+    "password": "nina-strong-password",
+}
+
+
+def test_a_superuser_adds_a_teammate_through_the_admins_add_form(admin_client, workspace, owner):
+    page = admin_client.get(admin_url(Teammate, "add"))
+    assert page.status_code == 200 and 'name="email"' in page.content.decode()
+    with entries_written(workspace) as written:
+        response = admin_client.post(admin_url(Teammate, "add"), {**NEW_TEAMMATE, "workspace": workspace.pk})
+    assert response.status_code == 302, response.content.decode()
+    added = Teammate.objects.get(workspace=workspace, user__username="nina@acme.test")
+    assert response["Location"] == admin_url(Teammate)
+    assert (added.name, added.role, added.timezone, added.locale) == (
+        "Nina New",
+        "agent",
+        "Europe/Berlin",
+        "de",
+    )
+    entry = written[0]
+    assert (len(written), entry.action, entry.actor_kind, entry.actor_label) == (
+        1,
+        "teammate.added",
+        "admin",
+        "Django admin (root@example.test)",
+    )
+    assert "nina-strong-password" not in str(entry.changes)
+    client = Client()
+    assert client.post(
+        reverse("web:login"), {"username": "nina@acme.test", "password": NEW_TEAMMATE["password"]}
+    )["Location"] == reverse("web:home")
+
+
+def test_an_existing_account_joins_another_workspace_from_the_admin_and_keeps_its_password(
+    admin_client, workspace, owner, other_workspace
+):
+    form = {**NEW_TEAMMATE, "workspace": other_workspace.pk, "email": "owner@acme.test", "password": ""}
+    assert admin_client.post(admin_url(Teammate, "add"), form).status_code == 302
+    joined = Teammate.objects.get(workspace=other_workspace, user=owner.user)
+    assert joined.name == "Nina New"
+    owner.user.refresh_from_db()
+    assert owner.user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "owner@acme.test", "owner@acme.test is already a teammate in Acme Support."),
+        ("email", "not-an-address", "Enter a valid email address."),
+        ("timezone", "Mars/Olympus", "not a known IANA time zone"),
+        ("locale", "xx_NOPE_NOPE", "not a known locale"),
+        ("name", "", "This field is required."),
+        ("password", "short", "too short"),
+        ("role", "boss", "Select a valid choice."),
+        ("workspace", "999999", "Select a valid choice."),
+    ],
+)
+def test_a_bad_new_teammate_is_a_form_error_and_nothing_is_added(
+    admin_client, workspace, owner, field, value, message
+):
+    teammates_before, users_before = Teammate.objects.count(), get_user_model().objects.count()
+    form = {**NEW_TEAMMATE, "workspace": workspace.pk, field: value}
+    with entries_written(workspace) as written:
+        response = admin_client.post(admin_url(Teammate, "add"), form)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert (Teammate.objects.count(), get_user_model().objects.count()) == (teammates_before, users_before)
+    assert written == []
+
+
+def test_the_admin_is_for_the_superuser_only(admin_client):
+    assert admin_client.get(reverse("admin:index")).status_code == 200
+
+
+def resolves(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def test_an_owner_who_is_staff_is_sent_to_the_workspace_settings(client, owner):
+    user = owner.user
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("admin:index"), follow=True)
+    # The settings pages' own root where it exists, else the workspace's home (which opens the inbox).
+    settings_root = "/w/acme/settings/"
+    expected = settings_root if resolves(settings_root) else "/w/acme/"
+    assert expected in [location for location, _ in response.redirect_chain]
+    assert "kept for whoever runs this Concierge server" in response.content.decode()
+    assert client.get(admin_url(Teammate, "add")).status_code == 302
+    assert (
+        client.post(admin_url(Teammate, "add"), {**NEW_TEAMMATE, "workspace": owner.workspace_id}).status_code
+        == 302
+    )
+    assert not Teammate.objects.filter(user__username="nina@acme.test").exists()
+
+
+def test_a_staff_agent_is_sent_home_and_a_signed_in_teammate_never_sees_the_admin(client, agent):
+    user = agent.user
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("web:inbox", args=["acme"])
+    assert "Django administration" not in response.content.decode()
+    assert "Open the back office" not in client.get(reverse("web:home") + "?pick=1").content.decode()

@@ -2,6 +2,7 @@
 city named), and which zone and language a customer's page speaks (the pickers the booking pages, the
 help center and the messenger offer)."""
 
+from contextlib import suppress
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -127,3 +128,50 @@ ZONE_AREAS = frozenset(
 def canonical_zone(name: str) -> str:
     """A zone's current name: browsers may still say 'Asia/Calcutta' for 'Asia/Kolkata'."""
     return get_global("zone_aliases").get(name, name)
+
+
+# The languages a teammate may pick for their own pages (Babel locale names, as the Teammate model
+# keeps them): how dates, times and numbers are written to them, and the teammates' emails' language
+# where one is written. A value outside the list, set through the API or the admin, stays offered to
+# whoever holds it.
+TEAMMATE_LANGUAGES = (
+    "en-US",
+    "en-GB",
+    "en-IE",
+    "en-CA",
+    "en-AU",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "nl",
+    "pt-BR",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "pl",
+    "cs",
+    "sr-Latn",
+    "hr",
+    "tr",
+    "ja",
+    "ko",
+    "zh-Hans",
+)
+
+
+def language_name(locale: str) -> str:
+    """A language named in itself: 'de' -> 'Deutsch', 'en-GB' -> 'English (United Kingdom)'."""
+    name = babel_locale(locale).get_display_name() or locale
+    return name[:1].upper() + name[1:]
+
+
+def teammate_language_choices(current: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(locale, its name in itself) for a teammate's language picker, with `current` kept when it is
+    a known locale outside the list."""
+    codes = list(TEAMMATE_LANGUAGES)
+    if current and current not in codes:
+        with suppress(InvalidInput):
+            codes.append(validate_locale_name(current))
+    return tuple((code, language_name(code)) for code in codes)

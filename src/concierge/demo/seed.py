@@ -145,6 +145,9 @@ class DemoDesk:
                     actor=self.owner,
                 )
             self.teammates.append(teammate)
+        # Marcus put his middle initial on his avatar from his own profile page (the trail shows him).
+        marcus = self.teammates[1]
+        update_teammate(marcus, initials="MJC", actor=Actor.for_teammate(marcus))
         for name in people.TEAM_NAMES:
             members = [t for t, p in zip(self.teammates, people.TEAMMATES, strict=True) if name in p.teams]
             self.teams[name] = create_team(self.workspace, name=name, members=members, actor=self.owner)

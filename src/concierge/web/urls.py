@@ -15,11 +15,19 @@ workspace_pages = [
     path("sessions/", include("concierge.meetings.urls")),
     path("reports/", include("concierge.reports.urls")),
     path("settings/", include("concierge.workspaces.urls")),
+    path("account/", views.account, name="account"),
+    path("account/profile/", views.update_profile, name="account_profile"),
+    path("account/password/", views.change_password, name="account_password"),
+    path("account/sessions/", views.sign_out_elsewhere, name="account_sessions"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("password-reset/", views.reset_request_view, name="password_reset"),
+    path("password-reset/sent/", views.reset_sent_view, name="password_reset_sent"),
+    path("password-reset/done/", views.reset_complete_view, name="password_reset_complete"),
+    path("password-reset/<uidb64>/<token>/", views.new_password_view, name="password_reset_confirm"),
     path("w/<slug:slug>/", include(workspace_pages)),
 ]

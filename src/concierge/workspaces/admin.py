@@ -4,8 +4,16 @@ from django.contrib import admin, messages
 from concierge.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, checked_by_service
 from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.workspaces.models import ApiKey, AuditEntry, Team, Teammate, Workspace
-from concierge.workspaces.selectors import has_another_active_owner
-from concierge.workspaces.services import Actor, revoke_api_key, update_teammate, update_workspace
+from concierge.workspaces.selectors import has_another_active_owner, teammate_by_email
+from concierge.workspaces.services import (
+    Actor,
+    add_teammate,
+    revoke_api_key,
+    update_teammate,
+    update_workspace,
+)
+from concierge.workspaces.services.teammates import check_new_password
+from concierge.workspaces.services.teammates import clean_email as checked_email
 
 
 class ZoneAndLocaleChecks:
@@ -38,6 +46,40 @@ class TeammateForm(ZoneAndLocaleChecks, forms.ModelForm):
             raise forms.ValidationError(
                 f"{stored.name} is the workspace's only active owner: make someone else owner first."
             )
+        return data
+
+
+class NewTeammateForm(ZoneAndLocaleChecks, forms.ModelForm):
+    """A person joins a workspace, by email: a new account, or one that already exists (which keeps
+    its password). The same checks as `add_teammate`, said on the form."""
+
+    email = forms.EmailField(help_text="A new account is made for an address Concierge does not know yet.")
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=(
+            "For a new account only. Left empty, the teammate sets their own with "
+            "\u201cForgot your password?\u201d on the sign-in page."
+        ),
+    )
+
+    class Meta:
+        model = Teammate
+        fields = ["workspace", "email", "name", "role", "timezone", "locale", "password"]
+
+    def clean_email(self):
+        return checked_by_service(checked_email, self.cleaned_data["email"])
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        return checked_by_service(check_new_password, password) if password else ""
+
+    def clean(self):
+        data = super().clean()
+        workspace, email = data.get("workspace"), data.get("email")
+        if workspace and email and teammate_by_email(workspace, email) is not None:
+            self.add_error("email", f"{email} is already a teammate in {workspace.name}.")
         return data
 
 
@@ -86,7 +128,12 @@ class WorkspaceAdmin(admin.ModelAdmin):
 
 @admin.register(Teammate)
 class TeammateAdmin(admin.ModelAdmin):
+    """Teammates are added here through `add_teammate` (a person joins a workspace, by email) and
+    changed through `update_teammate`; the audit trail names the admin user for both."""
+
     form = TeammateForm
+    add_form = NewTeammateForm
+    add_fields = NewTeammateForm.Meta.fields
     list_display = ["name", "email", "workspace", "role", "timezone", "is_active"]
     list_filter = ["role", "is_active", "workspace"]
     search_fields = ["name", "user__email", "external_id"]
@@ -104,14 +151,38 @@ class TeammateAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
+        if not change:
+            added = add_teammate(
+                data["workspace"],
+                email=data["email"],
+                name=data["name"],
+                role=data["role"],
+                timezone_name=data["timezone"],
+                locale=data["locale"],
+                password=data["password"] or None,
+                actor=Actor.for_admin(request.user),
+            )
+            # The admin goes on with the object it handed over (its log entry, the "added" message).
+            for field in Teammate._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(added, field.attname))
+            obj._state.adding = False
+            return
         obj.refresh_from_db(fields=TeammateForm.Meta.fields)
         update_teammate(
             obj,

@@ -8,6 +8,14 @@ def new_identity_secret() -> str:
     return secrets.token_hex(32)
 
 
+def initials_of(name: str) -> str:
+    words = [word for word in name.split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
 class Workspace(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
@@ -33,6 +41,8 @@ class Teammate(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT)
     timezone = models.CharField(max_length=64, default="UTC")
     locale = models.CharField(max_length=20, default="en")
+    # What the teammate's avatar shows (up to three letters); empty: the initials of their name.
+    initials = models.CharField(max_length=3, blank=True, default="")
     # The id other systems (and imported event logs) know this teammate by.
     external_id = models.CharField(max_length=120, blank=True, default="")
     is_active = models.BooleanField(default=True)
@@ -55,6 +65,12 @@ class Teammate(models.Model):
     @property
     def email(self) -> str:
         return self.user.email
+
+    @property
+    def avatar_initials(self) -> str:
+        """The letters on the teammate's avatar: their own choice, else the first letters of the first
+        and last words of their name ("Olivia Owner" -> "OO", "Cher" -> "C")."""
+        return self.initials or initials_of(self.name)
 
     @property
     def ref(self) -> str:

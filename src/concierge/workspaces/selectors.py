@@ -21,12 +21,26 @@ def workspaces_of_user(user) -> QuerySet[Workspace]:
     return Workspace.objects.filter(teammates__user=user, teammates__is_active=True).order_by("name")
 
 
+def workspaces_run_by(user) -> QuerySet[Workspace]:
+    """The workspaces the user is an active owner or admin of, by name."""
+    return Workspace.objects.filter(
+        teammates__user=user,
+        teammates__is_active=True,
+        teammates__role__in=[Teammate.Role.OWNER, Teammate.Role.ADMIN],
+    ).order_by("name")
+
+
 def teammate_of_user(workspace: Workspace, user) -> Teammate | None:
     if not user.is_authenticated:
         return None
     return (
         Teammate.objects.filter(workspace=workspace, user=user, is_active=True).select_related("user").first()
     )
+
+
+def teammate_by_email(workspace: Workspace, email: str) -> Teammate | None:
+    """The workspace's teammate (active or not) whose account has this email address."""
+    return Teammate.objects.filter(workspace=workspace, user__username=email.strip().lower()).first()
 
 
 def has_another_active_owner(teammate: Teammate) -> bool:

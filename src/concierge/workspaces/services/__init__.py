@@ -1,6 +1,8 @@
-"""Writes for workspaces, teammates, teams and API keys, one module per concern, and the audit trail
-every configuration change writes in its transaction (`record_audit`, with the `Actor` who made it)."""
+"""Writes for workspaces, teammates, teams, API keys and a person's own account, one module per
+concern, and the audit trail every configuration change writes in its transaction (`record_audit`,
+with the `Actor` who made it)."""
 
+from concierge.workspaces.services.accounts import end_other_sessions, set_account_password
 from concierge.workspaces.services.api_keys import (
     API_KEY_PREFIX,
     create_api_key,
@@ -24,12 +26,14 @@ __all__ = [
     "create_api_key",
     "create_team",
     "create_workspace",
+    "end_other_sessions",
     "field_values",
     "hash_api_key",
     "mark_api_key_used",
     "record_audit",
     "remove_team_member",
     "revoke_api_key",
+    "set_account_password",
     "update_teammate",
     "update_workspace",
 ]

@@ -12,7 +12,8 @@ from concierge.core.zones import validate_locale_name, validate_zone_name
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
 
-PROFILE = ("name", "role", "timezone", "locale", "is_active")
+PROFILE = ("name", "initials", "role", "timezone", "locale", "is_active")
+MAX_INITIALS = 3
 
 
 def clean_email(email: str) -> str:
@@ -22,6 +23,22 @@ def clean_email(email: str) -> str:
     except ValidationError as exc:
         raise InvalidInput(f"'{email}' is not a valid email address.", field="email") from exc
     return email
+
+
+def clean_initials(initials: str) -> str:
+    """Up to three letters or digits for the avatar ("AB", "Ö", "李"); empty means the name's."""
+    initials = clean_short_text(initials, field="initials", max_length=20).replace(" ", "")
+    if len(initials) > MAX_INITIALS or not all(character.isalnum() for character in initials):
+        raise InvalidInput(
+            f"initials '{initials}' must be at most {MAX_INITIALS} letters or digits (e.g. 'OB').",
+            field="initials",
+        )
+    return initials.upper()
+
+
+def check_new_password(password: str) -> str:
+    """The password rules, for a form that asks for a new account's password before adding it."""
+    return _clean_password(password)
 
 
 def _clean_password(password: str, user=None) -> str:
@@ -98,17 +115,20 @@ def update_teammate(
     teammate: Teammate,
     *,
     name=None,
+    initials=None,
     role=None,
     timezone_name=None,
     locale=None,
     is_active: bool | None = None,
     actor: Actor = SYSTEM,
 ) -> Teammate:
-    """Change a teammate's name, role, zone or locale, or (de)activate them; what is left out (None)
-    stays as it is. A workspace always keeps an active owner."""
+    """Change a teammate's name, avatar initials, role, zone or locale, or (de)activate them; what is
+    left out (None) stays as it is. A workspace always keeps an active owner."""
     after = field_values(teammate, PROFILE)
     if name is not None:
         after["name"] = clean_short_text(name, field="name", max_length=120, required=True)
+    if initials is not None:
+        after["initials"] = clean_initials(initials)
     if role is not None:
         if role not in Teammate.Role.values:
             raise InvalidInput(

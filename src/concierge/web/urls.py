@@ -4,7 +4,9 @@
 
 from django.urls import include, path
 
+from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
 from concierge.web import views
+from concierge.workspaces.views import accept_invite_page
 
 app_name = "web"
 
@@ -14,6 +16,9 @@ workspace_pages = [
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("settings/tags/", tags_settings_page, name="settings_tags"),
+    path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
+    path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),
     path("settings/", include("concierge.workspaces.urls")),
 ]
 
@@ -21,5 +26,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("invite/<str:token>/", accept_invite_page, name="accept_invite"),
     path("w/<slug:slug>/", include(workspace_pages)),
 ]

@@ -87,6 +87,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "auth": "server-to-server authentication with a workspace API key",
         "access": "who may open a workspace's pages, and which of them by role",
         "display": "an audit entry as a person reads it",
+        "emails": "the invitation email, with its link to set a password",
     },
     "contacts": {"auth": "the messenger API's authentication: which contact is on the other end"},
     "events": {

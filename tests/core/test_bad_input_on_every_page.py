@@ -105,8 +105,16 @@ def teammate_client(db, one_of_everything):
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_no_page_answers_bad_input_with_a_server_error(teammate_client, workspace, one_of_everything, shard):
+def test_no_page_answers_bad_input_with_a_server_error(
+    teammate_client, workspace, owner, agent, one_of_everything, shard
+):
+    from concierge.workspaces.services import Actor, create_api_key, create_team, invite_teammate
+
     everything = one_of_everything
+    by_owner = Actor.for_teammate(owner)
+    team = create_team(workspace, name="Billing", members=[agent], actor=by_owner)
+    invite, _ = invite_teammate(workspace, email="new@acme.test", actor=by_owner)
+    key, _ = create_api_key(workspace, name="CRM", teammate=owner, actor=by_owner)
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -116,6 +124,11 @@ def test_no_page_answers_bad_input_with_a_server_error(teammate_client, workspac
         "token": [everything["trigger"].token],
         "signed": [manage_token(everything["booking"])],
         "uidb64": ["MQ", "not-base64"],
+        "tag_id": [str(everything["conversation"].tags.get().pk)],
+        "teammate_id": [str(agent.pk)],
+        "team_id": [str(team.pk)],
+        "invite_id": [str(invite.pk)],
+        "key_id": [str(key.pk)],
     }
     client = teammate_client
     server_errors = []

@@ -128,5 +128,23 @@ def test_the_demo_leaves_an_audit_trail_of_its_set_up_by_the_people_who_did_it(d
         "team.created",
         "tag.created",
         "api_key.created",
+        "api_key.revoked",
+        "teammate.invited",
     } <= actions
     assert {"session_type.created", "session_type.trigger_added", "availability.weekly_hours_set"} <= actions
+
+
+def test_the_demo_settings_show_a_pending_invite_teams_tags_and_keys(db, client):
+    from django.urls import reverse
+
+    from concierge.workspaces.models import Teammate
+
+    workspace = seed_demo_workspace(**SMALL).workspace
+    client.force_login(Teammate.objects.get(workspace=workspace, role="owner").user)
+    teammates = client.get(reverse("web:settings_teammates", args=[workspace.slug])).content.decode()
+    assert "hana@acme.test" in teammates and ">invited<" in teammates
+    teams = client.get(reverse("web:settings_teams", args=[workspace.slug])).content.decode()
+    assert all(name in teams for name in ("Product", "Revenue", "Reliability"))
+    assert "conversation" in client.get(reverse("web:settings_tags", args=[workspace.slug])).content.decode()
+    keys = client.get(reverse("web:settings_api_keys", args=[workspace.slug])).content.decode()
+    assert "CRM sync" in keys and "Old helpdesk import" in keys and "revoked" in keys

@@ -47,7 +47,8 @@ def test_owners_and_admins_read_the_trail_newest_first(
     assert "Team created" in page and "Billing" in page and "Avery Agent" in page
     assert 'by <span class="audit-actor audit-actor-teammate">Olivia Owner</span>' in page
     assert "Globex" not in page
-    assert 'aria-current="page" title="Settings → Audit trail"' in page
+    assert 'aria-current="page">Settings</a>' in page  # the side navigation marks the settings
+    assert 'aria-current="page">Audit trail</a>' in page  # and the settings' own, the trail
 
     update_teammate(agent, role="admin")
     owner_client.force_login(agent.user)
@@ -60,7 +61,7 @@ def test_an_agent_is_told_only_owners_and_admins_can_read_it(client, workspace, 
     assert response.status_code == 403
     page = response.content.decode()
     assert "Only owners and admins can read the audit trail." in page
-    assert "Audit trail</a>" not in page  # nor is it in their navigation
+    assert "Audit trail</a>" not in page and "Settings</a>" not in page  # nor in their navigation
     assert "Audit trail</a>" in (client.force_login(owner.user) or client.get(URL).content.decode())
 
 

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from concierge.contacts.models import Contact
 from concierge.conversations.models import Conversation, Part, Tag
@@ -91,6 +91,11 @@ def parts_of(conversation: Conversation, *, include_notes: bool = True) -> Query
 
 def tags(workspace: Workspace) -> QuerySet[Tag]:
     return Tag.objects.filter(workspace=workspace).order_by("name")
+
+
+def tags_with_use(workspace: Workspace) -> QuerySet[Tag]:
+    """The workspace's tags by name, each with `conversation_count`: how many conversations carry it."""
+    return tags(workspace).annotate(conversation_count=Count("conversations", distinct=True))
 
 
 def tag_by_id(workspace: Workspace, tag_id: int) -> Tag:

@@ -4,6 +4,7 @@ without HTMX they redirect back, so every form also works as a plain form."""
 
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ from concierge.conversations.forms import (
 from concierge.conversations.models import Conversation
 from concierge.core.errors import NotFound, ServiceError
 from concierge.workspaces import selectors as workspace_selectors
-from concierge.workspaces.access import teammate_page
+from concierge.workspaces.access import owners_and_admins_page, teammate_page
 from concierge.workspaces.services import Actor
 
 CONVERSATIONS_PER_PAGE = 25
@@ -220,3 +221,76 @@ def snooze(request, conversation_id: int):
         services.snooze_conversation(conversation, until=until, teammate=request.teammate)
 
     return _run_action(request, conversation_id, "snooze", change)
+
+
+# ---------- Settings: the workspace's tags (owners and admins; under /w/<slug>/settings/tags/) ----------
+
+TAGS_REFUSAL = "Only owners and admins can change the workspace's settings."
+
+
+def _render_tags_settings(request, *, error=None, status=200, name=""):
+    context = {
+        "section": "settings",
+        "settings_section": "tags",
+        "tags": list(selectors.tags_with_use(request.workspace)),
+        "error": error,
+        "name": name,
+    }
+    return render(request, "conversations/settings_tags.html", context, status=status)
+
+
+def _tag_setting_change(request, change, success: str):
+    try:
+        change()
+    except ServiceError as exc:
+        return _render_tags_settings(request, error=exc, status=exc.status_code)
+    messages.success(request, success)
+    return redirect("web:settings_tags", request.workspace.slug)
+
+
+def _tag_or_404(request, tag_id: int):
+    try:
+        return selectors.tag_by_id(request.workspace, tag_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@owners_and_admins_page(TAGS_REFUSAL)
+def tags_settings_page(request):
+    """GET: the tags by name, with how many conversations carry each; POST: a new tag."""
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            tag = services.create_tag(request.workspace, name, actor=Actor.for_teammate(request.teammate))
+        except ServiceError as exc:
+            return _render_tags_settings(request, error=exc, status=exc.status_code, name=name)
+        messages.success(request, f"Tag {tag.name} created.")
+        return redirect("web:settings_tags", request.workspace.slug)
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return _render_tags_settings(request)
+
+
+@owners_and_admins_page(TAGS_REFUSAL)
+@require_POST
+def rename_tag_setting(request, tag_id: int):
+    tag = _tag_or_404(request, tag_id)
+    return _tag_setting_change(
+        request,
+        lambda: services.rename_tag(
+            tag, name=request.POST.get("name", ""), actor=Actor.for_teammate(request.teammate)
+        ),
+        "The tag is renamed on every conversation that carries it.",
+    )
+
+
+@owners_and_admins_page(TAGS_REFUSAL)
+@require_POST
+def delete_tag_setting(request, tag_id: int):
+    tag = _tag_or_404(request, tag_id)
+    name = tag.name
+    return _tag_setting_change(
+        request,
+        lambda: services.delete_tag(tag, actor=Actor.for_teammate(request.teammate)),
+        f"Tag {name} deleted: it has left every conversation.",
+    )

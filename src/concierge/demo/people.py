@@ -26,6 +26,9 @@ TEAMMATES = (
     DemoTeammate("Luca Moretti", "luca@acme.test", "agent", "Europe/Dublin", "en-IE", ("Product", "Revenue")),
 )
 
+# A new hire the owner invited two days ago, who has not set a password yet (the settings show "invited").
+INVITED = DemoTeammate("Hana Sato", "hana@acme.test", "agent", "Asia/Tokyo", "en-US", ())
+
 
 @dataclass(frozen=True)
 class DemoCity:

@@ -32,6 +32,9 @@ from concierge.workspaces.services import (
     create_api_key,
     create_team,
     create_workspace,
+    invite_teammate,
+    mark_api_key_used,
+    revoke_api_key,
     update_teammate,
 )
 
@@ -115,7 +118,7 @@ class DemoDesk:
     def open_workspace(self) -> None:
         """The workspace as its owner set it up: `concierge demo` creates it, the owner sets their zone,
         adds the teammates, makes the teams and the tags, and an API key for the CRM (its audit trail
-        tells this story)."""
+        tells this story). A new hire is invited and has not accepted yet; an old key was revoked."""
         owner = people.TEAMMATES[0]
         self.workspace = create_workspace(
             name=DEMO_NAME,
@@ -156,7 +159,23 @@ class DemoDesk:
             for name in (story.tag, story.extra_tag):
                 if name and name not in self.tags:
                     self.tags[name] = conversations.tag_for_name(self.workspace, name, actor=self.owner)
-        create_api_key(self.workspace, name="CRM sync", actor=self.owner)
+        owner_teammate = self.owner.teammate
+        crm_key, _ = create_api_key(
+            self.workspace, name="CRM sync", teammate=owner_teammate, actor=self.owner
+        )
+        mark_api_key_used(crm_key)
+        old_key, _ = create_api_key(
+            self.workspace, name="Old helpdesk import", teammate=owner_teammate, actor=self.owner
+        )
+        revoke_api_key(old_key, actor=self.owner)
+        invite_teammate(
+            self.workspace,
+            email=people.INVITED.email,
+            name=people.INVITED.name,
+            role=people.INVITED.role,
+            actor=self.owner,
+            at=self.now - timedelta(days=2),
+        )
 
     def add_contact(self, number: int) -> None:
         rng = self.rng

@@ -4,7 +4,9 @@
 
 from django.urls import include, path
 
+from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
 from concierge.web import views
+from concierge.workspaces.views import accept_invite_page
 
 app_name = "web"
 
@@ -14,6 +16,9 @@ workspace_pages = [
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("settings/tags/", tags_settings_page, name="settings_tags"),
+    path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
+    path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),
     path("settings/", include("concierge.workspaces.urls")),
     path("account/", views.account, name="account"),
     path("account/profile/", views.update_profile, name="account_profile"),
@@ -29,5 +34,6 @@ urlpatterns = [
     path("password-reset/sent/", views.reset_sent_view, name="password_reset_sent"),
     path("password-reset/done/", views.reset_complete_view, name="password_reset_complete"),
     path("password-reset/<uidb64>/<token>/", views.new_password_view, name="password_reset_confirm"),
+    path("invite/<str:token>/", accept_invite_page, name="accept_invite"),
     path("w/<slug:slug>/", include(workspace_pages)),
 ]

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from ninja.security import HttpBearer
 
+from concierge.core.errors import PermissionDenied
 from concierge.core.throttling import Throttle, client_address
+from concierge.workspaces.models import Teammate
 from concierge.workspaces.selectors import active_api_key_by_hash
 from concierge.workspaces.services import hash_api_key, mark_api_key_used
 
@@ -46,3 +48,17 @@ class WorkspaceApiKey(HttpBearer):
         mark_api_key_used(key)
         request.workspace = key.workspace
         return key
+
+
+SETTINGS_REFUSAL = (
+    "This API key acts as an agent; only owners and admins change the workspace's set-up (docs/roles.md)."
+)
+
+
+def require_owner_or_admin(request) -> None:
+    """For the set-up's routes (teammates, invitations, teams, tags, API keys, the workspace's settings,
+    the audit trail): a key that acts as an agent gets 403, as the agent gets on the pages. A key made
+    on the server (no teammate) acts for the workspace's operator."""
+    key = request.auth
+    if key.teammate_id is not None and key.teammate.role not in (Teammate.Role.OWNER, Teammate.Role.ADMIN):
+        raise PermissionDenied(SETTINGS_REFUSAL)

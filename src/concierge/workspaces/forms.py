@@ -1,4 +1,5 @@
-"""The audit trail page's filters: what changed, who changed it, and which days (the reader's)."""
+"""The settings pages' forms: the audit trail's filters (what changed, who changed it, which days, the
+reader's), the workspace's settings, invitations, roles, teams, API keys, rotating the identity secret."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -6,7 +7,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from concierge.core.errors import InvalidInput
+from concierge.core.zones import CUSTOMER_LANGUAGES, zone_choices
 from concierge.workspaces.display import THINGS
+from concierge.workspaces.models import Teammate
 
 
 class AuditFilterForm(forms.Form):
@@ -55,3 +58,72 @@ def _day_after(day: date | None) -> date | None:
 
 def _start_of(day: date | None, zone: ZoneInfo) -> datetime | None:
     return None if day is None else datetime.combine(day, time(0), tzinfo=zone)
+
+
+class WorkspaceSettingsForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Workspace name")
+    timezone = forms.ChoiceField(
+        label="Time zone", help_text="Reports and the team's days are counted in it."
+    )
+    locale = forms.ChoiceField(label="Default language", help_text="New teammates and customers start in it.")
+
+    def __init__(self, *args, workspace, reader_locale: str = "en", **kwargs):
+        kwargs.setdefault(
+            "initial", {"name": workspace.name, "timezone": workspace.timezone, "locale": workspace.locale}
+        )
+        super().__init__(*args, **kwargs)
+        zones = list(zone_choices(reader_locale))
+        if workspace.timezone not in {name for name, _ in zones}:  # "UTC", an old name: kept as it is
+            zones.insert(0, (workspace.timezone, workspace.timezone))
+        languages = list(CUSTOMER_LANGUAGES)
+        if workspace.locale not in {code for code, _ in languages}:
+            languages.insert(0, (workspace.locale, workspace.locale))
+        self.fields["timezone"].choices = zones
+        self.fields["locale"].choices = languages
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Email")
+    name = forms.CharField(max_length=120, required=False, label="Name (optional)")
+    role = forms.ChoiceField(choices=Teammate.Role.choices, initial=Teammate.Role.AGENT, label="Role")
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Teammate.Role.choices, label="Role")
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Name")
+
+
+class TeamMemberForm(forms.Form):
+    teammate = forms.TypedChoiceField(coerce=int, label="Add a teammate")
+
+    def __init__(self, *args, teammates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teammate"].choices = [(teammate.pk, teammate.name) for teammate in teammates]
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Name", help_text="What it is for, e.g. “CRM sync”.")
+    teammate = forms.TypedChoiceField(coerce=int, label="Acts as")
+
+    def __init__(self, *args, teammates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teammate"].choices = [
+            (teammate.pk, f"{teammate.name} ({teammate.get_role_display().lower()})")
+            for teammate in teammates
+        ]
+
+
+class RotateSecretForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand: every user_hash made with the current secret stops working.", required=True
+    )
+
+
+def first_error(form: forms.Form) -> InvalidInput:
+    """A form's first error as the InvalidInput a service would raise."""
+    name, errors = next(iter(form.errors.items()))
+    label = "" if name == "__all__" else f"{form.fields[name].label}: "
+    return InvalidInput(label + " ".join(errors), field=None if name == "__all__" else name)

@@ -95,9 +95,16 @@ class Team(models.Model):
 
 
 class ApiKey(models.Model):
-    """A server-to-server key. Only its SHA-256 is stored; the key itself is shown once."""
+    """A server-to-server key. Only its SHA-256 is stored; the key itself is shown once.
+
+    A key made on the settings page acts as a teammate (`teammate`): it may do what their role may, and
+    stops working while they are deactivated. A key without one (made by `concierge createapikey`,
+    someone with the server's shell) acts for the workspace with an owner's rights."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_keys")
+    teammate = models.ForeignKey(
+        Teammate, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=16, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -107,6 +114,43 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Invite(models.Model):
+    """An invitation to join the workspace, mailed with a link to set a password. Only the SHA-256 of
+    the link's token is stored; the link works once (accepted_at), until expires_at, unless cancelled.
+    A resend makes a new token, so the earlier link stops working."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=120, blank=True, default="")
+    role = models.CharField(max_length=10, choices=Teammate.Role.choices, default=Teammate.Role.AGENT)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    teammate = models.ForeignKey(Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Why the last email could not be sent (the page offers to send it again); empty when it went.
+    send_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # One open invitation per address and workspace.
+            models.UniqueConstraint(
+                fields=["workspace", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invite_one_open_per_email",
+            )
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class AuditEntry(models.Model):

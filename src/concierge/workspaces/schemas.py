@@ -82,6 +82,68 @@ class TeamMemberIn(Schema):
     teammate_id: ObjectId
 
 
+class WorkspaceUpdateIn(Schema):
+    name: Text | None = Field(None, max_length=120)
+    timezone: Text | None = Field(None, max_length=64, description="IANA time zone, e.g. 'Europe/Belgrade'.")
+    locale: Text | None = Field(None, max_length=20)
+
+
+class IdentitySecretOut(Schema):
+    identity_secret: str = Field(description="Key of the HMAC-SHA256 that makes a user's user_hash.")
+
+
+class TeamRenameIn(Schema):
+    name: Text = Field(max_length=80)
+
+
+class InviteIn(Schema):
+    email: Text = Field(max_length=254)
+    name: Text = Field("", max_length=120)
+    role: Role = "agent"
+
+
+class InviteOut(Schema):
+    id: int
+    email: str
+    name: str
+    role: Role
+    created_at: datetime
+    sent_at: datetime | None = Field(description="When the last email was taken by the mail server.")
+    expires_at: datetime
+    send_error: str = Field(description="Why the last email could not be sent; empty when it was.")
+
+
+class InvitePage(Schema):
+    items: list[InviteOut]
+    next_cursor: str | None
+
+
+class ApiKeyIn(Schema):
+    name: Text = Field(max_length=80)
+    teammate_id: ObjectId | None = Field(
+        None, description="The teammate the key acts as (their role's rights); by default the key's own."
+    )
+
+
+class ApiKeyOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The key's first characters, to recognise it.")
+    teammate_id: int | None = Field(description="The teammate it acts as; null: the workspace's operator.")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    key: str = Field(description="The key itself: shown this once, never again.")
+
+
+class ApiKeyPage(Schema):
+    items: list[ApiKeyOut]
+    next_cursor: str | None
+
+
 class AuditActorOut(Schema):
     kind: Literal["teammate", "api_key", "command", "admin", "system"]
     label: str = Field(description="Who, as the trail names them: kept when the teammate or key is gone.")

@@ -1,10 +1,12 @@
 import re
 from datetime import UTC, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from concierge.core.errors import InvalidInput, NotFound
-from concierge.workspaces.models import ApiKey, AuditEntry, Team, Teammate, Workspace
+from concierge.workspaces.models import ApiKey, AuditEntry, Invite, Team, Teammate, Workspace
 
 AUDIT_ACTION_FILTER = re.compile(r"^[a-z_]+(\.[a-z_]*)?$")
 AUDIT_TRAIL_ORDER = ("-at", "-id")
@@ -88,13 +90,52 @@ def team_by_id(workspace: Workspace, team_id: int) -> Team:
 
 
 def active_api_key_by_hash(key_hash: str) -> ApiKey | None:
+    """A key that is not revoked and whose teammate, if it acts as one, is active."""
     return (
-        ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True).select_related("workspace").first()
+        ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True)
+        .filter(Q(teammate__isnull=True) | Q(teammate__is_active=True))
+        .select_related("workspace", "teammate")
+        .first()
     )
 
 
 def api_keys(workspace: Workspace) -> QuerySet[ApiKey]:
-    return ApiKey.objects.filter(workspace=workspace).order_by("-created_at")
+    return (
+        ApiKey.objects.filter(workspace=workspace).select_related("teammate").order_by("-created_at", "-id")
+    )
+
+
+def api_key_by_id(workspace: Workspace, key_id: int) -> ApiKey:
+    key = api_keys(workspace).filter(pk=key_id).first()
+    if key is None:
+        raise NotFound(f"No API key with id {key_id} in this workspace.")
+    return key
+
+
+def open_invites(workspace: Workspace) -> QuerySet[Invite]:
+    """Invitations not yet accepted nor cancelled (expired ones too: they can be sent again), newest first."""
+    return (
+        Invite.objects.filter(workspace=workspace, accepted_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_invite_by_id(workspace: Workspace, invite_id: int) -> Invite:
+    invite = open_invites(workspace).filter(pk=invite_id).first()
+    if invite is None:
+        raise NotFound(f"No open invitation with id {invite_id} in this workspace.")
+    return invite
+
+
+def user_with_login(email: str):
+    """The account of this address if it signs in already (active, with a password), else None."""
+    user = get_user_model().objects.filter(username=email).first()
+    return user if user is not None and user.is_active and user.has_usable_password() else None
+
+
+def invite_has_expired(invite: Invite) -> bool:
+    return invite.expires_at <= timezone.now()
 
 
 def audit_trail(

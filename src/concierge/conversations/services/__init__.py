@@ -4,7 +4,10 @@ transaction and appends the matching support event in that same transaction (arc
 `at` lets the demo seeder and importers replay history; live callers leave it out (now).
 """
 
-from concierge.conversations.services.assignment import assign_conversation
+from concierge.conversations.services.assignment import (
+    assign_conversation,
+    unassign_conversations_of_teammate,
+)
 from concierge.conversations.services.contacts import move_conversations_to_contact
 from concierge.conversations.services.messages import (
     add_note,
@@ -23,6 +26,7 @@ from concierge.conversations.services.states import (
 from concierge.conversations.services.tags import (
     create_tag,
     delete_tag,
+    rename_tag,
     tag_conversation,
     tag_for_name,
     untag_conversation,
@@ -37,6 +41,7 @@ __all__ = [
     "deliver_bot_answer",
     "move_conversations_to_contact",
     "rate_conversation",
+    "rename_tag",
     "reopen_conversation",
     "reply_as_contact",
     "reply_as_teammate",
@@ -44,6 +49,7 @@ __all__ = [
     "start_conversation",
     "tag_conversation",
     "tag_for_name",
+    "unassign_conversations_of_teammate",
     "untag_conversation",
     "wake_snoozed_conversations",
 ]

@@ -70,3 +70,21 @@ def assign_conversation(
             )
         )
     return conversation
+
+
+def unassign_conversations_of_teammate(
+    workspace_id: int, teammate_id: int, *, at: datetime | None = None
+) -> int:
+    """A teammate who left: their open and snoozed conversations go back to the unassigned queue (a
+    team they were with stays), each with its assignment part and event. Returns how many."""
+    at = instant(at)
+    open_states = (Conversation.State.OPEN, Conversation.State.SNOOZED)
+    moved = 0
+    with transaction.atomic():
+        waiting = Conversation.objects.filter(
+            workspace_id=workspace_id, assignee_id=teammate_id, state__in=open_states
+        ).select_related("team", "workspace", "contact")
+        for conversation in waiting:
+            assign_conversation(conversation, teammate=None, assignee=None, team=conversation.team, at=at)
+            moved += 1
+    return moved

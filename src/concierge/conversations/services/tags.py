@@ -44,6 +44,23 @@ def tag_for_name(workspace: Workspace, name: str, *, actor: Actor = SYSTEM) -> T
     return tag or create_tag(workspace, name, actor=actor)
 
 
+def rename_tag(tag: Tag, *, name: str, actor: Actor = SYSTEM) -> Tag:
+    """The tag's new name, on every conversation it is on (the parts written before keep the old one)."""
+    name = clean_short_text(name, field="name", max_length=60, required=True)
+    if name == tag.name:
+        return tag
+    old = tag.name
+    try:
+        with transaction.atomic():
+            tag.name = name
+            tag.save(update_fields=["name"])
+            record_audit(tag.workspace, "tag.renamed", actor=actor, target=tag, changes={"name": [old, name]})
+    except IntegrityError as exc:
+        tag.name = old
+        raise Conflict(f"A tag named '{name}' already exists.", field="name") from exc
+    return tag
+
+
 def delete_tag(tag: Tag, *, actor: Actor = SYSTEM) -> None:
     """The tag is gone, and leaves every conversation it was on."""
     with transaction.atomic():

@@ -11,12 +11,47 @@ from concierge.workspaces.services.api_keys import (
     revoke_api_key,
 )
 from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
-from concierge.workspaces.services.teammates import add_teammate, update_teammate
-from concierge.workspaces.services.teams import add_team_member, create_team, remove_team_member
-from concierge.workspaces.services.workspaces import SLUG_PATTERN, create_workspace, update_workspace
+from concierge.workspaces.services.invites import (
+    INVITE_VALID_FOR,
+    accept_invite,
+    cancel_invite,
+    invite_teammate,
+    open_invite_for_token,
+    resend_invite,
+)
+from concierge.workspaces.services.teammates import (
+    acting_role,
+    add_teammate,
+    check_owner_rights,
+    update_teammate,
+)
+from concierge.workspaces.services.teams import (
+    add_team_member,
+    create_team,
+    delete_team,
+    remove_team_member,
+    rename_team,
+)
+from concierge.workspaces.services.workspaces import (
+    SLUG_PATTERN,
+    create_workspace,
+    rotate_identity_secret,
+    update_workspace,
+)
 
 __all__ = [
     "API_KEY_PREFIX",
+    "INVITE_VALID_FOR",
+    "accept_invite",
+    "acting_role",
+    "cancel_invite",
+    "check_owner_rights",
+    "delete_team",
+    "invite_teammate",
+    "open_invite_for_token",
+    "resend_invite",
+    "rename_team",
+    "rotate_identity_secret",
     "SLUG_PATTERN",
     "SYSTEM",
     "Actor",

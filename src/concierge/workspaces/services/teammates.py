@@ -5,15 +5,38 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
-from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.errors import Conflict, InvalidInput, PermissionDenied
+from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_locale_name, validate_zone_name
+from concierge.workspaces.announcements import TeammateDeactivated
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
 
 PROFILE = ("name", "initials", "role", "timezone", "locale", "is_active")
 MAX_INITIALS = 3
+OWNERS_ONLY = "Only an owner can make someone an owner, or change or deactivate an owner."
+
+
+def acting_role(actor: Actor) -> str | None:
+    """The role the actor acts with: a teammate's own, an API key's teammate's; None for a key made on
+    the server (`createapikey`), a command, the Django admin or the system, which act as the operator."""
+    if actor.teammate is not None:
+        return actor.teammate.role
+    if actor.api_key is not None and actor.api_key.teammate_id is not None:
+        return actor.api_key.teammate.role
+    return None
+
+
+def check_owner_rights(actor: Actor, *, target_role: str | None = None, new_role: str | None = None) -> None:
+    """Refuses a non-owner who would touch an owner or make one (PermissionDenied)."""
+    if Teammate.Role.OWNER not in (target_role, new_role):
+        return
+    role = acting_role(actor)
+    if role is not None and role != Teammate.Role.OWNER:
+        raise PermissionDenied(OWNERS_ONLY, field="role")
 
 
 def clean_email(email: str) -> str:
@@ -38,10 +61,10 @@ def clean_initials(initials: str) -> str:
 
 def check_new_password(password: str) -> str:
     """The password rules, for a form that asks for a new account's password before adding it."""
-    return _clean_password(password)
+    return clean_password(password)
 
 
-def _clean_password(password: str, user=None) -> str:
+def clean_password(password: str, user=None) -> str:
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -55,7 +78,7 @@ def _user_for_email(email: str, password: str | None, name: str):
     if user is None:
         user = User(username=email, email=email, first_name=name[:150])
         if password:
-            _clean_password(password, user)
+            clean_password(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -82,6 +105,7 @@ def add_teammate(
     name = clean_short_text(name, field="name", max_length=120, required=True)
     if role not in Teammate.Role.values:
         raise InvalidInput(f"role '{role}' must be one of {', '.join(Teammate.Role.values)}.", field="role")
+    check_owner_rights(actor, new_role=role)
     validate_zone_name(timezone_name)
     validate_locale_name(locale)
     external_id = clean_short_text(external_id, field="external_id", max_length=120)
@@ -102,6 +126,7 @@ def add_teammate(
             locale=locale,
             external_id=external_id,
         )
+        _keep_sign_in_in_step(user.pk)  # someone deactivated everywhere else signs in again
         added = {"email": email, **field_values(teammate, ("name", "role", "timezone", "locale"))}
         if external_id:
             added["external_id"] = external_id
@@ -122,8 +147,13 @@ def update_teammate(
     is_active: bool | None = None,
     actor: Actor = SYSTEM,
 ) -> Teammate:
-    """Change a teammate's name, avatar initials, role, zone or locale, or (de)activate them; what is
-    left out (None) stays as it is. A workspace always keeps an active owner."""
+    """Change a teammate's name, avatar initials, role, zone or locale, or (de)activate them; what is left out (None)
+    stays as it is. A workspace always keeps an active owner, and only an owner changes an owner or
+    makes one.
+
+    A deactivated teammate can no longer sign in (unless another workspace still has them), their API
+    keys stop working, and their open conversations go back to the unassigned queue (announced:
+    TeammateDeactivated); their history stays. Reactivating them lets them sign in again."""
     after = field_values(teammate, PROFILE)
     if name is not None:
         after["name"] = clean_short_text(name, field="name", max_length=120, required=True)
@@ -144,6 +174,8 @@ def update_teammate(
     changes = changed_fields(field_values(teammate, PROFILE), after)
     if not changes:
         return teammate
+    if "role" in changes or "is_active" in changes:
+        check_owner_rights(actor, target_role=teammate.role, new_role=after["role"])
     with transaction.atomic():
         stops_owning = teammate.role == Teammate.Role.OWNER and teammate.is_active
         stops_owning &= after["role"] != Teammate.Role.OWNER or not after["is_active"]
@@ -155,10 +187,33 @@ def update_teammate(
         for field in changes:
             setattr(teammate, field, after[field])
         teammate.save(update_fields=list(changes))
+        if "is_active" in changes:
+            _keep_sign_in_in_step(teammate.user_id)
+            if not teammate.is_active:
+                announce(
+                    TeammateDeactivated(
+                        workspace_id=teammate.workspace_id, teammate_id=teammate.pk, at=timezone.now()
+                    )
+                )
         record_audit(
             teammate.workspace, _update_action(changes), actor=actor, target=teammate, changes=changes
         )
     return teammate
+
+
+def _keep_sign_in_in_step(user_id: int) -> None:
+    """A person signs in while they are an active teammate somewhere (or run the site: staff). Their
+    account is switched off with their last workspace, which also ends the sessions they have open."""
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user_id)
+    may_sign_in = (
+        user.is_staff
+        or user.is_superuser
+        or Teammate.objects.filter(user_id=user_id, is_active=True).exists()
+    )
+    if user.is_active != may_sign_in:
+        user.is_active = may_sign_in
+        user.save(update_fields=["is_active"])
 
 
 def _other_active_owner(teammate: Teammate) -> bool:

@@ -60,3 +60,33 @@ def remove_team_member(team: Team, teammate: Teammate, *, actor: Actor = SYSTEM)
             changes={"member": [teammate.name, None]},
         )
     return True
+
+
+def rename_team(team: Team, *, name: str, actor: Actor = SYSTEM) -> Team:
+    name = clean_short_text(name, field="name", max_length=80, required=True)
+    if name == team.name:
+        return team
+    old = team.name
+    try:
+        with transaction.atomic():
+            team.name = name
+            team.save(update_fields=["name"])
+            record_audit(
+                team.workspace, "team.renamed", actor=actor, target=team, changes={"name": [old, name]}
+            )
+    except IntegrityError as exc:
+        team.name = old
+        raise Conflict(f"A team named '{name}' already exists.", field="name") from exc
+    return team
+
+
+def delete_team(team: Team, *, actor: Actor = SYSTEM) -> None:
+    """The team is gone: its members stay teammates, its conversations stay with their teammate (or
+    go to the unassigned queue), and the trail keeps its name."""
+    with transaction.atomic():
+        members = sorted(team.members.values_list("name", flat=True))
+        changes = {"name": [team.name, None]}
+        if members:
+            changes["members"] = [members, None]
+        record_audit(team.workspace, "team.deleted", actor=actor, target=team, changes=changes)
+        team.delete()

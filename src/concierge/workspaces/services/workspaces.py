@@ -7,7 +7,7 @@ from django.db import transaction
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.text import clean_short_text
 from concierge.core.zones import validate_locale_name, validate_zone_name
-from concierge.workspaces.models import Teammate, Workspace
+from concierge.workspaces.models import Teammate, Workspace, new_identity_secret
 from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
 from concierge.workspaces.services.teammates import add_teammate, clean_email
 
@@ -79,4 +79,19 @@ def update_workspace(
     with transaction.atomic():
         workspace.save(update_fields=list(changes))
         record_audit(workspace, "workspace.updated", actor=actor, target=workspace, changes=changes)
+    return workspace
+
+
+def rotate_identity_secret(workspace: Workspace, *, actor: Actor = SYSTEM) -> Workspace:
+    """A new identity secret: every user_hash made with the old one is refused from now on, so the
+    product's servers must be given the new one. The trail records the rotation, never the secret."""
+    with transaction.atomic():
+        workspace.identity_secret = new_identity_secret()
+        workspace.save(update_fields=["identity_secret"])
+        record_audit(
+            workspace,
+            "workspace.identity_secret_rotated",
+            actor=actor,
+            target=workspace,
+        )
     return workspace

@@ -121,6 +121,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "contact_id": [str(everything["contact"].pk)],
         "booking_id": [str(everything["booking"].pk)],
         "action": SESSION_ACTIONS,
+        "type_id": [str(everything["trigger"].session_type_id)],
         "token": [everything["trigger"].token],
         "signed": [manage_token(everything["booking"])],
         "uidb64": ["MQ", "not-base64"],

@@ -30,6 +30,12 @@ def test_demo_sessions_fill_the_report_and_the_insights(workspace, agents):
     assert {row["place"] for row in report.by_trigger} <= {"setup page", "onboarding email"}
     assert feedback_insights(workspace)["entries"] >= 1
 
+    # A quarter are still to come, on several days of the next two weeks: the sessions list opens on them.
+    upcoming = Booking.objects.filter(status="booked", starts_at__gt=now)
+    assert upcoming.count() >= 24 // 4
+    assert len({booking.starts_at.date() for booking in upcoming}) >= 3
+    assert all(booking.starts_at < now + timedelta(days=15) for booking in upcoming)
+
     # Two upcoming sessions came from the public link by name and email: a known customer confirmed
     # the address (the session joined them), someone new has not yet.
     from_the_link = Booking.objects.filter(booked_at=now - timedelta(hours=3)).order_by("id")

@@ -1,6 +1,7 @@
 """The teammates' 1:1 session pages: the list, a session's page and its actions, session types with
 their links, the report with its chart, and the insights — each for its own workspace only."""
 
+import html
 from datetime import date
 
 import pytest
@@ -237,3 +238,192 @@ def test_the_admin_shows_sessions_read_only(client, booking, db):
         == 403
     )
     assert Booking.objects.filter(pk=booking.pk).exists()
+
+
+def _type_url(workspace, session_type) -> str:
+    return f"/w/{workspace.slug}/sessions/types/{session_type.pk}/"
+
+
+def test_intake_questions_and_rules_are_added_and_removed_on_the_session_types_page(
+    signed_in, workspace, session_type, trigger, chicago_agent
+):
+    from concierge.meetings.models import EligibilityRule, IntakeQuestion
+    from tests.audit_trail import entries_written
+
+    url = _type_url(workspace, session_type)
+    assert url in signed_in.get(f"/w/{workspace.slug}/sessions/types/").content.decode()
+    with entries_written(workspace) as written:
+        added = signed_in.post(
+            url,
+            {
+                "form": "question",
+                "label": "What is it about?",
+                "kind": "choice",
+                "choices": "Setup\n\nBilling\n",
+                "required": "on",
+                "key": "topic",
+            },
+        )
+        assert added.status_code == 302
+        ruled = signed_in.post(
+            url,
+            {
+                "form": "rule",
+                "source": "answer",
+                "key": "topic",
+                "operator": "equals",
+                "value": "Billing",
+                "message": "Billing is answered in a conversation.",
+                "alternative_url": "https://help.example.com/billing",
+                "alternative_label": "Billing help",
+            },
+        )
+        assert ruled.status_code == 302
+    assert [(entry.action, entry.actor_teammate_id) for entry in written] == [
+        ("session_type.question_added", chicago_agent.pk),
+        ("session_type.rule_added", chicago_agent.pk),
+    ]
+    question = IntakeQuestion.objects.get(session_type=session_type)
+    assert (question.key, question.kind, question.choices, question.required) == (
+        "topic",
+        "choice",
+        ["Setup", "Billing"],
+        True,
+    )
+    page = signed_in.get(url).content.decode()
+    assert "When the answer to “What is it about?” is “Billing”" in page
+    assert "Billing is answered in a conversation." in page
+
+    # The booking page asks the question and checks the rule at once.
+    booking_page = signed_in.get(f"/book/{trigger.token}/").content.decode()
+    assert "What is it about?" in booking_page
+    refusal = signed_in.post(f"/book/{trigger.token}/eligibility/", {"answer_topic": "Billing"})
+    assert "Billing is answered in a conversation." in refusal.content.decode()
+
+    removed = signed_in.post(url, {"form": "remove-question", "question": question.pk})
+    assert removed.status_code == 302
+    assert not IntakeQuestion.objects.filter(session_type=session_type).exists()
+    assert not EligibilityRule.objects.filter(session_type=session_type).exists()  # it read the answer
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        (
+            {"form": "question", "label": "Pick one", "kind": "choice", "choices": "Only"},
+            "at least two choices",
+        ),
+        ({"form": "question", "label": "", "kind": "text"}, "Question: This field is required."),
+        ({"form": "question", "label": "Size?", "kind": "maybe"}, "Answered with: Select a valid choice."),
+        (
+            {
+                "form": "rule",
+                "source": "answer",
+                "key": "nothing",
+                "operator": "equals",
+                "value": "x",
+                "message": "No",
+            },
+            "asks no question with key 'nothing'",
+        ),
+        (
+            {
+                "form": "rule",
+                "source": "attribute",
+                "key": "plan",
+                "operator": "equals",
+                "value": "",
+                "message": "No",
+            },
+            "needs a single value",
+        ),
+        (
+            {
+                "form": "rule",
+                "source": "attribute",
+                "key": "plan",
+                "operator": "in",
+                "value": "",
+                "message": "No",
+            },
+            "needs a list of values",
+        ),
+        (
+            {"form": "rule", "source": "attribute", "key": "plan", "operator": "missing", "message": ""},
+            "required",
+        ),
+        ({"form": "remove-question", "question": "abc"}, "is not a question id"),
+        ({"form": "teleport"}, "Unknown form."),
+    ],
+)
+def test_bad_input_on_the_session_types_page_is_told_and_writes_nothing(
+    signed_in, workspace, session_type, posted, message
+):
+    from concierge.meetings.models import EligibilityRule, IntakeQuestion
+    from tests.audit_trail import entries_written
+
+    with entries_written(workspace) as written:
+        response = signed_in.post(_type_url(workspace, session_type), posted)
+    assert response.status_code == 422
+    assert message in html.unescape(response.content.decode())
+    assert written == []
+    assert not IntakeQuestion.objects.exists() and not EligibilityRule.objects.exists()
+
+
+def test_another_types_or_workspaces_question_or_rule_is_a_404(
+    signed_in, client, workspace, session_type, other_workspace, chicago_agent
+):
+    from concierge.meetings.services.session_types import add_eligibility_rule, create_session_type
+
+    other_type = create_session_type(workspace, name="Billing review", hosts=[chicago_agent])
+    question = add_intake_question(other_type, label="Plan?", key="plan")
+    rule = add_eligibility_rule(
+        other_type, source="attribute", key="plan", value="free", message="Upgrade first."
+    )
+    url = _type_url(workspace, session_type)
+    assert signed_in.post(url, {"form": "remove-question", "question": question.pk}).status_code == 404
+    assert signed_in.post(url, {"form": "remove-rule", "rule": rule.pk}).status_code == 404
+    assert other_type.questions.count() == 1 and other_type.eligibility_rules.count() == 1
+    assert signed_in.get(f"/w/{workspace.slug}/sessions/types/999999/").status_code == 404
+
+    client.force_login(other_workspace.teammates.get().user)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/w/{other_workspace.slug}/sessions/types/{session_type.pk}/").status_code == 404
+    assert (
+        client.post(
+            f"/w/{other_workspace.slug}/sessions/types/{session_type.pk}/",
+            {"form": "remove-question", "question": question.pk},
+        ).status_code
+        == 404
+    )
+    assert other_type.questions.count() == 1
+
+
+def test_the_report_and_insights_name_the_period_by_city_and_headings_read_as_words(
+    signed_in, booking, workspace, chicago_agent
+):
+    from concierge.meetings.services.feedback import record_feedback
+
+    mark_session_held(booking, teammate=chicago_agent, at=utc(2027, 3, 9, 15, 35))
+    record_feedback(
+        booking,
+        teammate=chicago_agent,
+        product_usage="Runs two shops",
+        demographics={"company_size": "11-50"},
+        at=utc(2027, 3, 9, 16, 0),
+    )
+    march = "?period=custom&start=2027-03-01&end=2027-03-31"
+    for page in ("reports", "insights"):
+        text = signed_in.get(f"/w/{workspace.slug}/sessions/{page}/{march}").content.decode()
+        assert "Days run midnight to midnight in <strong>New York time</strong>" in text, page
+        assert "America/New_York" not in text, page
+        assert '<nav class="segmented" aria-label="Period">' in text, page
+        assert 'name="start" required value="2027-03-01"' in text, page
+    insights = signed_in.get(f"/w/{workspace.slug}/sessions/insights/{march}").content.decode()
+    assert '<h3 class="plain-heading">Company size</h3>' in insights
+    assert "company_size" not in insights.replace('name="company_size"', "")
+    assert "Runs two shops" in insights
+    april = signed_in.get(
+        f"/w/{workspace.slug}/sessions/insights/?period=custom&start=2027-04-01&end=2027-04-30"
+    ).content.decode()
+    assert "Runs two shops" not in april and "No feedback entered in this period" in april

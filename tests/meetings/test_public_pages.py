@@ -134,3 +134,76 @@ def test_the_signed_links_reschedule_and_cancel_and_a_tampered_one_is_refused(cl
 
 def test_an_unknown_booking_link_is_a_404(client, db):
     assert client.get("/book/no-such-link/").status_code == 404
+
+
+def _days(session_type, zone=KATHMANDU, locale="en"):
+    return slots_by_local_day(free_slots(session_type), zone, locale)
+
+
+def _radio_values(text: str) -> list[str]:
+    return re.findall(r'type="radio" name="start" value="([^"]+)"', text)
+
+
+def test_the_page_shows_a_month_calendar_and_only_the_chosen_days_times(client, page_url, session_type):
+    """Not every free time at once: a month of days (those with free times are labelled links, the
+    first of them chosen), and that day's times."""
+    days = _days(session_type)
+    first = days[0]
+    text = client.get(page_url, {"tz": KATHMANDU}).content.decode()
+    assert _radio_values(text) == [slot.value for slot in first.slots]
+    assert sum(len(day.slots) for day in days) > len(first.slots)
+    chosen = re.search(
+        r'<a class="calendar-day is-chosen" href="([^"]+)" aria-label="([^"]+)" aria-current="date"', text
+    )
+    assert chosen.group(2) == f"{first.heading}: {len(first.slots)} free times"
+    assert f"day={first.day.isoformat()}" in chosen.group(1)
+    assert '<th scope="col"><abbr title="Sunday">Sun</abbr></th>' in text
+    assert f'id="calendar-month" aria-live="polite">{first.day:%B %Y}</p>' in text
+    in_month = [day for day in days if day.day.month == first.day.month]
+    assert text.count('class="calendar-day"') + text.count('class="calendar-day is-chosen"') == len(in_month)
+
+
+def test_a_days_link_shows_that_days_times_and_the_month_arrows_move(client, page_url, session_type):
+    days = _days(session_type)
+    later = days[-1]
+    text = client.get(page_url, {"tz": KATHMANDU, "day": later.day.isoformat()}).content.decode()
+    assert _radio_values(text) == [slot.value for slot in later.slots]
+    assert f"<h3>{later.heading}</h3>" in text
+    assert f'data-day="{later.day.isoformat()}">' in text and 'aria-current="date"' in text
+    if later.day.month != days[0].day.month:
+        assert "Previous month: " in text and 'rel="next"' not in text
+        back = client.get(page_url, {"tz": KATHMANDU, "month": f"{days[0].day:%Y-%m}"}).content.decode()
+        assert 'rel="next"' in back and "Next month: " in back and 'rel="prev"' not in back
+        assert _radio_values(back) == [slot.value for slot in days[0].slots]
+
+
+def test_a_day_or_month_that_is_no_date_or_has_no_times_falls_back_to_the_first_free_day(
+    client, page_url, session_type
+):
+    first = _days(session_type)[0]
+    for asked in ({"day": "not-a-day"}, {"day": "1999-01-01"}, {"month": "2999-99"}, {"month": "1999-01"}):
+        page = client.get(page_url, {"tz": KATHMANDU, **asked})
+        assert page.status_code == 200, asked
+        assert _radio_values(page.content.decode()) == [slot.value for slot in first.slots], asked
+
+
+def test_the_calendar_speaks_the_customers_language(client, page_url, session_type):
+    first = _days(session_type, "Europe/Berlin", "de")[0]
+    text = client.get(page_url, {"tz": "Europe/Berlin", "lang": "de"}).content.decode()
+    assert "Wählen Sie einen Tag" in text
+    assert '<th scope="col"><abbr title="Montag">Mo</abbr></th>' in text  # the week starts on Monday
+    assert f'aria-label="{first.heading}: {len(first.slots)} freie Zeiten"' in text
+
+
+def test_a_refused_booking_shows_the_posted_times_day_with_the_time_still_picked(
+    client, page_url, session_type
+):
+    days = _days(session_type)
+    later = next(day for day in days[1:] if any(not slot.night for slot in day.slots))
+    start = next(slot.value for slot in later.slots if not slot.night)
+    refused = client.post(page_url, {**_form(session_type, KATHMANDU, start), "email": "not-an-email"})
+    text = refused.content.decode()
+    assert refused.status_code == 422
+    assert f"<h3>{later.heading}</h3>" in text
+    assert f'value="{start}" checked' in text
+    assert not Booking.objects.exists()

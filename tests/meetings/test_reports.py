@@ -115,3 +115,18 @@ def test_insights_count_features_and_areas_however_they_were_written(workspace, 
     assert {row["feature"] for row in insights["important_features"]} == {"Routing rules", "Saved replies"}
     assert insights["activity_areas"] == [{"area": "E-commerce", "count": 2}]
     assert insights["demographics"]["company_size"] == [{"value": "11-50", "count": 2}]
+
+
+def test_recent_feedback_follows_the_period_like_the_insights(workspace, month_of_sessions):
+    from concierge.meetings.models import Booking
+    from concierge.meetings.selectors.reports import recent_feedback
+
+    held = month_of_sessions["held"]
+    missed = Booking.objects.get(no_show_side="customer")
+    early = record_feedback(held, teammate=held.agent, activity_area="Retail", at=utc(2027, 3, 9, 11, 0))
+    late = record_feedback(missed, teammate=missed.agent, activity_area="Travel", at=utc(2027, 4, 20, 11, 0))
+    march, april = (date(2027, 3, 1), date(2027, 3, 31)), (date(2027, 4, 1), date(2027, 4, 30))
+    assert list(recent_feedback(workspace, *march)) == [early]
+    assert list(recent_feedback(workspace, *april)) == [late]
+    assert list(recent_feedback(workspace)) == [late, early]  # without a period: the latest of all
+    assert feedback_insights(workspace, *march)["entries"] == 1

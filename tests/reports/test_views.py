@@ -328,3 +328,31 @@ def test_the_previous_period_is_the_same_number_of_days_before(agent_client, wor
     assert response.context["previous_text"] == f"Jan 29{DASH}Feb 28, 2026"
     assert response.context["period"].days == 31
     assert response.context["period"].date_from == date(2026, 3, 1)
+
+
+def test_each_drill_down_row_links_to_its_conversation_and_contact(agent_client, workspace):
+    from concierge.conversations.services import start_conversation
+
+    contact = create_contact(workspace, external_id="u-links", name="Lee Links", email="lee@customer.test")
+    at = timezone.now() - timedelta(hours=2)
+    conversation = start_conversation(workspace, contact=contact, body="Where is my invoice?", at=at)
+    day = at.astimezone(ZoneInfo("America/New_York")).date().isoformat()
+    conversation_link = f'<a href="/w/acme/inbox/{conversation.pk}/"><code>{conversation.ref}</code></a>'
+    contact_link = f'<a href="/w/acme/contacts/{contact.pk}/">'
+    for name in ("support-report-conversations", "support-report-sessions"):
+        page = agent_client.get(report_url(name), {"from": day, "to": day}).content.decode()
+        assert conversation_link in page, name
+        assert contact_link in page, name
+
+
+def test_a_conversation_only_in_an_imported_log_is_named_without_a_link(agent_client, funnel_log):
+    page = agent_client.get(report_url("support-report-conversations"), PERIOD).content.decode()
+    assert '<code title="Not in this inbox: the conversation came with an imported log">k1</code>' in page
+    sessions = agent_client.get(report_url("support-report-sessions"), PERIOD).content.decode()
+    assert '<code title="Not in this inbox: the conversation came with an imported log">k1</code>' in sessions
+
+
+def test_the_filter_panel_says_it_narrows_proactive_messages_only(agent_client, funnel_log):
+    page = agent_client.get(report_url(), PERIOD).content.decode()
+    assert "Filter proactive messages" in page
+    assert "These filters narrow the proactive messages only." in page

@@ -110,3 +110,12 @@ def tag_by_name(workspace: Workspace, name: str) -> Tag:
     if tag is None:
         raise NotFound(f"No tag named '{name}' in this workspace.")
     return tag
+
+
+def conversation_ids_by_ref(workspace: Workspace, refs) -> dict[str, int]:
+    """The workspace's conversations named by the support log's refs (`conversation.ref`), as ids: how a
+    list built from the log links to the inbox. A ref no conversation has (an imported log) is left out."""
+    refs = {ref for ref in refs if ref}
+    if not refs:
+        return {}
+    return dict(Conversation.objects.filter(workspace=workspace, ref__in=refs).values_list("ref", "id"))

@@ -107,12 +107,19 @@ def seed_demo_sessions(
     ]
     with_email = [contact for contact in contacts if contact.email]
     booked = upcoming = 0
+    # A quarter of them are still to come: booked in the last three days for any day of the next two
+    # weeks, so the sessions list opens on a fortnight of upcoming sessions, whenever the demo is seeded.
+    past = sessions - sessions // 4
     for index in range(sessions):
-        booked_at = at - timedelta(days=past_days * (1 - index / sessions), hours=rng.randint(0, 8))
-        slots = free_slots(session_type, at=booked_at)
+        if index < past:
+            booked_at = at - timedelta(days=past_days * (1 - index / past), hours=rng.randint(0, 8))
+            slots = free_slots(session_type, at=booked_at)
+        else:
+            booked_at = at - timedelta(hours=rng.randint(1, 72))
+            slots = [slot for slot in free_slots(session_type, at=booked_at) if slot.start > at]
         if not slots or not with_email:
             continue
-        slot = slots[min(len(slots) - 1, rng.randint(0, 40))]
+        slot = slots[min(len(slots) - 1, rng.randint(0, 40))] if index < past else rng.choice(slots)
         contact = rng.choice(with_email)
         try:
             booking = book_session(

@@ -114,6 +114,87 @@ class TriggerForm(forms.Form):
     )
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class IntakeQuestionForm(forms.Form):
+    """A question the booking page asks before the session."""
+
+    label = forms.CharField(max_length=300, label="Question")
+    kind = forms.ChoiceField(
+        choices=[("text", "Free text"), ("choice", "One of a few choices"), ("url", "A web address")],
+        label="Answered with",
+    )
+    choices = forms.CharField(
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a choice question: one choice per line.",
+    )
+    required = forms.BooleanField(required=False, initial=True, label="The customer must answer")
+    key = forms.CharField(
+        required=False,
+        max_length=60,
+        help_text="How answers and rules name the question; made from the question when left empty.",
+    )
+
+    def choice_list(self) -> list[str]:
+        choices = _lines(self.cleaned_data.get("choices", ""))
+        if len(choices) > 30:
+            raise forms.ValidationError("A question offers at most 30 choices.")
+        return choices
+
+
+RULE_OPERATORS = [
+    ("equals", "is"),
+    ("not_equals", "is not"),
+    ("in", "is one of"),
+    ("not_in", "is none of"),
+    ("contains", "contains"),
+    ("missing", "is not given"),
+]
+
+
+class EligibilityRuleForm(forms.Form):
+    """A condition that makes a customer ineligible, and what they are told instead."""
+
+    source = forms.ChoiceField(
+        choices=[("answer", "An intake answer"), ("attribute", "A contact attribute")], label="When"
+    )
+    key = forms.CharField(
+        max_length=120, help_text="The question's key, or the contact attribute's name (e.g. plan)."
+    )
+    operator = forms.ChoiceField(choices=RULE_OPERATORS)
+    value = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For 'is one of' and 'is none of': one value per line.",
+    )
+    message = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Tell the customer",
+        help_text="Shown on the booking page instead of the times.",
+    )
+    alternative_url = forms.CharField(
+        required=False, max_length=500, label="Where to go instead", help_text="An address or a path."
+    )
+    alternative_label = forms.CharField(required=False, max_length=120, label="That link's text")
+
+    def rule_value(self):
+        """What the service expects: a list for 'one of' / 'none of', nothing for 'is not given', else
+        one value (None when left empty, so the service says a value is needed)."""
+        operator = self.cleaned_data["operator"]
+        value = self.cleaned_data.get("value", "")
+        if operator in ("in", "not_in"):
+            return _lines(value)
+        if operator == "missing":
+            return None
+        return value.strip() or None
+
+
 PERIODS = {"7": 7, "30": 30, "90": 90}
 
 

@@ -11,6 +11,8 @@ confirmation link opens a page with a button: following it changes nothing (mail
 links of an email), pressing the button confirms.
 """
 
+from datetime import date
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,10 +32,10 @@ from concierge.core.zones import (
 from concierge.meetings import links
 from concierge.meetings.errors import CustomerIneligible, NightConfirmationNeeded
 from concierge.meetings.local_time import city_time, session_time
-from concierge.meetings.models import Booking, BookingTrigger, SessionType
+from concierge.meetings.models import Booking, BookingTrigger
 from concierge.meetings.selectors.bookings import booking_for_confirm_email_token, booking_for_manage_token
 from concierge.meetings.selectors.session_types import eligibility_problem, intake_questions, trigger_by_token
-from concierge.meetings.selectors.slots import free_slots, slots_by_local_day
+from concierge.meetings.selectors.slots import Slot, free_slots, month_calendar, slots_by_local_day
 from concierge.meetings.services.booking import book_session, cancel_booking, reschedule_booking
 from concierge.meetings.services.confirmation import confirm_booking_email
 
@@ -60,8 +62,40 @@ def _language(request, default: str) -> str:
     return customer_language(asked, request.headers.get("Accept-Language", ""), default)
 
 
-def _slot_days(session_type: SessionType, zone_name: str, lang: str):
-    return slots_by_local_day(free_slots(session_type), zone_name, lang)
+def _asked_date(value: str | None) -> date | None:
+    """A day asked for by a link ('2026-12-03') or read from a posted start (with its offset)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _slot_picker(request, slots: list[Slot], zone_name: str, lang: str, start: str = "") -> dict:
+    """The month calendar of days with free times and the chosen day's times, in the customer's zone.
+
+    The chosen day is the day of a posted start, else the one a link asked for (?day=), else the first
+    day of the asked month (?month=) with free times, else the first day with free times. A day or
+    month without free times falls back to the nearest month that has some, so an old link still
+    shows times."""
+    days = slots_by_local_day(slots, zone_name, lang)
+    if not days:
+        return {"days": [], "calendar": None, "chosen_day": None}
+    by_day = {slot_day.day: slot_day for slot_day in days}
+    asked_month = _asked_date(f"{request.GET.get('month', '')[:7]}-01")
+    chosen = _asked_date(start) or _asked_date(request.POST.get("day") or request.GET.get("day"))
+    first_month, last_month = days[0].day.replace(day=1), days[-1].day.replace(day=1)
+    if chosen in by_day:
+        month = chosen.replace(day=1)
+    else:
+        month = min(max(asked_month or first_month, first_month), last_month)
+        chosen = next((d.day for d in days if d.day.replace(day=1) == month), None)
+    return {
+        "days": days,
+        "calendar": month_calendar(days, month, chosen, lang),
+        "chosen_day": by_day.get(chosen),
+    }
 
 
 def _answers_from(request, questions) -> dict:
@@ -97,7 +131,7 @@ def booking_page(request, token):
         "values": {"name": "", "email": "", "start": "", "answers": {}},
     }
     if request.method == "GET":
-        context["days"] = _slot_days(session_type, zone_name, lang)
+        context.update(_slot_picker(request, free_slots(session_type), zone_name, lang))
         return _page(request, "meetings/public/book.html", context, lang)
 
     answers = _answers_from(request, questions)
@@ -131,7 +165,7 @@ def booking_page(request, token):
             request, "meetings/public/ineligible.html", {**context, "refusal": exc}, lang, status=403
         )
     except ServiceError as exc:
-        context["days"] = _slot_days(session_type, zone_name, lang)
+        context.update(_slot_picker(request, free_slots(session_type), zone_name, lang, values["start"]))
         context["error"] = exc
         response = _page(request, "meetings/public/book.html", context, lang, status=exc.status_code)
         if getattr(exc, "retry_after", None):
@@ -248,10 +282,15 @@ def reschedule_booking_page(request, signed):
             )
     else:
         status = 200
-    days = slots_by_local_day(
-        free_slots(booking.session_type, exclude_booking_id=booking.pk), zone_name, lang
+    context.update(
+        _slot_picker(
+            request,
+            free_slots(booking.session_type, exclude_booking_id=booking.pk),
+            zone_name,
+            lang,
+            request.POST.get("start", ""),
+        )
     )
-    context["days"] = [day for day in days if day.slots]
     return _page(request, "meetings/public/reschedule.html", context, lang, status=status)
 
 

@@ -24,6 +24,7 @@ from concierge.meetings.charts import daily_chart
 from concierge.meetings.local_time import session_time
 from concierge.meetings.models import Booking
 from concierge.meetings.selectors import availability as availability_selectors
+from concierge.meetings.selectors import session_types as type_selectors
 from concierge.meetings.selectors.bookings import booking_by_id, bookings, failed_email_of, failed_emails
 from concierge.meetings.selectors.reports import feedback_insights, recent_feedback, sessions_report
 from concierge.meetings.selectors.session_types import eligibility_problem, session_type_by_id, session_types
@@ -309,6 +310,118 @@ def session_types_page(request):
     )
 
 
+def _session_type_or_404(request, type_id: int):
+    try:
+        return session_type_by_id(request.workspace, type_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _change_intake(request, session_type, question_form, rule_form) -> str:
+    """Add or remove one of the session type's intake questions or eligibility rules (audited by the
+    services, as from the API)."""
+    kind = request.POST.get("form")
+    actor = Actor.for_teammate(request.teammate)
+    if kind == "question":
+        _require_valid(question_form)
+        try:
+            choices = question_form.choice_list()
+        except ValidationError as error:
+            raise InvalidInput(" ".join(error.messages), field="choices") from error
+        data = question_form.cleaned_data
+        type_services.add_intake_question(
+            session_type,
+            label=data["label"],
+            kind=data["kind"],
+            key=data["key"],
+            choices=choices,
+            required=data["required"],
+            actor=actor,
+        )
+        return "Question added: the booking page asks it from now on."
+    if kind == "remove-question":
+        question = type_selectors.intake_question_of(
+            session_type, parse_object_id(request.POST.get("question"), field="question", what="question")
+        )
+        type_services.remove_intake_question(question, actor=actor)
+        return "Question removed, with the rules that read its answer."
+    if kind == "rule":
+        _require_valid(rule_form)
+        data = rule_form.cleaned_data
+        type_services.add_eligibility_rule(
+            session_type,
+            source=data["source"],
+            key=data["key"],
+            operator=data["operator"],
+            value=rule_form.rule_value(),
+            message=data["message"],
+            alternative_url=data["alternative_url"],
+            alternative_label=data["alternative_label"],
+            actor=actor,
+        )
+        return "Rule added: the booking page checks it from now on."
+    if kind == "remove-rule":
+        rule = type_selectors.eligibility_rule_of(
+            session_type, parse_object_id(request.POST.get("rule"), field="rule", what="rule")
+        )
+        type_services.remove_eligibility_rule(rule, actor=actor)
+        return "Rule removed."
+    raise InvalidInput("Unknown form.")
+
+
+def _rule_condition(rule, questions) -> str:
+    """'the answer to “What is it about?” is “Billing”' — a rule as a teammate reads it."""
+    labels = {question.key: question.label for question in questions}
+    if rule.source == rule.Source.ANSWER:
+        subject = f"the answer to “{labels.get(rule.key, rule.key)}”"
+    else:
+        subject = f"the contact's “{rule.key}”"
+    operator = dict(forms.RULE_OPERATORS).get(rule.operator, rule.operator)
+    if rule.operator == rule.Operator.MISSING:
+        return f"{subject} {operator}"
+    values = rule.value if isinstance(rule.value, list) else [rule.value]
+    return f"{subject} {operator} " + ", ".join(f"“{value}”" for value in values)
+
+
+@teammate_page
+@require_http_methods(["GET", "POST"])
+def session_type_page(request, type_id):
+    """One session type: its set-up, booking links, the intake questions the booking page asks and the
+    eligibility rules it checks, added and removed here."""
+    session_type = _session_type_or_404(request, type_id)
+    question_form = forms.IntakeQuestionForm(request.POST if request.POST.get("form") == "question" else None)
+    rule_form = forms.EligibilityRuleForm(request.POST if request.POST.get("form") == "rule" else None)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            done = _change_intake(request, session_type, question_form, rule_form)
+        except ServiceError as exc:
+            error, status = exc, exc.status_code
+        else:
+            messages.success(request, done)
+            return redirect("web:meetings_type", slug=request.workspace.slug, type_id=session_type.pk)
+        session_type = _session_type_or_404(request, type_id)
+    questions = list(session_type.questions.all())
+    return render(
+        request,
+        "meetings/session_type.html",
+        {
+            "section": SECTION,
+            "session_type": session_type,
+            "triggers": [(t, links.booking_page_url(t)) for t in session_type.triggers.all()],
+            "questions": questions,
+            "rules": [
+                {"rule": rule, "condition": _rule_condition(rule, questions)}
+                for rule in session_type.eligibility_rules.all()
+            ],
+            "question_form": question_form,
+            "rule_form": rule_form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
 def _availability_owner(request):
     """The signed-in teammate, or (for owners and admins) the teammate named by ?teammate=."""
     teammate_id = request.GET.get("teammate") or request.POST.get("teammate")
@@ -424,6 +537,29 @@ def _period(request) -> tuple[forms.PeriodForm, date, date, ServiceError | None]
     return form, today - timedelta(days=29), today, None
 
 
+def _period_bar(request, form: forms.PeriodForm) -> dict:
+    """What the period bar shows besides the form: the preset chosen, and whose days the figures
+    count — the workspace's, named by its city ('New York time'), as in the funnel report."""
+    chosen = form.data.get("period") if form.is_bound else "30"
+    workspace_zone = request.workspace.timezone or "UTC"
+    teammate_zone = request.teammate.timezone or "UTC"
+    return {
+        "period_choice": chosen if chosen in dict(form.fields["period"].choices) and chosen else "30",
+        "period_presets": [
+            (value, label) for value, label in form.fields["period"].choices if value != "custom"
+        ],
+        "workspace_city": city_name(workspace_zone, request.teammate.locale),
+        "teammate_city": city_name(teammate_zone, request.teammate.locale),
+        "same_zone": workspace_zone == teammate_zone,
+    }
+
+
+def demographic_label(key: str) -> str:
+    """A demographic's key as a heading: 'company_size' -> 'Company size'."""
+    words = " ".join(key.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else key
+
+
 @teammate_page
 @require_http_methods(["GET"])
 def insights_page(request):
@@ -436,7 +572,7 @@ def insights_page(request):
         return render(
             request,
             "meetings/insights.html",
-            {"section": SECTION, "form": form, "error": exc},
+            {"section": SECTION, "form": form, "error": exc, **_period_bar(request, form)},
             status=exc.status_code,
         )
     peak = max(
@@ -457,7 +593,12 @@ def insights_page(request):
             "last": last,
             "insights": insights,
             "peak": peak,
-            "recent": recent_feedback(request.workspace),
+            "recent": recent_feedback(request.workspace, first, last),
+            "demographics": [
+                {"label": demographic_label(key), "values": values}
+                for key, values in insights["demographics"].items()
+            ],
+            **_period_bar(request, form),
         },
     )
 
@@ -474,7 +615,7 @@ def reports_page(request):
         return render(
             request,
             "meetings/reports.html",
-            {"section": SECTION, "form": form, "error": exc},
+            {"section": SECTION, "form": form, "error": exc, **_period_bar(request, form)},
             status=exc.status_code,
         )
     locale = babel_locale(request.teammate.locale)
@@ -482,5 +623,13 @@ def reports_page(request):
     return render(
         request,
         "meetings/reports.html",
-        {"section": SECTION, "form": form, "report": report, "chart": chart, "first": first, "last": last},
+        {
+            "section": SECTION,
+            "form": form,
+            "report": report,
+            "chart": chart,
+            "first": first,
+            "last": last,
+            **_period_bar(request, form),
+        },
     )

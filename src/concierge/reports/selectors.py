@@ -466,6 +466,7 @@ def write_conversations_csv(
 
 
 __all__ = [
+    "conversation_refs_of_sessions",
     "conversations_in_period",
     "parse_report_date",
     "period_bounds",
@@ -476,3 +477,26 @@ __all__ = [
     "write_conversations_csv",
     "write_figures_csv",
 ]
+
+
+def conversation_refs_of_sessions(workspace: Workspace, sessions) -> dict[int, list[str]]:
+    """Each listed session's conversations (by the log's ref), oldest first, keyed by the session's id:
+    what a drill-down row of sessions links to."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    by_key = {(session.contact_id, session.start_us): session.pk for session in sessions}
+    refs: dict[int, list[str]] = {session.pk: [] for session in sessions}
+    for contact_id, session_start_us, ref in (
+        ConversationFacts.objects.filter(
+            workspace=workspace,
+            contact_id__in={session.contact_id for session in sessions},
+            session_start_us__in={session.start_us for session in sessions},
+        )
+        .order_by("started_us", "id")
+        .values_list("contact_id", "session_start_us", "conversation_ref")
+    ):
+        session_id = by_key.get((contact_id, session_start_us))
+        if session_id is not None:
+            refs[session_id].append(ref)
+    return refs

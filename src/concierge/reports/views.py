@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from concierge.conversations.selectors import conversation_ids_by_ref
 from concierge.core.errors import InvalidInput
 from concierge.core.zones import city_name
 from concierge.reports import charts, selectors
@@ -244,8 +245,9 @@ def support_report_page(request):
     return render(request, "reports/support.html", context)
 
 
-def _list_page(request, form_class, kind: str, rows_for):
-    """One drill-down list: the rows behind a figure for the period, paged, times in the teammate's zone."""
+def _list_page(request, form_class, kind: str, rows_for, links_for=None):
+    """One drill-down list: the rows behind a figure for the period, paged, times in the teammate's zone.
+    `links_for(rows)` gives each row of the page what it links to besides its contact (its conversations)."""
     form = form_class(request.GET, workspace=request.workspace)
     context = {"section": "reports", "form": form, "kind": kind, **_zones_context(request)}
     if not form.is_valid():
@@ -263,6 +265,7 @@ def _list_page(request, form_class, kind: str, rows_for):
         {
             "title": form.title(),
             "page": page,
+            "rows": links_for(page.object_list) if links_for else page.object_list,
             "count_text": format_count(page.paginator.count, request.teammate.locale),
             "period": period,
             "filters": filters if kind == "sends" else None,
@@ -276,6 +279,15 @@ def _list_page(request, form_class, kind: str, rows_for):
     return render(request, "reports/list.html", context)
 
 
+def _conversation_urls(request, refs) -> dict[str, str]:
+    """The inbox page of each conversation the log names, for those the inbox has."""
+    slug = request.workspace.slug
+    return {
+        ref: reverse("web:conversation", args=[slug, conversation_id])
+        for ref, conversation_id in conversation_ids_by_ref(request.workspace, refs).items()
+    }
+
+
 @teammate_page
 def support_report_sessions(request):
     def rows(period, filters, status):
@@ -283,7 +295,15 @@ def support_report_sessions(request):
             request.workspace, period.date_from, period.date_to, status=status
         )
 
-    return _list_page(request, SessionListForm, "sessions", rows)
+    def links(sessions):
+        refs = selectors.conversation_refs_of_sessions(request.workspace, sessions)
+        urls = _conversation_urls(request, [ref for session_refs in refs.values() for ref in session_refs])
+        return [
+            {"session": session, "conversations": [(ref, urls.get(ref)) for ref in refs.get(session.pk, [])]}
+            for session in sessions
+        ]
+
+    return _list_page(request, SessionListForm, "sessions", rows, links)
 
 
 @teammate_page
@@ -293,7 +313,13 @@ def support_report_conversations(request):
             request.workspace, period.date_from, period.date_to, group=group
         )
 
-    return _list_page(request, ConversationListForm, "conversations", rows)
+    def links(conversations):
+        urls = _conversation_urls(request, [facts.conversation_ref for facts in conversations])
+        return [
+            {"facts": facts, "conversation_url": urls.get(facts.conversation_ref)} for facts in conversations
+        ]
+
+    return _list_page(request, ConversationListForm, "conversations", rows, links)
 
 
 @teammate_page

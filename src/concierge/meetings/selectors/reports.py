@@ -236,15 +236,21 @@ def _by_agent(workspace: Workspace, per_agent: dict) -> list[dict]:
 # Feedback insights --------------------------------------------------------------------------------
 
 
+def _feedback_entered_in(workspace: Workspace, first_day: date | None, last_day: date | None):
+    """The workspace's feedback entries, or those entered on the period's local days."""
+    entries = Feedback.objects.filter(workspace=workspace)
+    if first_day is not None and last_day is not None:
+        period = period_of(workspace, first_day, last_day)
+        entries = entries.filter(created_at__gte=period.start, created_at__lt=period.end)
+    return entries
+
+
 def feedback_insights(
     workspace: Workspace, first_day: date | None = None, last_day: date | None = None, *, top: int = 10
 ) -> dict:
     """What the feedback entries say, most often first: features missed, features that matter,
     activity areas, and the demographics given. Without a period: all entries."""
-    entries = Feedback.objects.filter(workspace=workspace)
-    if first_day is not None and last_day is not None:
-        period = period_of(workspace, first_day, last_day)
-        entries = entries.filter(created_at__gte=period.start, created_at__lt=period.end)
+    entries = _feedback_entered_in(workspace, first_day, last_day)
 
     def top_features(kind: str) -> list[dict]:
         rows = (
@@ -278,10 +284,14 @@ def feedback_insights(
     }
 
 
-def recent_feedback(workspace: Workspace, *, limit: int = 20):
+def recent_feedback(
+    workspace: Workspace, first_day: date | None = None, last_day: date | None = None, *, limit: int = 20
+):
+    """The latest feedback entries, newest first; with a period, those entered in it (the same entries
+    feedback_insights counts)."""
+    entries = _feedback_entered_in(workspace, first_day, last_day)
     return (
-        Feedback.objects.filter(workspace=workspace)
-        .select_related("booking", "booking__contact", "entered_by")
+        entries.select_related("booking", "booking__contact", "entered_by")
         .prefetch_related("features")
         .order_by("-created_at", "-id")[:limit]
     )

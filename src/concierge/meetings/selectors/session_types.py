@@ -59,6 +59,26 @@ def intake_questions(session_type: SessionType) -> list[IntakeQuestion]:
     return list(IntakeQuestion.objects.filter(session_type=session_type).order_by("position", "id"))
 
 
+def intake_question_of(session_type: SessionType, question_id: int) -> IntakeQuestion:
+    """One of the session type's questions; another type's (or workspace's) is a NotFound."""
+    question = IntakeQuestion.objects.filter(
+        workspace_id=session_type.workspace_id, session_type=session_type, pk=question_id
+    ).first()
+    if question is None:
+        raise NotFound(f"No intake question with id {question_id} for this session type.")
+    return question
+
+
+def eligibility_rule_of(session_type: SessionType, rule_id: int) -> EligibilityRule:
+    """One of the session type's eligibility rules; another type's (or workspace's) is a NotFound."""
+    rule = EligibilityRule.objects.filter(
+        workspace_id=session_type.workspace_id, session_type=session_type, pk=rule_id
+    ).first()
+    if rule is None:
+        raise NotFound(f"No eligibility rule with id {rule_id} for this session type.")
+    return rule
+
+
 def _normalised(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

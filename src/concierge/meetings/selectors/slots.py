@@ -19,10 +19,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from concierge.core.db import EpochSeconds
+from concierge.core.zones import babel_locale, django_language
 from concierge.meetings.local_time import day_heading, is_night, local_hour
 from concierge.meetings.models import Booking, DateOverride, SessionType, TimeOff, WeeklyHours
 from concierge.workspaces.models import Teammate
@@ -346,3 +349,90 @@ def slots_by_local_day(slots: Sequence[Slot], zone_name: str, locale: str | None
         SlotDay(day=day, heading=day_heading(day, locale), slots=choices)
         for day, choices in sorted(days.items())
     ]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    number: int
+    free: int  # free times that day
+    label: str  # "Thursday 3 December: 12 free times", what a screen reader says for the link
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class MonthCalendar:
+    """One month of the customer's calendar: weeks from the locale's first weekday; a cell outside
+    the month is None. `previous` and `following` are the first days of the months either side, when
+    they have free times."""
+
+    month: date
+    title: str  # "December 2026"
+    weekdays: list[tuple[str, str]]  # ("Mon", "Monday"), from the locale's first weekday
+    weeks: list[list[CalendarDay | None]]
+    previous: date | None
+    previous_title: str
+    following: date | None
+    following_title: str
+
+
+def _first_of_next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _first_of_previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_calendar(
+    days: Sequence[SlotDay], month: date, chosen: date | None, locale: str | None
+) -> MonthCalendar:
+    """The month holding `month` as a grid of days, each day with free times counted and labelled in
+    the customer's language (`days` from slots_by_local_day)."""
+    loc = babel_locale(locale)
+    month = month.replace(day=1)
+    following = _first_of_next_month(month)
+    free = {slot_day.day: len(slot_day.slots) for slot_day in days}
+    first_weekday = loc.first_week_day
+    weekday_order = [(first_weekday + offset) % 7 for offset in range(7)]
+    weeks: list[list[CalendarDay | None]] = []
+    day = month - timedelta(days=(month.weekday() - first_weekday) % 7)
+    with translation.override(django_language(locale)):
+        while day < following:
+            week: list[CalendarDay | None] = []
+            for _ in range(7):
+                if day.month != month.month:
+                    week.append(None)
+                else:
+                    count = free.get(day, 0)
+                    heading = day_heading(day, locale)
+                    label = (
+                        ngettext("%(day)s: %(count)s free time", "%(day)s: %(count)s free times", count)
+                        % {"day": heading, "count": count}
+                        if count
+                        else heading
+                    )
+                    week.append(
+                        CalendarDay(day=day, number=day.day, free=count, label=label, chosen=day == chosen)
+                    )
+                day += timedelta(days=1)
+            weeks.append(week)
+    previous = _first_of_previous_month(month)
+    return MonthCalendar(
+        month=month,
+        title=month_title(month, locale),
+        weekdays=[
+            (loc.days["stand-alone"]["abbreviated"][index], loc.days["format"]["wide"][index])
+            for index in weekday_order
+        ],
+        weeks=weeks,
+        previous=previous if any(free_day < month for free_day in free) else None,
+        previous_title=month_title(previous, locale),
+        following=following if any(free_day >= following for free_day in free) else None,
+        following_title=month_title(following, locale),
+    )
+
+
+def month_title(month: date, locale: str | None) -> str:
+    """'December 2026' in the person's language."""
+    return format_skeleton("yMMMM", month, locale=babel_locale(locale))

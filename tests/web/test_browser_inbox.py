@@ -54,6 +54,7 @@ def test_closing_or_snoozing_takes_the_conversation_out_of_the_open_list_at_once
     page.wait_for_url(f"{live_server.url}/w/acme/inbox/")
     rows = page.locator("#conversation-list .conversation-row")
     assert rows.count() == 2
+    assert page.locator("#pane-count").inner_text() == "2 conversations"
     assert "Visitor from Lisbon" in page.locator(f"#conversation-row-{snoozing.pk}").inner_text()
     assert "1796154149" not in page.locator("#conversation-list").inner_text()
     page.evaluate("window.stillTheSamePage = true")
@@ -63,12 +64,14 @@ def test_closing_or_snoozing_takes_the_conversation_out_of_the_open_list_at_once
     page.get_by_role("button", name="Close", exact=True).click()
     page.locator(f"#conversation-row-{closing.pk}").wait_for(state="detached")
     assert page.locator("#conversation-header .badge").inner_text() == "Closed"
+    assert page.locator("#pane-count").inner_text() == "1 conversation"  # the count follows the list
 
     page.locator(f"#conversation-row-{snoozing.pk} a").click()
     page.locator("#conversation-header h2").get_by_text("Visitor from Lisbon").wait_for()
     page.locator(".snooze-presets button").first.click()
     page.locator(f"#conversation-row-{snoozing.pk}").wait_for(state="detached")
     assert rows.count() == 0
+    assert page.locator("#pane-count").inner_text() == "0 conversations"
     assert page.evaluate("window.stillTheSamePage === true")  # no reload happened
 
 

@@ -130,8 +130,20 @@ def _run_action(request, conversation_id: int, action: str, change) -> HttpRespo
         return redirect("web:conversation", request.workspace.slug, conversation_id)
     conversation = _conversation_or_404(request, conversation_id)
     context = _detail_context(request, conversation)
-    context["still_listed"] = is_still_listed(conversation, _list_query(request), request.teammate)
+    list_query = _list_query(request)
+    context["still_listed"] = is_still_listed(conversation, list_query, request.teammate)
+    if not context["still_listed"]:
+        context["listed_count"] = _count_listed(request, list_query)
     return _render_detail(request, context, status=200)
+
+
+def _count_listed(request, list_query: QueryDict) -> int:
+    """How many conversations the list the teammate is looking at holds now (its count, kept true
+    when an action takes a row out)."""
+    form = InboxFilterForm(list_query, workspace=request.workspace, teammate=request.teammate)
+    if not form.is_valid():
+        return 0
+    return selectors.inbox(request.workspace, **form.selector_filters()).count()
 
 
 def _render_detail(request, context: dict, *, status: int):

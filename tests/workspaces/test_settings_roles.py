@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from concierge.conversations.services import create_tag
+from concierge.core.errors import PermissionDenied
 from concierge.workspaces.models import AuditEntry, Invite
 from concierge.workspaces.services import (
     Actor,
@@ -173,6 +174,17 @@ def test_an_admin_cannot_make_an_owner_nor_touch_one(client, acme, admin):
     acme.owner.refresh_from_db()
     assert acme.owner.role == "owner" and acme.owner.is_active
     assert not Invite.objects.filter(email="boss@acme.test").exists()
+
+
+def test_an_owners_name_zone_and_language_are_changed_by_an_owner_or_themself_only(acme, admin):
+    for field, value in (("name", "Olivia B."), ("timezone_name", "Europe/Lisbon"), ("locale", "de")):
+        with pytest.raises(PermissionDenied):
+            update_teammate(acme.owner, **{field: value}, actor=Actor.for_teammate(admin))
+    acme.owner.refresh_from_db()
+    assert acme.owner.name != "Olivia B." and acme.owner.timezone != "Europe/Lisbon"
+    update_teammate(acme.owner, name="Olivia B.", actor=Actor.for_teammate(acme.owner))
+    update_teammate(admin, name="Ada A.", actor=Actor.for_teammate(admin))  # anyone's own profile
+    update_teammate(admin, name="Ada Admin", actor=Actor.for_teammate(acme.owner))
 
 
 def test_the_last_owner_can_neither_be_demoted_nor_deactivated(client, workspace, acme):

@@ -148,8 +148,8 @@ def update_teammate(
     actor: Actor = SYSTEM,
 ) -> Teammate:
     """Change a teammate's name, avatar initials, role, zone or locale, or (de)activate them; what is left out (None)
-    stays as it is. A workspace always keeps an active owner, and only an owner changes an owner or
-    makes one.
+    stays as it is. A workspace always keeps an active owner, and only an owner changes an owner (an
+    owner's own profile aside) or makes one.
 
     A deactivated teammate can no longer sign in (unless another workspace still has them), their API
     keys stop working, and their open conversations go back to the unassigned queue (announced:
@@ -174,7 +174,9 @@ def update_teammate(
     changes = changed_fields(field_values(teammate, PROFILE), after)
     if not changes:
         return teammate
-    if "role" in changes or "is_active" in changes:
+    editing_themself = actor.teammate is not None and actor.teammate.pk == teammate.pk
+    if "role" in changes or "is_active" in changes or not editing_themself:
+        # An owner's name, zone or language too: only an owner, or the owner themself, changes them.
         check_owner_rights(actor, target_role=teammate.role, new_role=after["role"])
     with transaction.atomic():
         stops_owning = teammate.role == Teammate.Role.OWNER and teammate.is_active

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -49,12 +50,16 @@ def _list_query(request) -> QueryDict:
     return query
 
 
+def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
+    """The list's filter form for `query` and the conversations it lists (none while it is invalid)."""
+    form = InboxFilterForm(query, workspace=request.workspace, teammate=request.teammate)
+    if not form.is_valid():
+        return form, Conversation.objects.none()
+    return form, selectors.inbox(request.workspace, **form.selector_filters())
+
+
 def _conversation_list_context(request) -> dict:
-    form = InboxFilterForm(request.GET, workspace=request.workspace, teammate=request.teammate)
-    if form.is_valid():
-        conversations = selectors.inbox(request.workspace, **form.selector_filters())
-    else:
-        conversations = Conversation.objects.none()
+    form, conversations = _listed(request, request.GET)
     page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return {"filter_form": form, "page": page, "list_query": _list_query(request).urlencode()}
 
@@ -133,17 +138,8 @@ def _run_action(request, conversation_id: int, action: str, change) -> HttpRespo
     list_query = _list_query(request)
     context["still_listed"] = is_still_listed(conversation, list_query, request.teammate)
     if not context["still_listed"]:
-        context["listed_count"] = _count_listed(request, list_query)
+        context["listed_count"] = _listed(request, list_query)[1].count()  # the list's count, kept true
     return _render_detail(request, context, status=200)
-
-
-def _count_listed(request, list_query: QueryDict) -> int:
-    """How many conversations the list the teammate is looking at holds now (its count, kept true
-    when an action takes a row out)."""
-    form = InboxFilterForm(list_query, workspace=request.workspace, teammate=request.teammate)
-    if not form.is_valid():
-        return 0
-    return selectors.inbox(request.workspace, **form.selector_filters()).count()
 
 
 def _render_detail(request, context: dict, *, status: int):

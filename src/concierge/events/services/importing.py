@@ -76,12 +76,22 @@ class LogWriter:
     each of the log's followers for the whole transaction (what they learn from a batch serves the
     next ones; what they hold is saved at the end, by finish)."""
 
-    def __init__(self, workspace: Workspace, summary: ImportSummary, batch_size: int = BATCH_SIZE):
+    def __init__(
+        self,
+        workspace: Workspace,
+        summary: ImportSummary,
+        batch_size: int = BATCH_SIZE,
+        *,
+        bulk: bool = False,
+    ):
+        """`bulk`: an import's writer, which keeps the statistics of the tables it reads fresh as
+        they grow (tables_an_import_reads); the events API's small batches leave that to the server."""
         self.workspace = workspace
         self.summary = summary
         self.batch_size = batch_size
+        self.bulk = bulk
         self.contacts = ContactDirectory(workspace)
-        self.known = KnownIds(workspace)
+        self.known = KnownIds(workspace, refresh_statistics_first=bulk)
         self.pending: list[LogEvent] = []
         self.batches_written = 0
         self.runs = LogRuns(workspace, private_contacts=self.contacts.created)
@@ -124,7 +134,7 @@ class LogWriter:
         self.summary.events_taken += taken
         self.summary.duplicates_skipped += duplicates
         self.batches_written += 1
-        if self.batches_written & (self.batches_written - 1) == 0:
+        if self.bulk and self.batches_written & (self.batches_written - 1) == 0:
             refresh_statistics(tables_an_import_reads(), rough=True)
         gc.collect(0)
 
@@ -300,7 +310,7 @@ def _import_batches(
         with transaction.atomic(), garbage_collected_per_batch():
             prepare_for_bulk_writes()
             refresh_statistics(tables_an_import_reads(), rough=True)
-            writer = LogWriter(workspace, summary, batch_size)
+            writer = LogWriter(workspace, summary, batch_size, bulk=True)
             for batch in batches:
                 rejecting = summary.bad_line_count and not skip_bad_lines
                 bad = list(batch.bad)

@@ -126,21 +126,22 @@ class KnownIds:
     The unique index checks a batch of new events in the insert itself. Once a batch has met events
     already in the log (a file imported again), the writer looks each later batch up before writing
     it: otherwise every batch would be done twice, a failed insert and the followers' work rolled
-    back with it, then again without the duplicates. Before its first look-up it refreshes the log's
-    statistics: PostgreSQL, planning from statistics of a log it took for nearly empty, read the
+    back with it, then again without the duplicates. An import's writer refreshes the log's
+    statistics before its first look-up: PostgreSQL, planning from statistics of a log it took for nearly empty, read the
     workspace's whole index for every chunk of ids (a re-import of 600k events took 15 times as
     long as the first import)."""
 
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, *, refresh_statistics_first: bool = False):
         self.workspace = workspace
         self.looks_up_first = False
+        self.refresh_statistics_first = refresh_statistics_first
 
     def without_known(self, events: list[LogEvent]) -> tuple[list[LogEvent], int]:
         """The events whose `id` is neither in the log nor taken earlier in the list, and how many
         are left out."""
-        if not self.looks_up_first:
+        if not self.looks_up_first and self.refresh_statistics_first:
             refresh_statistics([Event], rough=True)
-            self.looks_up_first = True
+        self.looks_up_first = True
         return _without_known_ids(self.workspace, events)
 
 

@@ -87,3 +87,22 @@ def test_a_stored_message_as_plain_text():
     html = render_message("**Hi** Ana,\nit works & ships <today>.\n\n- one\n- two", keep_html=False)
     assert message_text(html) == "Hi Ana,\nit works & ships <today>.\none\ntwo"
     assert message_text("") == ""
+
+
+def test_markdown_is_split_at_its_level_two_headings_keeping_the_intro():
+    from concierge.core.text import MarkdownSection, split_markdown_sections
+
+    source = (
+        "Intro line.\n\n## Cancel from the Billing page\nOpen **Billing**.\n\n```\n## not a heading\n```\n"
+        "### A smaller heading stays inside\nMore.\n## Change your mind  \nUndo it.\n"
+    )
+    assert split_markdown_sections(source) == [
+        MarkdownSection(None, "Intro line."),
+        MarkdownSection(
+            "Cancel from the Billing page",
+            "Open **Billing**.\n\n```\n## not a heading\n```\n### A smaller heading stays inside\nMore.",
+        ),
+        MarkdownSection("Change your mind", "Undo it."),
+    ]
+    assert split_markdown_sections("## Only\nText") == [MarkdownSection("Only", "Text")]
+    assert split_markdown_sections("") == []

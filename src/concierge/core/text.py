@@ -11,6 +11,7 @@ cannot store NUL in text at all; nothing else has a use for them in what a perso
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
@@ -148,3 +149,31 @@ def clean_short_text(
             f"{field} is {len(value)} characters long; the limit is {max_length}.", field=field
         )
     return value
+
+
+@dataclass(frozen=True)
+class MarkdownSection:
+    """A part of a Markdown document: the text before its first `##` heading (heading None, the
+    intro), or one `##` heading and what follows it up to the next one."""
+
+    heading: str | None
+    text: str
+
+
+def split_markdown_sections(source: str) -> list[MarkdownSection]:
+    """A Markdown document cut at its level-2 headings, in order. Headings are found by the parser,
+    so a `## ` line inside a fenced code block stays in its section; an empty intro is left out."""
+    lines = source.splitlines()
+    tokens = _markdown(False).parse(source)
+    starts: list[tuple[int, int, str]] = []  # (first line of the heading, first line after it, heading)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.map:
+            starts.append((token.map[0], token.map[1], tokens[index + 1].content.strip()))
+    sections: list[MarkdownSection] = []
+    intro = "\n".join(lines[: starts[0][0] if starts else len(lines)]).strip()
+    if intro:
+        sections.append(MarkdownSection(None, intro))
+    for position, (_first, after, heading) in enumerate(starts):
+        until = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        sections.append(MarkdownSection(heading, "\n".join(lines[after:until]).strip()))
+    return sections

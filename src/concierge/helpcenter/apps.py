@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelpCenterConfig(AppConfig):
+    name = "concierge.helpcenter"
+    label = "helpcenter"

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class RepliesConfig(AppConfig):
+    name = "concierge.replies"
+    label = "replies"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from concierge.replies.reactions import subscribe_to_announcements
+
+        subscribe_to_announcements()

@@ -5,6 +5,7 @@
 from django.urls import include, path
 
 from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
+from concierge.replies.views.coach import coach_hints, coach_page
 from concierge.web import views
 from concierge.workspaces.views import accept_invite_page
 
@@ -16,6 +17,8 @@ workspace_pages = [
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("coach/", coach_page, name="coach"),
+    path("inbox/<int:conversation_id>/coach/", coach_hints, name="coach-hints"),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
     path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),

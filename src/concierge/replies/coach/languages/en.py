@@ -259,17 +259,7 @@ RULES = LanguageRules(
     code="en",
     stemmer="english",
     stop_words=frozenset(
-        """a about above after again against all also am an and any are aren't as at be because been before
-        being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
-        down during each few for from further had hadn't has hasn't have haven't having he her here hers herself
-        him himself his how i i'd i'll i'm i've if in into is isn't it it's its itself just let's like me more
-        most mustn't my myself no nor not now of off on once only or other ought our ours ourselves out over own
-        same shan't she should shouldn't so some such than that that's the their theirs them themselves then there
-        there's these they they'd they'll they're they've this those through to too under until up very was
-        wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who who's
-        whom why why's will with won't would wouldn't you you'd you'll you're you've your yours yourself
-        yourselves hi hello hey dear thanks thank please get got go one still even really way want need make
-        would could can may might much many every right yes ok okay""".split()
+        ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's", "like", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "will", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "hi", "hello", "hey", "dear", "thanks", "thank", "please", "get", "got", "go", "one", "still", "even", "really", "way", "want", "need", "make", "would", "could", "can", "may", "might", "much", "many", "every", "right", "yes", "ok", "okay"]
     ),
     greeting=_re(
         r"^\s*(?:hi|hey|hello|dear|good (?:morning|afternoon|evening)|greetings)\b[^,.!:\n]{0,40}[,.!:\n]\s*"

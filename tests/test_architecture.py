@@ -106,6 +106,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "public_urls": "the customer's booking pages, outside the workspace's pages",
         "public_views": "the customer's booking pages",
     },
+    "replies": {"coach": "the reply coach's engine and its rules, one module per language"},
     "reports": {
         "funnel": "the funnel's definitions (shared/spec/support-report.md), without the database",
         "rollup_input": "what a batch of events changes in the rollups, gathered without the database",

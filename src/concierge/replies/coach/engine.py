@@ -34,6 +34,8 @@ CURT_WORDS = 12
 FORMAL_MARKERS = 2
 FORMAL_PLAIN_WORDS = 25
 
+# A clause: the words between a sentence's semicolons, colons and dashes, end punctuation left out.
+CLAUSE = re.compile(r"[^;:\u2014\u2013\s][^;:\u2014\u2013]*?(?=\s*(?:[;:\u2014\u2013]|[.!?]*$))")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 
 
@@ -97,7 +99,7 @@ def coach_reply(
     if rules is None or not reply.strip():
         return CoachReport(locale=locale, judged=False)
     sentences = split_sentences(reply)
-    promises = _evidence(rules.overpromise, sentences)
+    promises = [_whole_clause(e, sentences) for e in _evidence(rules.overpromise, sentences)]
     reasons = _evidence(rules.reasoning, sentences)
     resolutions = _evidence(rules.resolution, sentences)
     commitments = [evidence for evidence in promises if evidence.cue.kind in COMMITMENTS]
@@ -161,6 +163,18 @@ def _evidence(cues: tuple[Cue, ...], sentences: list[Sentence]) -> list[Evidence
                 Evidence(cue, sentence.start + match.start(), sentence.start + match.end(), match.group(0))
             )
     return found
+
+
+def _whole_clause(evidence: Evidence, sentences: list[Sentence]) -> Evidence:
+    """An overpromise is its whole clause ("I promise we'll fix this by tomorrow"), not the one word that
+    gave it away: that is what the teammate rewrites."""
+    sentence = next(s for s in sentences if s.start <= evidence.start < s.end)
+    clauses = [m for m in CLAUSE.finditer(sentence.text)]
+    for clause in clauses:
+        start, end = sentence.start + clause.start(), sentence.start + clause.end()
+        if start <= evidence.start < end:
+            return Evidence(evidence.cue, start, end, sentence.text[clause.start() : clause.end()])
+    return evidence
 
 
 def _one_per_sentence(evidence: list[Evidence], sentences: list[Sentence]) -> list[Evidence]:

@@ -119,7 +119,9 @@ def test_tone_formal_casual_and_curt():
 
 
 def test_the_workspaces_voice_decides_which_tone_gets_a_hint():
-    formal_reply = "Dear Mr. Sato, Please be advised that archived boards are retained. Yours sincerely, Support"
+    formal_reply = (
+        "Dear Mr. Sato, Please be advised that archived boards are retained. Yours sincerely, Support"
+    )
 
     in_a_casual_team = coach_reply("What happens to archived boards?", formal_reply, "en", voice="casual")
     in_a_formal_team = coach_reply("What happens to archived boards?", formal_reply, "en", voice="formal")

@@ -12,8 +12,12 @@ PROMISE = "I promise we'll fix this by tomorrow"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_typing_an_overpromise_shows_the_warning_and_sending_still_works(page, live_server, workspace, owner, contact):
-    conversation = start_conversation(workspace, contact=contact, body="The export button does nothing", subject="Export")
+def test_typing_an_overpromise_shows_the_warning_and_sending_still_works(
+    page, live_server, workspace, owner, contact
+):
+    conversation = start_conversation(
+        workspace, contact=contact, body="The export button does nothing", subject="Export"
+    )
 
     page.goto(live_server.url + "/login/")
     page.get_by_label("Email").fill("owner@acme.test")

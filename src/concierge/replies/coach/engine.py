@@ -229,8 +229,10 @@ def _stemmed(words: list[str], rules: LanguageRules) -> list[str]:
     return list(dict.fromkeys(stems_of(words, rules)))
 
 
-def restating_probability(*, shared: int, reflecting: bool, numbers: bool) -> float:
-    w = RESTATING_WEIGHTS
+def restating_probability(
+    *, shared: int, reflecting: bool, numbers: bool, weights: dict | None = None
+) -> float:
+    w = weights or RESTATING_WEIGHTS
     z = w["bias"] + w["shared"] * math.log1p(shared) + w["reflecting"] * reflecting + w["numbers"] * numbers
     return 1 / (1 + math.exp(-z))
 
@@ -251,7 +253,7 @@ def _body(sentences: list[Sentence], rules: LanguageRules) -> list[Sentence]:
     return body
 
 
-def judge_tone(reply: str, rules: LanguageRules) -> str:
+def judge_tone(reply: str, rules: LanguageRules, *, curt_words: int = CURT_WORDS) -> str:
     words = len(re.findall(r"\w+(?:'\w+)*", reply))
     formal = sum(1 for marker in rules.formal if marker.search(reply))
     contracted = bool(rules.contraction.search(reply.replace("\u2019", "'")))
@@ -260,7 +262,7 @@ def judge_tone(reply: str, rules: LanguageRules) -> str:
     warm = any(marker.search(reply) for marker in rules.warm)
     if any(marker.search(reply) for marker in rules.dismissive):
         return "curt"
-    if words < CURT_WORDS and not warm:
+    if words < curt_words and not warm:
         return "curt"
     return "casual"
 

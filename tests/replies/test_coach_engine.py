@@ -132,9 +132,11 @@ def test_the_workspaces_voice_decides_which_tone_gets_a_hint():
         coach_reply("x", "y", "en", voice="pirate")
 
 
-@pytest.mark.parametrize("locale", ["es", "fr-FR", "de", "", "xx"])
+@pytest.mark.parametrize("locale", ["fr", "fr-FR", "de", "", "xx"])
 def test_a_language_without_rules_gets_no_judgement_and_no_hints(locale):
-    report = coach_reply("¿Se puede iniciar sesión con Google?", "Te prometo que estará mañana.", locale)
+    report = coach_reply(
+        "Puis-je me connecter avec Google ?", "Je vous promets que ce sera prêt demain.", locale
+    )
 
     assert report.judged is False
     assert report.hints == []
@@ -169,3 +171,19 @@ def test_sentences_keep_their_offsets():
         ("It broke.", "It broke."),
         ("I fixed it.", "I fixed it."),
     ]
+
+
+def test_spanish_has_its_own_rules_file():
+    report = coach_reply(
+        "La app se cierra cada vez que abro una tarea con un adjunto.",
+        "Estimado usuario: Le informamos de que esta incidencia quedará resuelta en la versión 5.3, que se "
+        "publicará el 12 de mayo. Atentamente, Soporte",
+        "es-ES",
+    )
+
+    assert report.judged
+    assert report.overpromise is True and report.resolution is True
+    assert report.tone == "formal"
+    warning = next(hint for hint in report.hints if hint.element == "overpromise")
+    assert "versión 5.3" in warning.words
+    assert warning.suggestion.startswith("El equipo")

@@ -84,9 +84,9 @@ def test_an_overpromise_is_stored_with_its_span_and_a_review_is_made_once(worksp
 def test_a_reply_in_a_language_without_rules_is_stored_unjudged(workspace, agent):
     from concierge.contacts.services import create_contact
 
-    lucia = create_contact(workspace, external_id="lucia", name="Lucía", locale="es")
-    conversation = start_conversation(workspace, contact=lucia, body="La exportación falla")
-    reply_as_teammate(conversation, agent, "Te prometo que mañana estará arreglado.")
+    lena = create_contact(workspace, external_id="lena", name="Lena", locale="de")
+    conversation = start_conversation(workspace, contact=lena, body="Der Export schlägt fehl")
+    reply_as_teammate(conversation, agent, "Ich verspreche, dass es morgen behoben ist.")
     run_the_worker()
 
     review = CoachReview.objects.get()

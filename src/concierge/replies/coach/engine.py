@@ -32,7 +32,7 @@ COMMITMENTS = {"date", "certainty"}
 CURT_WORDS = 12
 # Formal: this many set phrases, or one in a long reply that never contracts a word.
 FORMAL_MARKERS = 2
-FORMAL_PLAIN_WORDS = 25
+FORMAL_PLAIN_WORDS = 15
 
 # A clause: the words between a sentence's semicolons, colons and dashes, end punctuation left out.
 CLAUSE = re.compile(r"[^;:\u2014\u2013\s][^;:\u2014\u2013]*?(?=\s*(?:[;:\u2014\u2013]|[.!?]*$))")
@@ -256,8 +256,8 @@ def _body(sentences: list[Sentence], rules: LanguageRules) -> list[Sentence]:
 def judge_tone(reply: str, rules: LanguageRules, *, curt_words: int = CURT_WORDS) -> str:
     words = len(re.findall(r"\w+(?:'\w+)*", reply))
     formal = sum(1 for marker in rules.formal if marker.search(reply))
-    contracted = bool(rules.contraction.search(reply.replace("\u2019", "'")))
-    if formal >= FORMAL_MARKERS or (formal and not contracted and words >= FORMAL_PLAIN_WORDS):
+    familiar = bool(rules.familiar.search(reply.replace("\u2019", "'")))
+    if formal >= FORMAL_MARKERS or (formal and not familiar and words >= FORMAL_PLAIN_WORDS):
         return "formal"
     warm = any(marker.search(reply) for marker in rules.warm)
     if any(marker.search(reply) for marker in rules.dismissive):

@@ -5,14 +5,14 @@ import re
 from dataclasses import dataclass, field
 from importlib import import_module
 
-LANGUAGES = {"en": "concierge.replies.coach.languages.en"}
+LANGUAGES = {"en": "concierge.replies.coach.languages.en", "es": "concierge.replies.coach.languages.es"}
 
 
 @dataclass(frozen=True)
 class Cue:
     """A pattern that is evidence of an element. `veto` (searched in the same sentence) cancels it:
     a hedge before a date, "can't" before "promise", a circular "because". `kind` names the
-    way of writing it; an overpromise of kind "date" or "certainty" is also a resolution."""
+    way of writing it, in the same English words for every language (hints and the engine read it); an overpromise of kind "date" or "certainty" is also a resolution."""
 
     pattern: re.Pattern
     kind: str
@@ -35,7 +35,7 @@ class LanguageRules:
     formal: tuple[re.Pattern, ...]
     warm: tuple[re.Pattern, ...]
     dismissive: tuple[re.Pattern, ...]
-    contraction: re.Pattern
+    familiar: re.Pattern  # a mark of everyday register: English contractions, Spanish "tú"
     missing_suggestions: dict[str, str] = field(default_factory=dict)
     tone_suggestions: dict[str, str] = field(default_factory=dict)
 

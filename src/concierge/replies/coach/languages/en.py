@@ -130,6 +130,13 @@ REASONING = (
         "mechanism",
     ),
     Cue(
+        _re(
+            r", which would\b|\b(?:a|the|this|that) (?:bug|glitch|fault|mistake|change|setting) (?:made|caused|meant|"
+            r"makes|causes|means|stopped|broke)\b"
+        ),
+        "cause",
+    ),
+    Cue(
         _re(r"\bhere's what happened\b|\bwhat (?:happened|changed) (?:is|was)\b|\bturns? out\b"), "back story"
     ),
 )
@@ -505,17 +512,18 @@ RULES = LanguageRules(
         _re(r"!"),
         _re(r"\b(?:sorry|glad|happy to|love to|no worries|good catch|nice|great news|good news)\b"),
     ),
+    # Dismissive anywhere: sending the customer away. Dismissive as the reply's opening: a brush-off.
     dismissive=(
         _re(r"\b(?:read|check|see) (?:the|our) (?:documentation|docs|help cent(?:er|re)|faq)\b"),
-        _re(r"\bit's in (?:the|your|our) \w+\b"),
-        _re(r"\bworks (?:for|on) (?:us|our end|my end)\b|\bnothing(?:'s| is) (?:broken|wrong) on our\b"),
         _re(
-            r"\bthat's not how\b|\bbefore contacting (?:us|support)\b|\bnot our problem\b|"
-            r"\bwe get a lot of requests\b|\bas (?:already|previously) (?:stated|explained)\b"
+            r"\bbefore contacting (?:us|support)\b|\bnot our problem\b|\bas (?:already|previously) (?:stated|explained)\b"
         ),
-        _re(r"^\s*(?:ok|okay|noted|no|fine|sure)\.?\s*$"),
+        _re(
+            r"^\W*(?:it's in (?:the|your|our) \w+|works (?:for|on) (?:us|our end|my end)|nothing(?:'s| is) (?:broken|"
+            r"wrong)|that's not how|we get a lot of requests|(?:ok|okay|noted|no|fine|sure)\W*$)"
+        ),
     ),
-    contraction=_re(r"\b\w+'(?:s|re|ve|ll|d|m|t)\b|\bn't\b"),
+    familiar=_re(r"\b\w+'(?:s|re|ve|ll|d|m|t)\b|\bn't\b"),
     missing_suggestions={
         "restates": "Say back what the customer is trying to do, in your own words, or engage with the details "
         "they gave (their numbers, their setup, what it means for them).",

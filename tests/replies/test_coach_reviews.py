@@ -200,3 +200,40 @@ def test_the_composers_hints_answer_bad_input(workspace, other_workspace, contac
     assert too_long.status_code == 400 and "longer than 20,000 characters" in too_long.content.decode()
     assert other.status_code == 404 and missing.status_code == 404
     assert read.status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_owner_chooses_the_teams_voice_and_the_trail_records_it(workspace, contact, owner, client):
+    from concierge.workspaces.models import AuditEntry
+
+    conversation = start_conversation(workspace, contact=contact, body="What happens to archived boards?")
+    formal = "Dear Mr. Sato, Please be advised that archived boards are retained. Yours sincerely, Support"
+    client.force_login(owner.user)
+    before = client.post(f"/w/acme/inbox/{conversation.pk}/coach/", {"body": formal}).content.decode()
+
+    response = client.post("/w/acme/coach/voice/", {"voice": "formal"})
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(workspace=workspace, action="coach.voice_changed")
+    assert entry.changes == {"voice": ["casual", "formal"]} and entry.actor_teammate == owner
+    after = client.post(f"/w/acme/inbox/{conversation.pk}/coach/", {"body": formal}).content.decode()
+    assert 'data-element="tone"' in before and 'data-element="tone"' not in after
+    assert "towards a <strong>formal</strong> tone" in client.get("/w/acme/coach/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_voice_the_coach_does_not_know_is_refused_and_agents_may_not_choose(
+    workspace, owner, agent, client
+):
+    from concierge.workspaces.models import AuditEntry
+
+    client.force_login(owner.user)
+    refused = client.post("/w/acme/coach/voice/", {"voice": "pirate"})
+    client.force_login(agent.user)
+    forbidden = client.post("/w/acme/coach/voice/", {"voice": "formal"})
+
+    assert refused.status_code == 400
+    assert "The voice must be one of casual, formal." in refused.content.decode()
+    assert forbidden.status_code == 403
+    assert not AuditEntry.objects.filter(action="coach.voice_changed").exists()
+    assert 'name="voice"' not in client.get("/w/acme/coach/").content.decode()  # no form for an agent

@@ -6,6 +6,21 @@ from concierge.workspaces.models import Teammate, Workspace
 # ---------- The reply coach ----------
 
 
+class CoachSettings(models.Model):
+    """The workspace's chosen voice: the tone the coach steers replies towards (docs/coach.md)."""
+
+    class Voice(models.TextChoices):
+        CASUAL = "casual", "Casual: professional but warm"
+        FORMAL = "formal", "Formal"
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    voice = models.CharField(max_length=8, choices=Voice.choices, default=Voice.CASUAL)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Coach settings of workspace {self.workspace_id}"
+
+
 class CoachReview(models.Model):
     """What the coach said about one sent reply (docs/coach.md): its judgements and hints, kept so the
     team can see how often each element is present and how customers answered with and without it.
@@ -23,6 +38,7 @@ class CoachReview(models.Model):
     overpromise = models.BooleanField(null=True)
     tone = models.CharField(max_length=8, blank=True, default="")
     hints = models.JSONField(default=list, blank=True)
+    voice = models.CharField(max_length=8, default="casual")  # the team's voice the tone was held to
     sent_at = models.DateTimeField()  # when the reply was sent (the part's instant)
     reviewed_at = models.DateTimeField()
 

@@ -8,11 +8,17 @@ from django.db.models import Exists, OuterRef, Q
 from concierge.conversations.models import Part
 from concierge.core.text import message_text
 from concierge.replies.coach.engine import ELEMENTS
-from concierge.replies.models import CoachReview
+from concierge.replies.models import CoachReview, CoachSettings
 from concierge.workspaces.models import Team, Teammate, Workspace
 
 # The customer's messages a reply answers: those since the team's previous reply, at most this many.
 CUSTOMER_MESSAGES_READ = 6
+
+
+def coach_voice(workspace: Workspace) -> str:
+    """The tone the workspace's replies are coached towards ("casual" until someone chooses)."""
+    chosen = CoachSettings.objects.filter(workspace=workspace).values_list("voice", flat=True).first()
+    return chosen or CoachSettings.Voice.CASUAL
 
 
 def reply_text(part: Part) -> str:

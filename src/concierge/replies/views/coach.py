@@ -5,15 +5,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from concierge.conversations.selectors import conversation_by_id
-from concierge.core.errors import NotFound
+from concierge.core.errors import NotFound, ServiceError
 from concierge.replies.coach import coach_reply
-from concierge.replies.selectors.coaching import coach_figures, customer_messages_awaiting_reply
-from concierge.workspaces.access import teammate_page
+from concierge.replies.models import CoachSettings
+from concierge.replies.selectors.coaching import coach_figures, coach_voice, customer_messages_awaiting_reply
+from concierge.replies.services.coaching import set_coach_voice
+from concierge.workspaces.access import is_owner_or_admin, owners_and_admins_page, teammate_page
+from concierge.workspaces.services import Actor
 
 # A draft longer than this is not coached (a pasted document, not a reply).
 MAX_DRAFT_LENGTH = 20_000
@@ -51,7 +54,8 @@ def coach_hints(request, conversation_id: int):
     if not draft.strip():
         return render(request, "replies/coach_hints.html", {"report": None})
     locale = conversation.contact.locale or request.workspace.locale
-    report = coach_reply(customer_messages_awaiting_reply(conversation), draft, locale)
+    voice = coach_voice(request.workspace)
+    report = coach_reply(customer_messages_awaiting_reply(conversation), draft, locale, voice=voice)
     return render(
         request,
         "replies/coach_hints.html",
@@ -82,18 +86,30 @@ def highlighted(draft: str, hints) -> list[Segment]:
     return segments
 
 
+@require_POST
+@owners_and_admins_page("Only owners and admins choose the team's voice.")
+def coach_voice_setting(request):
+    try:
+        set_coach_voice(
+            request.workspace, request.POST.get("voice", ""), actor=Actor.for_teammate(request.teammate)
+        )
+    except ServiceError as exc:
+        return _page(request, DEFAULT_PERIOD, error=exc.message, status=400)
+    return redirect("web:coach", request.workspace.slug)
+
+
 @require_GET
 @teammate_page
 def coach_page(request):
     period = request.GET.get("days", DEFAULT_PERIOD)
     if period not in PERIODS:
-        choices = ", ".join(PERIODS)
-        context = {
-            "section": "coach",
-            "error": f"The period must be one of {choices} days.",
-            "periods": PERIODS,
-        }
-        return render(request, "replies/coach.html", context, status=400)
+        return _page(
+            request, DEFAULT_PERIOD, error=f"The period must be one of {', '.join(PERIODS)} days.", status=400
+        )
+    return _page(request, period)
+
+
+def _page(request, period: str, *, error: str = "", status: int = 200):
     end = timezone.now()
     start = end - timedelta(days=PERIODS[period])
     figures = coach_figures(request.workspace, start, end)
@@ -107,10 +123,17 @@ def coach_page(request):
         "replies/coach.html",
         {
             "section": "coach",
-            "sections": [(title, [_shown(group) for group in found]) for title, found in groups],
+            "sections": []
+            if error
+            else [(title, [_shown(group) for group in found]) for title, found in groups],
             "period": period,
             "periods": PERIODS,
+            "error": error,
+            "voice": coach_voice(request.workspace),
+            "voices": CoachSettings.Voice.choices,
+            "may_choose_voice": is_owner_or_admin(request.teammate),
         },
+        status=status,
     )
 
 

@@ -125,14 +125,12 @@ def test_the_pages_figures_equal_the_conversations_behind_them(workspace, contac
     assert overpromise.rating_with == 2 and overpromise.rated_with == 1
     assert overpromise.rating_without == 4.5 and overpromise.rated_without == 2
     assert (overpromise.reopened_with, overpromise.reopened_without) == (2, 0)
-    behind = conversations_behind(
-        workspace, now - timedelta(days=30), now + timedelta(seconds=1), element="overpromise", present=True
-    )
-    assert behind == sorted([promised.pk, unrated.pk])
-    without = conversations_behind(
-        workspace, now - timedelta(days=30), now + timedelta(seconds=1), element="overpromise", present=False
-    )
-    assert without == sorted([good_one.pk, good_two.pk])
+    period = (now - timedelta(days=30), now + timedelta(seconds=1))
+    behind = conversations_behind(workspace, *period, element="overpromise", present=True)
+    assert sorted(c.pk for c in behind) == sorted([promised.pk, unrated.pk]) and len(behind) == 2
+    without = conversations_behind(workspace, *period, element="overpromise", present=False)
+    assert sorted(c.pk for c in without) == sorted([good_one.pk, good_two.pk])
+    assert [c.rating for c in behind if c.rating] == [2]  # the mean rating with it: 2 of one rated
 
     by_teammate = {group.name: group for group in figures["teammates"]}
     assert by_teammate["Avery Agent"].replies == 3 and by_teammate["Olivia Owner"].replies == 1
@@ -140,6 +138,12 @@ def test_the_pages_figures_equal_the_conversations_behind_them(workspace, contac
     assert billing.name == "Billing" and billing.replies == 3
     billing_reasoning = next(figure for figure in billing.elements if figure.element == "reasoning")
     assert billing_reasoning.present == 1
+    by_team = conversations_behind(
+        workspace, *period, element="reasoning", present=True, team_id=billing.team_id
+    )
+    assert [c.pk for c in by_team] == [good_one.pk]
+    owners = conversations_behind(workspace, *period, element="restates", present=True, teammate_id=owner.pk)
+    assert [c.pk for c in owners] == [good_two.pk]
 
     client.force_login(owner.user)
     page = client.get("/w/acme/coach/?days=30")
@@ -147,7 +151,35 @@ def test_the_pages_figures_equal_the_conversations_behind_them(workspace, contac
     text = page.content.decode()
     assert "Reply coach" in text and "<svg" in text
     assert "2 of 4" in text  # overpromises, everyone
-    assert 'class="coach-reopened-with">2 of 2<' in text
+    assert 'class="coach-reopened-with">2 of <a' in text
+
+    drill = client.get(
+        f"/w/acme/coach/conversations/?days=30&element=overpromise&present=1&team={billing.team_id}"
+    )
+    assert drill.status_code == 200
+    listed = drill.content.decode()
+    assert "2 conversations" in listed
+    assert f"/w/acme/inbox/{promised.pk}/" in listed and f"/w/acme/inbox/{unrated.pk}/" in listed
+    assert f"/w/acme/inbox/{good_one.pk}/" not in listed
+
+
+@pytest.mark.django_db
+def test_the_drill_down_answers_bad_input(workspace, other_workspace, owner, client):
+    client.force_login(owner.user)
+    bad = client.get("/w/acme/coach/conversations/?days=2&element=charm&present=yes&team=x")
+    other_team = create_team(other_workspace, name="Elsewhere")
+    stranger = client.get(f"/w/acme/coach/conversations/?element=reasoning&present=1&team={other_team.pk}")
+
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    for message in (
+        "The period must be one of 7, 30, 90, 365 days.",
+        "The element must be one of restates, reasoning, resolution, overpromise.",
+        "present must be 1 (with the element) or 0 (without it).",
+        "team must be a number.",
+    ):
+        assert message in text
+    assert stranger.status_code == 404
 
 
 @pytest.mark.django_db

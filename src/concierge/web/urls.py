@@ -5,7 +5,7 @@
 from django.urls import include, path
 
 from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
-from concierge.replies.views.coach import coach_hints, coach_page, coach_voice_setting
+from concierge.replies.views.coach import coach_conversations, coach_hints, coach_page, coach_voice_setting
 from concierge.web import views
 from concierge.workspaces.views import accept_invite_page
 
@@ -19,6 +19,7 @@ workspace_pages = [
     path("reports/", include("concierge.reports.urls")),
     path("coach/", coach_page, name="coach"),
     path("coach/voice/", coach_voice_setting, name="coach-voice"),
+    path("coach/conversations/", coach_conversations, name="coach-conversations"),
     path("inbox/<int:conversation_id>/coach/", coach_hints, name="coach-hints"),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Subquery
 
-from concierge.conversations.models import Part
+from concierge.conversations.models import Conversation, Part
+from concierge.core.errors import NotFound
 from concierge.core.text import message_text
 from concierge.replies.coach.engine import ELEMENTS
 from concierge.replies.models import CoachReview, CoachSettings
@@ -83,6 +84,8 @@ class GroupFigures:
     name: str
     replies: int
     elements: list[ElementFigures]
+    teammate_id: int | None = None
+    team_id: int | None = None
 
 
 def reviews_in_period(workspace: Workspace, start: datetime, end: datetime):
@@ -120,13 +123,20 @@ def coach_figures(workspace: Workspace, start: datetime, end: datetime) -> dict:
     for team in teams:
         members[team.pk] = {member.pk for member in team.members.all()}
     by_teammate = [
-        _group(teammates[teammate_id].name, [r for r in rows if r["teammate_id"] == teammate_id])
+        _group(
+            teammates[teammate_id].name,
+            [r for r in rows if r["teammate_id"] == teammate_id],
+            teammate_id=teammate_id,
+        )
         for teammate_id in sorted(
             {r["teammate_id"] for r in rows if r["teammate_id"] in teammates},
             key=lambda pk: teammates[pk].name.lower(),
         )
     ]
-    by_team = [_group(team.name, [r for r in rows if r["teammate_id"] in members[team.pk]]) for team in teams]
+    by_team = [
+        _group(team.name, [r for r in rows if r["teammate_id"] in members[team.pk]], team_id=team.pk)
+        for team in teams
+    ]
     return {
         "workspace": _group(workspace.name, rows),
         "teammates": by_teammate,
@@ -134,8 +144,8 @@ def coach_figures(workspace: Workspace, start: datetime, end: datetime) -> dict:
     }
 
 
-def _group(name: str, rows: list[dict]) -> GroupFigures:
-    return GroupFigures(name, len(rows), [_element_figures(element, rows) for element in ELEMENTS])
+def _group(name: str, rows: list[dict], **key) -> GroupFigures:
+    return GroupFigures(name, len(rows), [_element_figures(element, rows) for element in ELEMENTS], **key)
 
 
 def _element_figures(element: str, rows: list[dict]) -> ElementFigures:
@@ -172,15 +182,40 @@ def conversations_behind(
     element: str,
     present: bool,
     teammate_id: int | None = None,
-) -> list[int]:
-    """The conversations a figure counts (the drill-down): ids of conversations with a reviewed reply in
-    the period that has (or lacks) the element."""
+    team_id: int | None = None,
+) -> list[Conversation]:
+    """The conversations a figure counts (the drill-down): those with a judged reply sent in the period
+    that has (or lacks) the element, by a teammate or a team's members if given; latest reply first."""
     if element not in ELEMENTS:
         raise ValueError(f"element must be one of {', '.join(ELEMENTS)}")
-    query = Q(workspace=workspace, judged=True, sent_at__gte=start, sent_at__lt=end, **{element: present})
+    reviews = CoachReview.objects.filter(
+        workspace=workspace, judged=True, sent_at__gte=start, sent_at__lt=end, **{element: present}
+    )
     if teammate_id is not None:
-        query &= Q(teammate_id=teammate_id)
-    return sorted(set(CoachReview.objects.filter(query).values_list("conversation_id", flat=True)))
+        reviews = reviews.filter(teammate_id=teammate_id)
+    if team_id is not None:
+        reviews = reviews.filter(teammate__teams__id=team_id)
+    latest = reviews.filter(conversation_id=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
+    return list(
+        Conversation.objects.filter(workspace=workspace, pk__in=reviews.values("conversation_id"))
+        .annotate(reviewed_at=Subquery(latest))
+        .select_related("contact")
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+def teammate_of_workspace(workspace: Workspace, teammate_id: int) -> Teammate:
+    teammate = Teammate.objects.filter(workspace=workspace, pk=teammate_id).first()
+    if teammate is None:
+        raise NotFound("No such teammate in this workspace.")
+    return teammate
+
+
+def team_of_workspace(workspace: Workspace, team_id: int) -> Team:
+    team = Team.objects.filter(workspace=workspace, pk=team_id).first()
+    if team is None:
+        raise NotFound("No such team in this workspace.")
+    return team
 
 
 def customer_messages_awaiting_reply(conversation) -> list[str]:

@@ -12,8 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound, ServiceError
 from concierge.replies.coach import coach_reply
+from concierge.replies.coach.engine import ELEMENTS
 from concierge.replies.models import CoachSettings
-from concierge.replies.selectors.coaching import coach_figures, coach_voice, customer_messages_awaiting_reply
+from concierge.replies.selectors.coaching import (
+    coach_figures,
+    coach_voice,
+    conversations_behind,
+    customer_messages_awaiting_reply,
+    team_of_workspace,
+    teammate_of_workspace,
+)
 from concierge.replies.services.coaching import set_coach_voice
 from concierge.workspaces.access import is_owner_or_admin, owners_and_admins_page, teammate_page
 from concierge.workspaces.services import Actor
@@ -137,10 +145,71 @@ def _page(request, period: str, *, error: str = "", status: int = 200):
     )
 
 
+@require_GET
+@teammate_page
+def coach_conversations(request):
+    """The conversations behind one of the page's figures."""
+    query = request.GET
+    period, element, present = (
+        query.get("days", DEFAULT_PERIOD),
+        query.get("element", ""),
+        query.get("present", ""),
+    )
+    problems = [
+        f"The period must be one of {', '.join(PERIODS)} days." if period not in PERIODS else "",
+        f"The element must be one of {', '.join(ELEMENTS)}." if element not in ELEMENTS else "",
+        "present must be 1 (with the element) or 0 (without it)." if present not in {"0", "1"} else "",
+        *(f"{name} must be a number." for name in ("teammate", "team") if not query.get(name, "0").isdigit()),
+    ]
+    problems = [problem for problem in problems if problem]
+    if problems:
+        context = {"section": "coach", "errors": problems}
+        return render(request, "replies/coach_conversations.html", context, status=400)
+    try:
+        teammate = (
+            teammate_of_workspace(request.workspace, int(query["teammate"])) if "teammate" in query else None
+        )
+        team = team_of_workspace(request.workspace, int(query["team"])) if "team" in query else None
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    end = timezone.now()
+    start = end - timedelta(days=PERIODS[period])
+    conversations = conversations_behind(
+        request.workspace,
+        start,
+        end,
+        element=element,
+        present=present == "1",
+        teammate_id=teammate.pk if teammate else None,
+        team_id=team.pk if team else None,
+    )
+    who = teammate.name if teammate else team.name if team else "Everyone"
+    title = f"{ELEMENT_NAMES[element]}: {'with' if present == '1' else 'without'}"
+    return render(
+        request,
+        "replies/coach_conversations.html",
+        {
+            "section": "coach",
+            "conversations": conversations,
+            "title": title,
+            "who": who,
+            "days": PERIODS[period],
+        },
+    )
+
+
 def _shown(group) -> dict:
+    key = (
+        f"&teammate={group.teammate_id}"
+        if group.teammate_id
+        else f"&team={group.team_id}"
+        if group.team_id
+        else ""
+    )
     return {
         "name": group.name,
         "replies": group.replies,
+        "query": key,
         "rows": [
             {"label": ELEMENT_NAMES[figure.element], "figure": figure, "width": _percent(figure.share)}
             for figure in group.elements

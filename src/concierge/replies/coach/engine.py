@@ -7,7 +7,6 @@ in a language without rules is not judged: every judgement is None and there are
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from functools import cache
 
 from concierge.replies.coach.languages import Cue, LanguageRules, rules_for
 from concierge.replies.coach.similarity import content_words, shared_meanings, stems_of
@@ -16,9 +15,10 @@ ELEMENTS = ("restates", "reasoning", "resolution", "overpromise")
 TONES = ("formal", "casual", "curt")
 VOICES = ("casual", "formal")
 
-# Restating is judged from three measures of the reply's best sentence against the customer's
-# messages (docs/decisions/coach-engine.md): the customer's content words it shares, whether it turns
-# to the customer ("you're", "sounds", "we note that you"), and the embeddings' cosine similarity.
+# Restating is judged from three measures of the reply's sentences against the customer's messages
+# (docs/decisions/coach-engine.md): the most of the customer's content words one sentence says back
+# (the same stem, or a paraphrase by embeddings), whether such a sentence turns to the customer
+# ("you're", "sounds", "we note that you"), and whether the reply echoes the customer's numbers.
 # The weights were fitted on the development corpus and are cross-validated by benchmarks/coach.py.
 RESTATING_WEIGHTS = {"bias": -7.14, "shared": 4.78, "reflecting": 2.52, "numbers": 2.25}
 # Two words mean the same here when their embeddings are this close (cosine).
@@ -30,12 +30,14 @@ COMMITMENTS = {"date", "certainty"}
 
 # A reply shorter than this, with no warmth in it, reads as curt.
 CURT_WORDS = 12
-# Formal: this many set phrases, or one in a long reply that never contracts a word.
+# Formal: this many set phrases, or one in a reply of this many words with no mark of the familiar
+# register (no contraction in English, no "tú" in Spanish).
 FORMAL_MARKERS = 2
 FORMAL_PLAIN_WORDS = 15
 
 # A clause: the words between a sentence's semicolons, colons and dashes, end punctuation left out.
 CLAUSE = re.compile(r"[^;:\u2014\u2013\s][^;:\u2014\u2013]*?(?=\s*(?:[;:\u2014\u2013]|[.!?]*$))")
+RESTATING = Cue(re.compile(""), "restates")  # the evidence of restating is a sentence, not a pattern
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 
 
@@ -195,7 +197,7 @@ def _restating_sentence(customer: str, sentences: list[Sentence], rules: Languag
     if measures is None or restating_probability(**measures["features"]) < 0.5:
         return None
     best = measures["sentence"]
-    return Evidence(Cue(re.compile(""), "restates"), best.start, best.end, best.text)
+    return Evidence(RESTATING, best.start, best.end, best.text)
 
 
 def restating_measures(customer: str, sentences: list[Sentence], rules: LanguageRules) -> dict | None:
@@ -315,8 +317,3 @@ def _tone_hints(rules: LanguageRules, tone: str, voice: str, length: int) -> lis
             rules.tone_suggestions[tone],
         )
     ]
-
-
-@cache
-def supported(locale: str) -> bool:
-    return rules_for(locale) is not None

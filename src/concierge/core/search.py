@@ -13,6 +13,7 @@ otherwise, inside its own service transaction.
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -251,13 +252,13 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
         limit=limit + 1,
         offset=offset,
     )
-    marked = [word for group in groups for word, _ in group]
+    matches = _Matcher([word for group in groups for word, _ in group])
     return [
         SearchHit(
             object_id=object_id,
             score=float(score),
-            title_html=highlighted(title, marked),
-            snippet_html=snippet(body, marked),
+            title_html=highlighted(title, matches),
+            snippet_html=snippet(body, matches),
         )
         for object_id, score, title, body in rows
     ]
@@ -323,17 +324,39 @@ def _with_words_replaced(query: str, words: list[tuple[re.Match, str]], correcti
 # Highlighting -----------------------------------------------------------------------------------
 
 
-def _matches(word: str, searched: Sequence[str]) -> bool:
-    """Whether a folded word of the text is one the search found: the same word, one it begins
+class _Matcher:
+    """Whether a word of the text is one the search found: the same folded word, one it begins
     (search as you type), or one sharing its stem (both databases stem: "subscriptions" finds
-    "subscription"), approximated by a long common beginning."""
-    for term in searched:
-        if word.startswith(term):
+    "subscription"), approximated by a long common beginning. Remembers its answers: a result page
+    repeats most of its words."""
+
+    def __init__(self, searched: Sequence[str]):
+        self.searched = tuple(dict.fromkeys(searched))
+        self.stems = {term[:4] for term in self.searched if len(term) >= 4}
+        self.known: dict[str, bool] = {}
+        beginnings = sorted({term[:4] for term in self.searched}, key=len, reverse=True)
+        # Where a matching word may stand in plain ASCII text, found by one scan in C.
+        self.candidates = re.compile(
+            r"(?<![^\W_])(?:" + "|".join(map(re.escape, beginnings)) + r")[^\W_]*", re.IGNORECASE
+        )
+
+    def __call__(self, token: str) -> bool:
+        answer = self.known.get(token)
+        if answer is None:
+            answer = self.known[token] = self._matches(token if token.isascii() else fold(token))
+        return answer
+
+    def _matches(self, word: str) -> bool:
+        word = word.lower()
+        if word.startswith(self.searched):
             return True
-        shared = len(_common_prefix(word, term))
-        if shared >= 4 and shared >= min(len(word), len(term)) - 2:
-            return True
-    return False
+        if word[:4] not in self.stems:
+            return False
+        for term in self.searched:
+            shared = len(_common_prefix(word, term))
+            if shared >= 4 and shared >= min(len(word), len(term)) - 2:
+                return True
+        return False
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -343,17 +366,18 @@ def _common_prefix(a: str, b: str) -> str:
     return a[: min(len(a), len(b))]
 
 
-def highlighted(text: str, searched: Sequence[str]) -> str:
+def highlighted(text: str, matches: "_Matcher | Sequence[str]") -> str:
     """The text, HTML-escaped, with the searched words wrapped in <mark>."""
-    return _marked(text, list(WORD.finditer(text)), searched, 0, len(text))
+    matches = matches if isinstance(matches, _Matcher) else _Matcher(matches)
+    return _marked(text, list(WORD.finditer(text)), matches, 0, len(text))
 
 
-def _marked(text: str, tokens: list[re.Match], searched: Sequence[str], start: int, end: int) -> str:
+def _marked(text: str, tokens: list[re.Match], matches: _Matcher, start: int, end: int) -> str:
     parts, position = [], start
     for token in tokens:
         if token.start() < start or token.end() > end:
             continue
-        if _matches(fold(token.group()), searched):
+        if matches(token.group()):
             parts += [
                 html.escape(text[position : token.start()]),
                 f"<mark>{html.escape(token.group())}</mark>",
@@ -363,19 +387,32 @@ def _marked(text: str, tokens: list[re.Match], searched: Sequence[str], start: i
     return "".join(parts)
 
 
-def snippet(body: str, searched: Sequence[str], words: int = SNIPPET_WORDS) -> str:
+def snippet(body: str, matches: "_Matcher | Sequence[str]", words: int = SNIPPET_WORDS) -> str:
     """About `words` words of the body around its densest run of matches, escaped, with <mark>;
     the body's beginning when no word of it matched (a title match)."""
+    matches = matches if isinstance(matches, _Matcher) else _Matcher(matches)
     tokens = list(WORD.finditer(body))
     if not tokens:
         return ""
-    hits = [i for i, token in enumerate(tokens) if _matches(fold(token.group()), searched)]
+    hits = _hit_indexes(body, tokens, matches)
     first = _densest_window(hits, len(tokens), words)
     last = min(len(tokens), first + words) - 1
     start = tokens[first].start() if first > 0 else 0
     end = tokens[last].end() if last < len(tokens) - 1 else len(body)
-    text = _marked(body, tokens[first : last + 1], searched, start, end).strip()
+    text = _marked(body, tokens[first : last + 1], matches, start, end).strip()
     return ("… " if first > 0 else "") + " ".join(text.split()) + (" …" if last < len(tokens) - 1 else "")
+
+
+def _hit_indexes(body: str, tokens: list[re.Match], matches: _Matcher) -> list[int]:
+    """Which of the body's words match."""
+    if not body.isascii():  # folding may change a word: look at each
+        return [i for i, token in enumerate(tokens) if matches(token.group())]
+    starts = [token.start() for token in tokens]
+    return [
+        bisect_left(starts, found.start())
+        for found in matches.candidates.finditer(body)
+        if matches(found.group())
+    ]
 
 
 def _densest_window(hits: list[int], length: int, words: int) -> int:

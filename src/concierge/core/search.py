@@ -13,10 +13,10 @@ otherwise, inside its own service transaction.
 import html
 import re
 import unicodedata
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -387,43 +387,59 @@ def _marked(text: str, tokens: list[re.Match], matches: _Matcher, start: int, en
     return "".join(parts)
 
 
+CHARS_PER_WORD = 7  # about, for finding the densest run of matches before counting its words
+LEAD_WORDS = 5  # words shown before the first match of the run
+
+
 def snippet(body: str, matches: "_Matcher | Sequence[str]", words: int = SNIPPET_WORDS) -> str:
     """About `words` words of the body around its densest run of matches, escaped, with <mark>;
-    the body's beginning when no word of it matched (a title match)."""
+    the body's beginning when no word of it matched (a title match). Only the words around the run
+    are cut out of the body: bodies are long, pages of results many."""
     matches = matches if isinstance(matches, _Matcher) else _Matcher(matches)
-    tokens = list(WORD.finditer(body))
-    if not tokens:
+    run = _densest_run(_hit_positions(body, matches), words * CHARS_PER_WORD)
+    lead = _words_before(body, run, LEAD_WORDS) if run else []
+    shown = lead + list(islice(WORD.finditer(body, run), words + 1 - len(lead)))
+    if not shown:
         return ""
-    hits = _hit_indexes(body, tokens, matches)
-    first = _densest_window(hits, len(tokens), words)
-    last = min(len(tokens), first + words) - 1
-    start = tokens[first].start() if first > 0 else 0
-    end = tokens[last].end() if last < len(tokens) - 1 else len(body)
-    text = _marked(body, tokens[first : last + 1], matches, start, end).strip()
-    return ("… " if first > 0 else "") + " ".join(text.split()) + (" …" if last < len(tokens) - 1 else "")
+    more = len(shown) > words
+    shown = shown[:words]
+    # Cut at spaces, so a word's punctuation ("<b>", "(1)") stays whole.
+    start = _space_before(body, shown[0].start()) if WORD.search(body, 0, shown[0].start()) else 0
+    end = _space_after(body, shown[-1].end()) if more else len(body)
+    text = _marked(body, shown, matches, start, end).strip()
+    return ("… " if start > 0 else "") + " ".join(text.split()) + (" …" if more else "")
 
 
-def _hit_indexes(body: str, tokens: list[re.Match], matches: _Matcher) -> list[int]:
-    """Which of the body's words match."""
+def _space_before(text: str, position: int) -> int:
+    return max(text.rfind(space, 0, position) for space in " \n\t") + 1
+
+
+def _space_after(text: str, position: int) -> int:
+    ends = [found for space in " \n\t" if (found := text.find(space, position)) >= 0]
+    return min(ends, default=len(text))
+
+
+def _hit_positions(body: str, matches: _Matcher) -> list[int]:
+    """Where the body's matching words start."""
     if not body.isascii():  # folding may change a word: look at each
-        return [i for i, token in enumerate(tokens) if matches(token.group())]
-    starts = [token.start() for token in tokens]
-    return [
-        bisect_left(starts, found.start())
-        for found in matches.candidates.finditer(body)
-        if matches(found.group())
-    ]
+        return [token.start() for token in WORD.finditer(body) if matches(token.group())]
+    return [found.start() for found in matches.candidates.finditer(body) if matches(found.group())]
 
 
-def _densest_window(hits: list[int], length: int, words: int) -> int:
-    """Where a window of `words` words holding the most matches starts, a few words before the first."""
-    if not hits:
-        return 0
-    best_start, best_count, j = hits[0], 0, 0
-    for i, hit in enumerate(hits):
-        while hits[j] < hit - words + 1:
+def _densest_run(positions: list[int], span: int) -> int:
+    """Where the stretch of `span` characters holding the most matches begins (0 when none)."""
+    best_start, best_count, j = 0, 0, 0
+    for i, position in enumerate(positions):
+        while positions[j] < position - span:
             j += 1
         if i - j + 1 > best_count:
-            best_count, best_start = i - j + 1, hits[j]
-    lead = min(5, words // 5)
-    return max(0, min(best_start - lead, length - words))
+            best_count, best_start = i - j + 1, positions[j]
+    return best_start
+
+
+def _words_before(body: str, position: int, count: int) -> list[re.Match]:
+    region = max(0, position - count * CHARS_PER_WORD * 2)
+    before = list(WORD.finditer(body, region, position))
+    if before and region > 0 and before[0].start() == region and WORD.match(body, region - 1):
+        before = before[1:]  # the region began inside a word
+    return before[-count:]

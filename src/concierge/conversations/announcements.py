@@ -82,6 +82,12 @@ class ConversationSnoozed(ConversationChanged):
 
 
 @dataclass(frozen=True)
+class ConversationPrioritized(ConversationChanged):
+    priority: str
+    was: str
+
+
+@dataclass(frozen=True)
 class ConversationRated(ConversationChanged):
     rating: int
 

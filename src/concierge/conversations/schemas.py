@@ -53,6 +53,7 @@ class ConversationOut(Schema):
     ref: str = Field(description="How the support event log names this conversation.")
     subject: str
     state: State
+    priority: Literal["low", "normal", "high", "urgent"]
     snoozed_until: datetime | None
     channel: Channel
     initiator: Literal["contact", "teammate"]
@@ -76,7 +77,7 @@ class ConversationPage(Schema):
 
 class PartOut(Schema):
     id: int
-    kind: Literal["comment", "note", "bot_answer", "assignment", "state", "tags", "rating"]
+    kind: Literal["comment", "note", "bot_answer", "assignment", "state", "tags", "rating", "priority"]
     author_type: Literal["contact", "teammate", "bot", "system"]
     author_teammate: TeammateSummary | None
     body: str = Field(description="Sanitised HTML.")

@@ -15,6 +15,7 @@ from concierge.conversations.services.messages import (
     reply_as_contact,
     reply_as_teammate,
 )
+from concierge.conversations.services.priority import set_conversation_priority
 from concierge.conversations.services.ratings import rate_conversation
 from concierge.conversations.services.starting import start_conversation
 from concierge.conversations.services.states import (
@@ -45,6 +46,7 @@ __all__ = [
     "reopen_conversation",
     "reply_as_contact",
     "reply_as_teammate",
+    "set_conversation_priority",
     "snooze_conversation",
     "start_conversation",
     "tag_conversation",

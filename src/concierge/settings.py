@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "concierge.conversations",
     "concierge.meetings",
     "concierge.helpcenter",
+    "concierge.routing",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

@@ -147,7 +147,8 @@ def prepare_workspace(args: argparse.Namespace):
                 progress.advance(task, len(batch))
                 batch = []
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # Fresh planner statistics after a large insert (autovacuum would get there, but later).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return workspace, english, spanish
 
 

@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from concierge.core.errors import NotFound
-from concierge.core.search import search_documents
 from concierge.contacts.models import Contact
 from concierge.helpcenter.models import Article, ArticleReaction, ArticleTranslation, Collection
 from concierge.workspaces.models import Workspace
@@ -197,6 +196,8 @@ def search_public_articles(
     """Articles a visitor may read matching the query in this language, best first, with their
     highlighted snippets. The index holds only published public translations; each hit is checked
     against the table again, so one the index has not caught up with is never shown."""
+    from concierge.core.search import search_documents  # TEMP until core.search is merged
+
     results = search_documents(
         workspace.pk,
         ARTICLE_KIND,

@@ -371,7 +371,12 @@ def search_page(request, workspace_slug, locale):
     center.record_visit()
     if query:
         results = public_selectors.search_public_articles(
-            center.workspace, locale, query, limit=RESULTS_PER_PAGE, offset=(page - 1) * RESULTS_PER_PAGE
+            center.workspace,
+            locale,
+            query,
+            exact=request.GET.get("exact") == "1",
+            limit=RESULTS_PER_PAGE,
+            offset=(page - 1) * RESULTS_PER_PAGE,
         )
         context["results"] = results
         if results.corrected_query:

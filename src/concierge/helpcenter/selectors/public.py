@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from concierge.core.errors import NotFound
+from concierge.core.search import search_documents
 from concierge.contacts.models import Contact
 from concierge.helpcenter.models import Article, ArticleReaction, ArticleTranslation, Collection
 from concierge.workspaces.models import Workspace
@@ -191,13 +192,21 @@ class PublicSearch:
 
 
 def search_public_articles(
-    workspace: Workspace, locale: str, query: str, *, prefix: bool = False, limit: int = 10, offset: int = 0
+    workspace: Workspace,
+    locale: str,
+    query: str,
+    *,
+    prefix: bool = False,
+    exact: bool = False,
+    limit: int = 10,
+    offset: int = 0,
 ) -> PublicSearch:
     """Articles a visitor may read matching the query in this language, best first, with their
     highlighted snippets. The index holds only published public translations; each hit is checked
-    against the table again, so one the index has not caught up with is never shown."""
-    from concierge.core.search import search_documents  # TEMP until core.search is merged
+    against the table again, so one the index has not caught up with is never shown.
 
+    A query that finds nothing as typed is corrected (core.search); `exact` asks for the query as
+    typed only ("Search instead for …"), so it then finds nothing."""
     results = search_documents(
         workspace.pk,
         ARTICLE_KIND,
@@ -208,6 +217,8 @@ def search_public_articles(
         limit=limit,
         offset=offset,
     )
+    if exact and results.corrected_query:
+        return PublicSearch(results.query, None, [], False)
     readable = public_translations(workspace, locale=locale).in_bulk([hit.object_id for hit in results.hits])
     found = [
         FoundArticle(readable[hit.object_id], hit.title_html, hit.snippet_html)

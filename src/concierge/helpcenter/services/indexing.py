@@ -24,7 +24,7 @@ def search_document(translation: ArticleTranslation, article: Article):
         object_id=translation.pk,
         locale=translation.locale,
         title=translation.title,
-        headings=article_headings(translation.body),
+        headings="\n".join(article_headings(translation.body)),
         body=message_text(translation.body_html),
         audience=article.visibility,
     )

@@ -74,8 +74,12 @@ def test_a_draft_is_not_read(workspace, lead):
 def test_searches_are_recorded_and_those_that_found_nothing_counted_normalised(workspace, lead, contact):
     record_article_search(workspace, lead, "  Export   CSV ", locale="en", results=3, at=AT)
     record_article_search(workspace, lead, "Refund  Policy", locale="en", results=0, at=AT)
-    record_article_search(workspace, contact, "refund policy ", locale="en", results=0, at=AT + timedelta(hours=2))
-    record_article_search(workspace, contact, "REFUND POLICY", locale="es", results=0, at=AT + timedelta(hours=3))
+    record_article_search(
+        workspace, contact, "refund policy ", locale="en", results=0, at=AT + timedelta(hours=2)
+    )
+    record_article_search(
+        workspace, contact, "REFUND POLICY", locale="es", results=0, at=AT + timedelta(hours=3)
+    )
     record_article_search(workspace, contact, "   ", locale="en", results=0, at=AT)  # not a search
 
     assert [event.data for event in events_of(lead, "article.searched")] == [
@@ -123,13 +127,18 @@ def test_one_reaction_per_reader_the_latest_replaces_it(workspace, lead, contact
 
     reactions = dict(ArticleReaction.objects.filter(translation=article).values_list("contact", "reaction"))
     assert reactions == {lead.pk: "happy", contact.pk: "neutral"}
-    assert [event.data["reaction"] for event in events_of(lead, "article.reacted")] == ["disappointed", "happy"]
+    assert [event.data["reaction"] for event in events_of(lead, "article.reacted")] == [
+        "disappointed",
+        "happy",
+    ]
     with pytest.raises(InvalidInput):
         react_to_article(article, lead, "angry", at=AT)
     assert ArticleReaction.objects.get(translation=article, contact=lead).reaction == "happy"
 
 
-def test_talk_to_us_starts_a_conversation_with_the_article_and_keeps_the_leads_email(workspace, lead, article):
+def test_talk_to_us_starts_a_conversation_with_the_article_and_keeps_the_leads_email(
+    workspace, lead, article
+):
     conversation = talk_to_us_about_article(
         article, lead, message="The export never arrives.\nI waited an hour.", email="Lee@Example.com", at=AT
     )
@@ -173,7 +182,9 @@ def test_the_funnel_report_counts_readers_as_self_serve(workspace, article):
     record_help_center_visit(workspace, asker, at=AT)
     record_article_view(article, asker, at=AT + timedelta(minutes=1))
     react_to_article(article, asker, "disappointed", at=AT + timedelta(minutes=3))
-    talk_to_us_about_article(article, asker, message="It did not help", email="a@example.com", at=AT + timedelta(minutes=4))
+    talk_to_us_about_article(
+        article, asker, message="It did not help", email="a@example.com", at=AT + timedelta(minutes=4)
+    )
 
     sessions = support_report(workspace, date(2026, 3, 2), date(2026, 3, 2))["current"]["sessions"]
     assert sessions["total"] == 2

@@ -16,7 +16,9 @@ urlpatterns = [
     path("<slug:workspace_slug>/sitemap.xml", public_views.sitemap, name="sitemap"),
     re_path(rf"^{WORKSPACE}/{LOCALE}/$", public_views.help_center_home, name="home"),
     re_path(rf"^{WORKSPACE}/{LOCALE}/search/$", public_views.search_page, name="search"),
-    re_path(rf"^{WORKSPACE}/{LOCALE}/search/suggestions/$", public_views.suggestions_fragment, name="suggestions"),
+    re_path(
+        rf"^{WORKSPACE}/{LOCALE}/search/suggestions/$", public_views.suggestions_fragment, name="suggestions"
+    ),
     re_path(
         rf"^{WORKSPACE}/{LOCALE}/collections/(?P<collection_slug>[-a-zA-Z0-9_]+)/$",
         public_views.collection_page,

@@ -336,7 +336,10 @@ def talk_to_us_page(request, workspace_slug, locale, article_slug):
         try:
             with translation_language(center.locale):
                 talk_to_us_about_article(
-                    translation, contact, message=form.cleaned_data["message"], email=form.cleaned_data["email"]
+                    translation,
+                    contact,
+                    message=form.cleaned_data["message"],
+                    email=form.cleaned_data["email"],
                 )
             context["talk_sent"] = True
         except InvalidInput as exc:
@@ -358,7 +361,8 @@ def search_page(request, workspace_slug, locale):
     """The search results page: its URL (?q=) can be shared; each submitted search is recorded."""
     center = HelpCenter(request, workspace_slug, locale)
     alternates = {
-        other: center.url("search", other) + ("?" + urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "")
+        other: center.url("search", other)
+        + ("?" + urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "")
         for other in center.languages
     }
     try:
@@ -406,11 +410,18 @@ def suggestions_fragment(request, workspace_slug, locale):
     except InvalidInput as exc:
         return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
     results = (
-        public_selectors.search_public_articles(center.workspace, locale, query, prefix=True, limit=SUGGESTIONS)
+        public_selectors.search_public_articles(
+            center.workspace, locale, query, prefix=True, limit=SUGGESTIONS
+        )
         if query
         else None
     )
-    context = {"query": query, "results": results, "search_url": center.url("search"), "workspace": center.workspace}
+    context = {
+        "query": query,
+        "results": results,
+        "search_url": center.url("search"),
+        "workspace": center.workspace,
+    }
     with translation_language(locale):
         return render(request, "helpcenter/public/_suggestions.html", context)
 
@@ -421,13 +432,19 @@ def sitemap(request, workspace_slug):
     center = HelpCenter(request, workspace_slug)
     entries = []
     for locale in center.languages:
-        entries.append({"url": center.absolute(center.url("home", locale)), "alternates": [], "updated": None})
+        entries.append(
+            {"url": center.absolute(center.url("home", locale)), "alternates": [], "updated": None}
+        )
     for article in public_selectors.sitemap_articles(center.workspace):
         alternates = [
-            {"locale": locale, "url": center.absolute(center.url("article", locale, article_slug=article.slug))}
+            {
+                "locale": locale,
+                "url": center.absolute(center.url("article", locale, article_slug=article.slug)),
+            }
             for locale in article.locales
         ]
         for alternate in alternates:
             entries.append({"url": alternate["url"], "alternates": alternates, "updated": article.updated})
-    return render(request, "helpcenter/public/sitemap.xml", {"entries": entries}, content_type="application/xml")
-
+    return render(
+        request, "helpcenter/public/sitemap.xml", {"entries": entries}, content_type="application/xml"
+    )

@@ -10,9 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from concierge.contacts.models import Contact
 from concierge.core.errors import NotFound
 from concierge.core.search import search_documents
-from concierge.contacts.models import Contact
 from concierge.helpcenter.models import Article, ArticleReaction, ArticleTranslation, Collection
 from concierge.workspaces.models import Workspace
 
@@ -101,7 +101,9 @@ def public_collections(workspace: Workspace, locale: str) -> list[PublicCollecti
     ]
 
 
-def public_collection(workspace: Workspace, slug: str, locale: str) -> tuple[Collection, list[ArticleTranslation]]:
+def public_collection(
+    workspace: Workspace, slug: str, locale: str
+) -> tuple[Collection, list[ArticleTranslation]]:
     """A collection and its articles in this language; not found when it has none."""
     collection = Collection.objects.filter(workspace=workspace, slug=slug).first()
     if collection is None:
@@ -242,18 +244,25 @@ def sitemap_articles(workspace: Workspace) -> list[SitemapArticle]:
         entry = by_article.get(translation.article_id)
         updated = translation.updated_at.date()
         if entry is None:
-            by_article[translation.article_id] = SitemapArticle(translation.article.slug, updated, [translation.locale])
+            by_article[translation.article_id] = SitemapArticle(
+                translation.article.slug, updated, [translation.locale]
+            )
         else:
             entry.locales.append(translation.locale)
-            by_article[translation.article_id] = SitemapArticle(entry.slug, max(entry.updated, updated), entry.locales)
+            by_article[translation.article_id] = SitemapArticle(
+                entry.slug, max(entry.updated, updated), entry.locales
+            )
     return list(by_article.values())
-
 
 
 def collection_languages(workspace: Workspace, collection: Collection) -> list[str]:
     """The languages a collection has a readable article in."""
     return sorted(
-        set(public_translations(workspace).filter(article__collection=collection).values_list("locale", flat=True))
+        set(
+            public_translations(workspace)
+            .filter(article__collection=collection)
+            .values_list("locale", flat=True)
+        )
     )
 
 

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -63,7 +62,9 @@ def record_help_center_visit(
         _lock_reader(contact)
         if _active_since(workspace, contact, at - VISIT_GAP, at):
             return
-        record_event(workspace, event_types.HELP_CENTER_VISITED, contact=contact, at=at, data={"channel": channel})
+        record_event(
+            workspace, event_types.HELP_CENTER_VISITED, contact=contact, at=at, data={"channel": channel}
+        )
 
 
 def normalised_query(query: str) -> str:
@@ -269,7 +270,9 @@ def _check_reader(workspace: Workspace, contact: Contact) -> None:
 
 def _check_channel(channel: str) -> None:
     if channel not in READING_CHANNELS:
-        raise InvalidInput(f"channel '{channel}' must be one of {', '.join(READING_CHANNELS)}.", field="channel")
+        raise InvalidInput(
+            f"channel '{channel}' must be one of {', '.join(READING_CHANNELS)}.", field="channel"
+        )
 
 
 def _check_published(translation: ArticleTranslation) -> None:
@@ -292,4 +295,3 @@ def _active_since(workspace: Workspace, contact: Contact, since: datetime, until
     return Event.objects.filter(
         workspace=workspace, contact=contact, type__in=HELP_CENTER_ACTIVITY, at__gt=since, at__lte=until
     ).exists()
-

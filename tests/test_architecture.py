@@ -125,6 +125,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "stories": "the demo conversations' stories",
         "people": "the demo's names and companies",
         "sessions": "the demo's 1:1 sessions",
+        "articles": "the demo's help center: its articles imported, and two months of readers",
     },
 }
 

@@ -126,6 +126,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "people": "the demo's names and companies",
         "sessions": "the demo's 1:1 sessions",
         "articles": "the demo's help center: its articles imported, and two months of readers",
+        "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
     },
 }
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from concierge.demo.articles import TYPOS
+from concierge.demo.articles import SEARCHES, SEARCHES_ES, TYPOS, UNANSWERED, open_help_center
 from concierge.demo.seed import seed_demo_workspace
 from concierge.events.models import Event
 from concierge.helpcenter.models import (
@@ -16,6 +16,7 @@ from concierge.helpcenter.models import (
     ArticleTranslation,
     UnansweredSearch,
 )
+from concierge.helpcenter.selectors.public import search_public_articles
 from concierge.reports.selectors import support_report
 
 SMALL = {"contacts": 25, "conversations": 30, "sessions": 6}
@@ -66,3 +67,17 @@ def test_the_demos_typos_find_their_article(db):
     typos = Event.objects.filter(type="article.searched", data__query__in=list(TYPOS))
     assert typos.count() == len(TYPOS)
     assert not UnansweredSearch.objects.filter(query__in=list(TYPOS)).exists()
+
+
+def test_every_search_the_demo_readers_make_finds_their_article_or_nothing_on_purpose(workspace, owner):
+    open_help_center(workspace, owner, timezone.now())
+    missed = [
+        (locale, query)
+        for searches, locale in ((SEARCHES, "en"), (SEARCHES_ES, "es"))
+        for slug, queries in searches.items()
+        for query in queries
+        if slug
+        not in [f.translation.article.slug for f in search_public_articles(workspace, locale, query).found]
+    ]
+    assert missed == [], missed
+    assert [query for query in UNANSWERED if search_public_articles(workspace, "en", query).found] == []

@@ -64,7 +64,7 @@ def test_the_page_shows_the_figures_to_a_teammate(client, agent, read_articles):
     assert page.status_code == 200
     assert "Export your conversations to CSV" in text and "Download invoices" in text
     assert '<polyline class="spark-line"' in text and 'class="share-happy"' in text
-    assert "😃 50%" in text
+    assert "😃 50% of 2" in text
     assert "<td>refund policy</td>" in text and "old question" not in text
 
 

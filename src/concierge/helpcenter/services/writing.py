@@ -538,3 +538,74 @@ def delete_article(article: Article, *, teammate: Teammate | None = None, actor:
             changes=changed_fields(field_values(article, ARTICLE_FIELDS), {}),
         )
         article.delete()
+
+
+# --- several changes at once (the API, the editor) --------------------------------------------
+
+
+def check_one_per_locale(translations: list[dict]) -> None:
+    seen = set()
+    for words in translations:
+        locale = clean_locale(words.get("locale"))
+        if locale in seen:
+            raise InvalidInput(
+                f"Two translations for '{locale}': send one per language.", field="translations"
+            )
+        seen.add(locale)
+
+
+def create_article_in_languages(
+    workspace: Workspace,
+    *,
+    slug: str,
+    translations: list[dict],
+    collection: Collection | None = None,
+    visibility: str = "public",
+    position: int | None = None,
+    teammate: Teammate | None = None,
+    actor: Actor | None = None,
+    at: datetime | None = None,
+) -> Article:
+    """A new article with one or more translations ({locale, title, body, summary, state, note}),
+    all written or none."""
+    if not translations:
+        raise InvalidInput("An article needs at least one translation.", field="translations")
+    check_one_per_locale(translations)
+    first, *rest = translations
+    with transaction.atomic():
+        translation = create_article(
+            workspace,
+            slug=slug,
+            collection=collection,
+            visibility=visibility,
+            teammate=teammate,
+            actor=actor,
+            at=at,
+            **{"state": "draft", **{k: v for k, v in first.items() if v is not None}},
+        )
+        article = translation.article
+        if position is not None:
+            update_article(article, teammate=teammate, actor=actor, at=at, position=position)
+        for words in rest:
+            save_translation(article, teammate=teammate, at=at, **words)
+    return article
+
+
+def change_article(
+    article: Article,
+    *,
+    translations: list[dict] = (),
+    teammate: Teammate | None = None,
+    actor: Actor | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> Article:
+    """The article's own fields (update_article) and any of its translations (save_translation), all
+    written or none."""
+    check_one_per_locale(list(translations))
+    with transaction.atomic():
+        if fields:
+            update_article(article, teammate=teammate, actor=actor, at=at, **fields)
+        for words in translations:
+            save_translation(article, teammate=teammate, at=at, **words)
+    return article

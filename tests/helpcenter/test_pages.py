@@ -289,3 +289,10 @@ def test_another_workspaces_articles_are_not_found(workspace, other_workspace, a
         == 404
     )
     assert own.get(page(f"{article.pk}/not-a-language-at-all/")).status_code == 404
+
+
+def test_numbers_in_another_script_are_refused_not_a_server_error(owner_client, billing, article):
+    typed = {"slug": "x", "locale": "en", "title": "X", "visibility": "public", "collection": "²"}
+    assert owner_client.post(page("new/"), typed).status_code == 404
+    moved = owner_client.post(page(f"collections/{billing.pk}/"), {"name-en": "Billing", "position": "²"})
+    assert moved.status_code == 422 and "position must be a whole number" in moved.content.decode()

@@ -75,7 +75,7 @@ def collection_id_from(value: str) -> int | None:
     """The collection picked, or None for none; anything else is no id (the view answers 404)."""
     if not value:
         return None
-    return int(value) if value.isdigit() and len(value) < 19 else -1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else -1
 
 
 def names_from_post(post, prefix: str) -> dict[str, str]:

@@ -352,7 +352,7 @@ def collection_update(request, collection_id: int):
     try:
         fields = {"names": names}
         if position:
-            if not position.isdigit() or len(position) > 7:
+            if not (position.isascii() and position.isdigit()) or len(position) > 7:
                 raise InvalidInput("position must be a whole number from 0 to 1000000.", field="position")
             fields["position"] = int(position)
         writing.update_collection(collection, actor=Actor.for_teammate(request.teammate), **fields)

@@ -29,6 +29,9 @@ REQUIRED_KEYS = ("title", "locale", "collection")
 FRONT_MATTER_FIRST_LINE = 2  # the line after the opening '---'
 IMPORTED = "Imported"
 DEFAULT_IMPORT_STATE = ArticleTranslation.State.PUBLISHED  # a docs repository's files are what is live
+# libyaml's loader when PyYAML was built with it (its wheels are), the pure-Python one otherwise: the
+# same safe constructors either way.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SKIPPED_NAMES = frozenset({"readme.md"})  # a folder's own README is not an article
 
 
@@ -99,15 +102,19 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 def parse_front_matter(source: str) -> tuple[dict, dict[str, int]]:
     """The front matter's values, and the file line each key is on."""
+    loader = SAFE_LOADER(source)
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(source)
+        node = loader.get_single_node()  # composed once: its marks give each key's line
+        values = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = FRONT_MATTER_FIRST_LINE + (mark.line if mark else 0)
+        last_line = max(0, len(source.split("\n")) - 1)  # a problem at the end is on the last line
+        line = FRONT_MATTER_FIRST_LINE + min(mark.line if mark else 0, last_line)
         raise FileProblem(line, f"the front matter is not valid YAML: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise FileProblem(FRONT_MATTER_FIRST_LINE, f"the front matter is not valid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
     if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
         raise FileProblem(
             FRONT_MATTER_FIRST_LINE, "the front matter must be 'key: value' lines (title, locale, collection)"
@@ -271,10 +278,18 @@ class FolderImporter:
         self.teammate = teammate
         self.actor = actor
         self.at = at
+        # Read once for the whole import, so a sync where little changed costs few queries.
+        self.collections = list(Collection.objects.filter(workspace=workspace).order_by("pk"))
+        self.articles = {
+            a.slug: a for a in Article.objects.filter(workspace=workspace).select_related("workspace")
+        }
+        self.translations = {
+            (t.article_id, t.locale): t for t in ArticleTranslation.objects.filter(workspace=workspace)
+        }
 
     def import_article(self, slug: str, group: list[ArticleFile]) -> None:
         collection = self.collection_for(group)
-        article = Article.objects.filter(workspace=self.workspace, slug=slug).first()
+        article = self.articles.get(slug)
         if article is None:
             first, *rest = group
             translation = self.write(
@@ -299,23 +314,23 @@ class FolderImporter:
             article = translation.article
         else:
             rest = group
-            before = (article.collection_id, article.visibility)
-            self.write(
-                group[0],
-                writing.update_article,
-                article,
-                actor=self.actor,
-                at=self.at,
-                collection=collection,
-                visibility=group[0].visibility,
-            )
-            if before != (article.collection_id, article.visibility):
+            wanted = (collection.pk if collection else None, group[0].visibility)
+            if (article.collection_id, article.visibility) != wanted:
+                self.write(
+                    group[0],
+                    writing.update_article,
+                    article,
+                    actor=self.actor,
+                    at=self.at,
+                    collection=collection,
+                    visibility=group[0].visibility,
+                )
                 self.summary.articles_updated += 1
         for article_file in rest:
             self.import_translation(article, article_file)
 
     def import_translation(self, article: Article, article_file: ArticleFile) -> None:
-        current = ArticleTranslation.objects.filter(article=article, locale=article_file.locale).first()
+        current = self.translations.get((article.pk, article_file.locale))
         words = {
             "title": article_file.title,
             "summary": article_file.summary,
@@ -375,7 +390,7 @@ class FolderImporter:
         return collection
 
     def existing_collection(self, value: str, locale: str) -> Collection | None:
-        collections = list(Collection.objects.filter(workspace=self.workspace))
+        collections = self.collections
         for collection in collections:
             if value in (collection.slug, collection_name(collection, locale)):
                 return collection
@@ -384,7 +399,7 @@ class FolderImporter:
     def new_collection(self, article_file: ArticleFile) -> Collection:
         slug = slugify(article_file.collection)[: writing.SLUG_MAX_LENGTH].strip("-")
         if not slug:
-            slug = f"collection-{Collection.objects.filter(workspace=self.workspace).count() + 1}"
+            slug = f"collection-{len(self.collections) + 1}"
         collection = self.write(
             article_file,
             writing.create_collection,
@@ -395,6 +410,7 @@ class FolderImporter:
             at=self.at,
         )
         self.summary.collections_created += 1
+        self.collections.append(collection)
         return collection
 
     def add_missing_names(self, collection: Collection, named: list[ArticleFile]) -> None:

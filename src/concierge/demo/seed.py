@@ -22,6 +22,7 @@ from concierge.conversations.models import Conversation
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
 from concierge.demo import people, stories
+from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.sessions import seed_demo_sessions
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
@@ -44,6 +45,7 @@ DEMO_TIMEZONE = "America/New_York"
 DEMO_OWNER_EMAIL = "owner@acme.test"
 DEMO_PASSWORD = "acme-demo-password"  # every demo teammate signs in with it; `concierge demo` prints it
 HISTORY_DAYS = 60
+READ_BEFORE_WRITING = 0.3  # the share of customers who looked in the help center before writing
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -77,12 +79,21 @@ def seed_demo_workspace(
     # One transaction: the demo is there whole or not at all, and SQLite commits once instead of 10,000 times.
     with transaction.atomic():
         desk.open_workspace()
+        open_help_center(desk.workspace, desk.owner.teammate, desk.now)
         for done in range(contacts):
             desk.add_contact(done)
             report(done + 1, total)
+        # The readers draw on their own dice, so the conversations play as they always have.
+        readers = Readers(desk.workspace, random.Random(seed + 1), desk.now)
         for done, (start, story, contact) in enumerate(desk.plan_conversations(conversations)):
+            if readers.rng.random() < READ_BEFORE_WRITING:
+                readers.read_before_writing(contact, story.subject, start)
             ConversationPlay(desk, story, contact, start).play()
             report(contacts + done + 1, total)
+        for _ in range(contacts):
+            readers.read_on_their_own(readers.rng.choice(desk.contacts), HISTORY_DAYS)
+        for typo in TYPOS:
+            readers.misspell_and_read(readers.rng.choice(desk.contacts), typo, HISTORY_DAYS)
         desk.merge_leads_who_signed_up()
         desk.correct_a_contact()
         booked = desk.book_one_to_one_sessions(sessions) if sessions else 0

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "concierge.events",
     "concierge.conversations",
     "concierge.meetings",
+    "concierge.bot",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

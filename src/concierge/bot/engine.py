@@ -89,7 +89,7 @@ INTRO_WEIGHT = 0.85
 TYPO_MIN_LENGTH = 4  # shorter words are too often a real word of another meaning
 TYPO_MIN_SIMILARITY = 80  # rapidfuzz ratio, 0–100
 # Confidence = logistic(bias + Σ weight · feature), fitted by benchmarks/answers.py --fit.
-CONFIDENCE_WEIGHTS = {"bias": -3.24, "fused": 9.33, "margin": 19.85, "unknown": -0.39}
+CONFIDENCE_WEIGHTS = {"bias": -2.73, "fused": 9.72, "margin": 18.65, "unknown": -0.95}
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,13 @@ class LanguageIndex:
         total = sum(weights)
         unknown = sum(w for stem, w in zip(stems, weights, strict=True) if stem not in self.idf) / total
         known = [stem for stem in stems if stem in self._term_ids]
-        lexical = self.bm25.get_scores(known) / total if known else np.zeros(len(self.sections))
+        # One unknown word's weight more than was typed: a one- or two-word message, fully matched, is
+        # not yet a question that is fully covered.
+        lexical = (
+            self.bm25.get_scores(known) / (total + self.unknown_idf)
+            if known
+            else np.zeros(len(self.sections))
+        )
         lexical = np.clip(lexical, 0.0, 1.0)
         query = _word_embeddings().embed([" ".join(words) or question], norm=True)[0]
         semantic = np.clip(self.embeddings @ query, 0.0, 1.0)
@@ -268,7 +274,7 @@ class AnswerEngine:
         confidence = confidence_from(ranking.features())
         best = ranking.candidates[0]
         if confidence >= settings.answer_threshold:
-            answer = Answer(best.slug, best.section.heading, round(confidence, 3), excerpt_of(best.section))
+            answer = Answer(best.slug, best.section.heading, confidence, excerpt_of(best.section))
             others = ranking.candidates[1:]
         else:
             answer, others = None, ranking.candidates
@@ -313,6 +319,6 @@ def verdict_as_json(verdict: Verdict) -> dict:
     return {
         "answer": None
         if answer is None
-        else {"article": answer.slug, "section": answer.section, "confidence": answer.confidence},
+        else {"article": answer.slug, "section": answer.section, "confidence": round(answer.confidence, 3)},
         "suggestions": list(verdict.suggestions),
     }

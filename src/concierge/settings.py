@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "concierge.meetings",
     "concierge.helpcenter",
     "concierge.routing",
+    "concierge.bot",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "concierge.conversations",
     "concierge.meetings",
     "concierge.helpcenter",
+    "concierge.bot",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

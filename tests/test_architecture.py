@@ -106,6 +106,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "public_urls": "the customer's booking pages, outside the workspace's pages",
         "public_views": "the customer's booking pages",
     },
+    "bot": {
+        "engine": "the automated-answer engine: ranks a help center's sections for a question, or stays quiet",
+        "languages": "each language's rules for the engine (stemmer, stop words, small talk, asking for a person)",
+    },
     "reports": {
         "funnel": "the funnel's definitions (shared/spec/support-report.md), without the database",
         "rollup_input": "what a batch of events changes in the rollups, gathered without the database",

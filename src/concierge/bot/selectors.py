@@ -52,7 +52,9 @@ class Library:
 
     version: str
     engine: AnswerEngine
-    titles: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (slug, language) -> (locale, title)
+    titles: dict[tuple[str, str], tuple[str, str]] = field(
+        default_factory=dict
+    )  # (slug, language) -> (locale, title)
 
     def article(self, slug: str, locale: str) -> tuple[str, str]:
         """The article's (locale, title) in the question's language."""
@@ -188,9 +190,7 @@ def figures_of(rows) -> Figures:
 
 def bot_figures(workspace: Workspace, date_from: date, date_to: date) -> Figures:
     """The bot's conversations started in the period (by when the question was asked)."""
-    rows = questions_in(workspace, date_from, date_to).only(
-        "verdict", "outcome", "reopened_at", "asked_at"
-    )
+    rows = questions_in(workspace, date_from, date_to).only("verdict", "outcome", "reopened_at", "asked_at")
     return figures_of(rows)
 
 
@@ -212,8 +212,6 @@ def recent_questions(
     workspace: Workspace, date_from: date, date_to: date, *, answered: bool, limit: int = 20
 ) -> list[BotQuestion]:
     rows = questions_in(workspace, date_from, date_to).select_related("conversation")
-    if answered:
-        rows = rows.exclude(verdict=Verdicts.UNANSWERED)
-    else:
-        rows = rows.filter(verdict=Verdicts.UNANSWERED)
+    unanswered = {"verdict": Verdicts.UNANSWERED}
+    rows = rows.exclude(**unanswered) if answered else rows.filter(**unanswered)
     return list(rows.order_by("-asked_at", "-id")[:limit])

@@ -23,7 +23,13 @@ from concierge.workspaces.services import SYSTEM, Actor, changed_fields, field_v
 Outcome = BotQuestion.Outcome
 Verdicts = BotQuestion.Verdict
 BUTTONS = ["helped", "talk_to_person"]
-SETTINGS_FIELDS = ("enabled", "assume_resolved_after_minutes", "answer_threshold", "suggest_threshold", "channels")
+SETTINGS_FIELDS = (
+    "enabled",
+    "assume_resolved_after_minutes",
+    "answer_threshold",
+    "suggest_threshold",
+    "channels",
+)
 MAX_ASSUME_MINUTES = 7 * 24 * 60
 
 CONFIRMED_REASON = "Confirmed: the customer said it helped"
@@ -44,7 +50,9 @@ def _clean_threshold(value, field: str) -> float | None:
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{field} must be a number from 0 to 1, or empty for the default.", field=field) from None
+        raise InvalidInput(
+            f"{field} must be a number from 0 to 1, or empty for the default.", field=field
+        ) from None
     if not 0.0 <= value <= 1.0:
         raise InvalidInput(f"{field} must be from 0 to 1 (it is {value}).", field=field)
     return value
@@ -61,7 +69,11 @@ def _clean_settings(fields: dict) -> dict:
         clean["enabled"] = fields["enabled"]
     if "assume_resolved_after_minutes" in fields:
         minutes = fields["assume_resolved_after_minutes"]
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_ASSUME_MINUTES:
+        if (
+            isinstance(minutes, bool)
+            or not isinstance(minutes, int)
+            or not 1 <= minutes <= MAX_ASSUME_MINUTES
+        ):
             raise InvalidInput(
                 f"assume_resolved_after_minutes must be a whole number from 1 to {MAX_ASSUME_MINUTES} (a week).",
                 field="assume_resolved_after_minutes",
@@ -72,9 +84,12 @@ def _clean_settings(fields: dict) -> dict:
             clean[name] = _clean_threshold(fields[name], name)
     if "channels" in fields:
         channels = fields["channels"]
-        if not isinstance(channels, list | tuple) or any(c not in event_types.CONVERSATION_CHANNELS for c in channels):
+        if not isinstance(channels, list | tuple) or any(
+            c not in event_types.CONVERSATION_CHANNELS for c in channels
+        ):
             raise InvalidInput(
-                f"channels must be a list of {', '.join(event_types.CONVERSATION_CHANNELS)}.", field="channels"
+                f"channels must be a list of {', '.join(event_types.CONVERSATION_CHANNELS)}.",
+                field="channels",
             )
         clean["channels"] = sorted(set(channels), key=event_types.CONVERSATION_CHANNELS.index)
     return clean
@@ -237,7 +252,7 @@ def _locked_question(question: BotQuestion) -> BotQuestion:
 
 
 def record_feedback(question: BotQuestion, *, helped: bool, at: datetime | None = None) -> BotQuestion:
-    """"That helped" closes the conversation by the bot (confirmed); "Talk to a person" hands it to the
+    """ "That helped" closes the conversation by the bot (confirmed); "Talk to a person" hands it to the
     team at once. Pressing the same button again changes nothing; the other one, once decided, is a
     Conflict."""
     at = at or timezone.now()

@@ -84,6 +84,11 @@ def library_of(workspace: Workspace) -> Library:
     return library
 
 
+def has_published_answers(workspace: Workspace) -> bool:
+    """Whether the workspace has any published article the bot could answer from."""
+    return bool(library_of(workspace).titles)
+
+
 def clean_question(question) -> str:
     if not isinstance(question, str) or not question.strip():
         raise InvalidInput("question is required: the words a customer would write.", field="question")

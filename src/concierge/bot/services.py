@@ -31,6 +31,9 @@ SETTINGS_FIELDS = (
     "channels",
 )
 MAX_ASSUME_MINUTES = 7 * 24 * 60
+# A question older than this when the bot gets to it (a worker that was down) is left to the team: an
+# answer to yesterday's question would only confuse the customer.
+STALE_AFTER = timedelta(hours=1)
 
 CONFIRMED_REASON = "Confirmed: the customer said it helped"
 ASKED_FOR_PERSON = "the customer asked for a person"
@@ -126,9 +129,10 @@ def _teammate_has_replied(conversation: Conversation) -> bool:
     return conversation.parts.filter(kind=Part.Kind.COMMENT, author_type=Part.Author.TEAMMATE).exists()
 
 
-def should_answer(conversation: Conversation, settings: BotSettings) -> bool:
+def should_answer(conversation: Conversation, settings: BotSettings, at: datetime) -> bool:
     return (
         settings.enabled
+        and at - conversation.created_at <= STALE_AFTER
         and conversation.initiator == Conversation.Initiator.CONTACT
         and conversation.channel in settings.channels
         and conversation.state == Conversation.State.OPEN
@@ -186,7 +190,7 @@ def answer_conversation(conversation: Conversation, *, at: datetime | None = Non
             .select_related("workspace", "contact")
             .get(pk=conversation.pk)
         )
-        if not should_answer(conversation, settings):
+        if not should_answer(conversation, settings, at):
             return None
         question = first_question(conversation)
         locale = locale_of_contact(conversation)

@@ -267,3 +267,4 @@ def test_the_inbox_shows_the_answer_and_its_outcome(client, workspace, owner, co
     text = page.content.decode()
     assert "Automated answer" in text
     assert "Confirmed: the customer said it helped" in text
+    assert "Offered to the customer: “That helped” · “Talk to a person”" in text

@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 # wordllama configures the root logger when imported unless it already is: keep the libraries quiet.
 logging.basicConfig(level=logging.WARNING)
 
+from concierge.bot import engine as engine_module  # noqa: E402
 from concierge.bot.engine import (  # noqa: E402
     CONFIDENCE_WEIGHTS,
     AnswerEngine,
@@ -359,8 +360,16 @@ def main() -> None:
         "--fit", action="store_true", help="print confidence weights fitted on the whole corpus"
     )
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--lexical-weight",
+        type=float,
+        help="fuse with this weight instead of the engine's (1: words only, 0: embeddings only); "
+        "compare the cross-validated figures, which refit the confidence for it",
+    )
     arguments = parser.parse_args()
 
+    if arguments.lexical_weight is not None:
+        engine_module.LEXICAL_WEIGHT = arguments.lexical_weight
     sections = read_articles(arguments.corpus)
     questions = read_questions(arguments.corpus)
     settings = EngineSettings()

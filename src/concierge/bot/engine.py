@@ -16,10 +16,11 @@ How a question is scored, per section of the customer's language:
   center does not know, fitted on a development set and checked by cross-validation.
 """
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +29,10 @@ import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
 
-from concierge.bot.languages import (
+# bm25s sets its own logger to DEBUG when imported; an index built per workspace is no news.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+from concierge.bot.languages import (  # noqa: E402
     LanguageRules,
     asks_for_a_person,
     folded_words,
@@ -75,15 +79,17 @@ class Verdict:
 
 SILENCE = Verdict(None, [])
 MAX_SUGGESTIONS = 3
+EXCERPT_LIMIT = 600  # characters: a chat bubble's worth, with the link to the article for the rest
 BM25_K1, BM25_B = 1.2, 0.75
 LEXICAL_WEIGHT = 0.5  # fused = LEXICAL_WEIGHT · lexical + (1 − LEXICAL_WEIGHT) · semantic
 TITLE_REPEATS = (
     2  # the title and heading say what a section is about: they weigh more than a word of its text
 )
+INTRO_WEIGHT = 0.85
 TYPO_MIN_LENGTH = 4  # shorter words are too often a real word of another meaning
 TYPO_MIN_SIMILARITY = 80  # rapidfuzz ratio, 0–100
 # Confidence = logistic(bias + Σ weight · feature), fitted by benchmarks/answers.py --fit.
-CONFIDENCE_WEIGHTS = {"bias": -3.24, "fused": 9.33, "margin": 19.85, "unknown": -0.39}
+CONFIDENCE_WEIGHTS = {"bias": -2.73, "fused": 9.72, "margin": 18.65, "unknown": -0.95}
 
 
 @dataclass(frozen=True)
@@ -122,11 +128,22 @@ def confidence_from(features: dict[str, float], weights: dict[str, float] = CONF
 @cache
 def _word_embeddings():
     """wordllama's model, read from inside its installed package; downloading is turned off."""
+    wordllama, WordLlama = _import_wordllama()
+    package = Path(wordllama.__file__).parent
+    return WordLlama.load(cache_dir=package, disable_download=True)
+
+
+def _import_wordllama():
+    """wordllama configures the root logger when imported (logging.basicConfig); the project's logging
+    is the project's, so whatever that import added to the root logger is taken back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     import wordllama
     from wordllama import WordLlama
 
-    package = Path(wordllama.__file__).parent
-    return WordLlama.load(cache_dir=package, disable_download=True)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return wordllama, WordLlama
 
 
 class Stems:
@@ -185,7 +202,13 @@ class LanguageIndex:
         total = sum(weights)
         unknown = sum(w for stem, w in zip(stems, weights, strict=True) if stem not in self.idf) / total
         known = [stem for stem in stems if stem in self._term_ids]
-        lexical = self.bm25.get_scores(known) / total if known else np.zeros(len(self.sections))
+        # One unknown word's weight more than was typed: a one- or two-word message, fully matched, is
+        # not yet a question that is fully covered.
+        lexical = (
+            self.bm25.get_scores(known) / (total + self.unknown_idf)
+            if known
+            else np.zeros(len(self.sections))
+        )
         lexical = np.clip(lexical, 0.0, 1.0)
         query = _word_embeddings().embed([" ".join(words) or question], norm=True)[0]
         semantic = np.clip(self.embeddings @ query, 0.0, 1.0)
@@ -193,18 +216,22 @@ class LanguageIndex:
         return Ranking(self._best_per_article(lexical, semantic, fused), unknown)
 
     def _best_per_article(self, lexical, semantic, fused) -> list[Candidate]:
+        """Articles ranked by their best section's fused score. Within an article the section answered
+        with is the best by words alone (an article's sections share its topic: the embeddings, averaged
+        over a section, tell them apart less well than the words they use), the intro discounted (it
+        introduces the article; answers sit in its sections)."""
+        answering = lexical * np.array([1.0 if s.heading else INTRO_WEIGHT for s in self.sections])
         best: dict[str, Candidate] = {}
-        for position in np.argsort(-fused, kind="stable"):
+        article_score: dict[str, float] = {}
+        for position in np.argsort(-answering, kind="stable"):
             section = self.sections[position]
+            article_score[section.slug] = max(article_score.get(section.slug, 0.0), float(fused[position]))
             if section.slug not in best:
                 best[section.slug] = Candidate(
-                    section.slug,
-                    section,
-                    float(lexical[position]),
-                    float(semantic[position]),
-                    float(fused[position]),
+                    section.slug, section, float(lexical[position]), float(semantic[position]), 0.0
                 )
-        return list(best.values())
+        ranked = [replace(candidate, fused=article_score[slug]) for slug, candidate in best.items()]
+        return sorted(ranked, key=lambda candidate: -candidate.fused)
 
 
 def _idf(frequency: int, count: int) -> float:
@@ -247,7 +274,7 @@ class AnswerEngine:
         confidence = confidence_from(ranking.features())
         best = ranking.candidates[0]
         if confidence >= settings.answer_threshold:
-            answer = Answer(best.slug, best.section.heading, round(confidence, 3), excerpt_of(best.section))
+            answer = Answer(best.slug, best.section.heading, confidence, excerpt_of(best.section))
             others = ranking.candidates[1:]
         else:
             answer, others = None, ranking.candidates
@@ -263,8 +290,23 @@ def _features_as_if_best(candidate: Candidate, ranking: Ranking) -> dict[str, fl
     return {"fused": candidate.fused, "margin": 0.0, "unknown": ranking.unknown}
 
 
-def excerpt_of(section: AnswerSection, limit: int = 400) -> str:
-    return section.text[:limit]
+def excerpt_of(section: AnswerSection, limit: int = EXCERPT_LIMIT) -> str:
+    """The section's opening blocks (paragraphs, lists) that fit in `limit` characters; a first block
+    longer than that is cut after its last whole sentence, or word, that fits."""
+    blocks = [block.strip() for block in section.text.split("\n\n") if block.strip()]
+    taken: list[str] = []
+    for block in blocks:
+        if taken and len("\n\n".join([*taken, block])) > limit:
+            break
+        taken.append(block)
+    excerpt = "\n\n".join(taken)
+    if len(excerpt) <= limit:
+        return excerpt
+    cut = excerpt[:limit]
+    sentence_end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    if sentence_end > limit // 2:
+        return cut[: sentence_end + 1]
+    return cut.rsplit(" ", 1)[0] + " …"
 
 
 def build_engine(sections: Sequence[AnswerSection]) -> AnswerEngine:
@@ -277,6 +319,6 @@ def verdict_as_json(verdict: Verdict) -> dict:
     return {
         "answer": None
         if answer is None
-        else {"article": answer.slug, "section": answer.section, "confidence": answer.confidence},
+        else {"article": answer.slug, "section": answer.section, "confidence": round(answer.confidence, 3)},
         "suggestions": list(verdict.suggestions),
     }

@@ -108,6 +108,8 @@ def register_routers() -> None:
     from concierge.conversations.api import messenger_router, tags_router
     from concierge.conversations.api import router as conversations_router
     from concierge.events.api import router as events_router
+    from concierge.helpcenter.api import collections_router as help_collections_router
+    from concierge.helpcenter.api import router as articles_router
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
@@ -125,6 +127,8 @@ def register_routers() -> None:
     api.add_router("/v1/", bot_router)
     api.add_router("/v1/messenger/", bot_messenger_router)
     api.add_router("/v1/", events_router)
+    api.add_router("/v1/", articles_router)
+    api.add_router("/v1/", help_collections_router)
     api.add_router("/v1/", reports_router)
 
 

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from concierge.core.errors import Conflict, InvalidInput
+from concierge.core.search import search_documents
 from concierge.helpcenter.models import Article, ArticleRevision, ArticleTranslation, Collection
-from concierge.helpcenter.selectors.articles import content_version, published_sections
+from concierge.helpcenter.selectors.articles import content_version, published_sections, search_articles
 from concierge.helpcenter.services.writing import (
     create_article,
     create_collection,
@@ -327,3 +328,69 @@ def test_content_version_changes_whenever_published_content_changes(workspace, b
     update_collection(billing, names={"en": "Payments"})
     assert content_version(workspace) != moved
     assert content_version(workspace) == content_version(workspace)
+
+
+# --- the search index -------------------------------------------------------------------------
+
+
+def found(workspace, query, audiences=("public",), locale=None):
+    results = search_documents(workspace.pk, "article", query, audiences=audiences, locale=locale)
+    return [hit.object_id for hit in results.hits]
+
+
+def test_a_translation_is_searchable_only_while_published(workspace):
+    translation = new_article(workspace)
+    assert found(workspace, "password") == []
+    set_translation_state(translation, "published")
+    assert found(workspace, "password") == [translation.pk]
+    assert found(workspace, "stuck") == [translation.pk]  # a ### heading
+    set_translation_state(translation, "archived")
+    assert found(workspace, "password") == []
+    set_translation_state(translation, "published")
+    set_translation_state(translation, "draft")
+    assert found(workspace, "password") == []
+
+
+def test_new_words_are_indexed_and_old_ones_forgotten(workspace):
+    translation = new_article(workspace, state="published")
+    save_translation(translation.article, locale="en", title="Change your email", body="Open your profile.")
+    assert found(workspace, "password") == []
+    assert found(workspace, "profile") == [translation.pk]
+    restore_revision(translation.revisions.get(number=1))
+    assert found(workspace, "password") == [translation.pk]
+
+
+def test_the_audience_follows_the_articles_visibility(workspace):
+    translation = new_article(workspace, state="published")
+    update_article(translation.article, visibility="internal")
+    assert found(workspace, "password") == []
+    assert found(workspace, "password", audiences=("internal",)) == [translation.pk]
+    update_article(translation.article, visibility="public")
+    assert found(workspace, "password") == [translation.pk]
+
+
+def test_each_language_is_indexed_in_its_locale_and_removed_with_its_article(workspace):
+    english = new_article(workspace, state="published")
+    spanish = save_translation(
+        english.article, locale="es", title="Contraseña", body="Olvidé", state="published"
+    )
+    assert found(workspace, "contraseña", locale="es") == [spanish.pk]
+    assert found(workspace, "password", locale="es") == []
+    delete_article(english.article)
+    assert found(workspace, "password") == [] and found(workspace, "contraseña") == []
+
+
+def test_the_teammates_search_finds_public_and_internal_articles_with_typos(workspace):
+    public = new_article(workspace, state="published")
+    internal = new_article(
+        workspace,
+        slug="refunds",
+        title="Refund policy",
+        body="Refunds within 30 days.",
+        visibility="internal",
+        state="published",
+    )
+    assert search_articles(workspace, "refund")[0] == [internal.article_id]
+    ids, corrected = search_articles(workspace, "pasword")
+    assert ids == [public.article_id]
+    assert corrected == "password"

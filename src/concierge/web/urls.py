@@ -15,6 +15,7 @@ workspace_pages = [
     path("inbox/", include("concierge.conversations.urls")),
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
+    path("articles/", include("concierge.helpcenter.urls")),
     path("reports/", include("concierge.reports.urls")),
     path("bot/", include("concierge.bot.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from concierge.core import search
 from concierge.core.errors import NotFound
 from concierge.core.text import split_markdown_sections
 from concierge.helpcenter.models import Article, ArticleRevision, ArticleTranslation, Collection
 from concierge.workspaces.models import Workspace
 
 PUBLISHED = ArticleTranslation.State.PUBLISHED
+ARTICLE_KIND = "article"  # the search index's kind for a translation (services.indexing)
 
 
 @dataclass(frozen=True)
@@ -175,3 +177,19 @@ def all_translations(workspace: Workspace) -> QuerySet[ArticleTranslation]:
         .select_related("article", "article__collection")
         .order_by("article__slug", "locale")
     )
+
+
+def search_articles(workspace: Workspace, query: str, *, limit: int = 50) -> tuple[list[int], str | None]:
+    """The teammates' search over every published translation, public and internal: the ids of the
+    articles found, best first, and the corrected query when a typo was corrected."""
+    results = search.search_documents(
+        workspace.pk, ARTICLE_KIND, query, audiences=("public", "internal"), limit=limit
+    )
+    translation_ids = [hit.object_id for hit in results.hits]
+    article_of = dict(
+        ArticleTranslation.objects.filter(workspace=workspace, pk__in=translation_ids).values_list(
+            "pk", "article_id"
+        )
+    )
+    article_ids = list(dict.fromkeys(article_of[pk] for pk in translation_ids if pk in article_of))
+    return article_ids, results.corrected_query

@@ -5,16 +5,12 @@ Called by the writing services inside their transaction, so the index and the ar
 
 from collections.abc import Iterable
 
+from concierge.core import search
 from concierge.core.text import message_text
 from concierge.helpcenter.models import Article, ArticleTranslation
 from concierge.helpcenter.services.rendering import article_headings
 
 ARTICLE_KIND = "article"
-
-try:
-    from concierge.core import search
-except ImportError:  # core.search arrives with its own branch; until it is merged nothing is indexed
-    search = None
 
 
 def search_document(translation: ArticleTranslation, article: Article):
@@ -24,7 +20,7 @@ def search_document(translation: ArticleTranslation, article: Article):
         object_id=translation.pk,
         locale=translation.locale,
         title=translation.title,
-        headings=article_headings(translation.body),
+        headings="\n".join(article_headings(translation.body)),
         body=message_text(translation.body_html),
         audience=article.visibility,
     )
@@ -32,8 +28,6 @@ def search_document(translation: ArticleTranslation, article: Article):
 
 def sync_translations(article: Article, translations: Iterable[ArticleTranslation]) -> None:
     """Index the published ones (again: their words or audience may have changed), remove the rest."""
-    if search is None:
-        return
     translations = list(translations)
     published = [t for t in translations if t.state == ArticleTranslation.State.PUBLISHED]
     unpublished = [t.pk for t in translations if t.state != ArticleTranslation.State.PUBLISHED]
@@ -44,6 +38,6 @@ def sync_translations(article: Article, translations: Iterable[ArticleTranslatio
 
 
 def remove_translations(translation_ids: list[int]) -> None:
-    if search is None or not translation_ids:
+    if not translation_ids:
         return
     search.remove_documents(ARTICLE_KIND, translation_ids)

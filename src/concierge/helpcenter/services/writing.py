@@ -97,7 +97,9 @@ def clean_body(value) -> str:
     if not isinstance(value, str):
         raise InvalidInput("body must be text (Markdown).", field="body")
     refuse_control_characters(value, field="body", allowed="\t\n\r")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # Blank lines around the text mean nothing in Markdown; dropping them lets a file written back
+    # by an export read the same as what is stored.
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
     if len(value) > BODY_MAX_LENGTH:
         raise InvalidInput(
             f"body is {len(value)} characters long; the limit is {BODY_MAX_LENGTH}.", field="body"
@@ -289,13 +291,16 @@ def create_article(
     state: str = "draft",
     teammate: Teammate | None = None,
     at: datetime | None = None,
+    note: str = "",
+    actor: Actor | None = None,
 ) -> ArticleTranslation:
-    """A new article with its first translation."""
+    """A new article with its first translation (its first revision's note: `note`, else "Created")."""
     slug = clean_slug(slug)
     visibility = clean_visibility(visibility)
     check_collection(workspace, collection)
     check_teammate(workspace, teammate)
     words = clean_words(locale=locale, title=title, body=body, summary=summary, state=state)
+    note = clean_short_text(note, field="note", max_length=NOTE_MAX_LENGTH) or "Created"
     at = at or timezone.now()
     try:
         with transaction.atomic():
@@ -311,12 +316,12 @@ def create_article(
             record_audit(
                 workspace,
                 "article.created",
-                actor=acting(teammate, None),
+                actor=acting(teammate, actor),
                 target=article,
                 changes=changed_fields({}, field_values(article, ARTICLE_FIELDS)),
                 at=at,
             )
-            return write_translation(article, None, words, teammate=teammate, at=at, note="Created")
+            return write_translation(article, None, words, teammate=teammate, at=at, note=note)
     except IntegrityError as exc:
         raise Conflict(
             f"An article with the slug '{slug}' already exists in this workspace.", field="slug"
@@ -533,3 +538,74 @@ def delete_article(article: Article, *, teammate: Teammate | None = None, actor:
             changes=changed_fields(field_values(article, ARTICLE_FIELDS), {}),
         )
         article.delete()
+
+
+# --- several changes at once (the API, the editor) --------------------------------------------
+
+
+def check_one_per_locale(translations: list[dict]) -> None:
+    seen = set()
+    for words in translations:
+        locale = clean_locale(words.get("locale"))
+        if locale in seen:
+            raise InvalidInput(
+                f"Two translations for '{locale}': send one per language.", field="translations"
+            )
+        seen.add(locale)
+
+
+def create_article_in_languages(
+    workspace: Workspace,
+    *,
+    slug: str,
+    translations: list[dict],
+    collection: Collection | None = None,
+    visibility: str = "public",
+    position: int | None = None,
+    teammate: Teammate | None = None,
+    actor: Actor | None = None,
+    at: datetime | None = None,
+) -> Article:
+    """A new article with one or more translations ({locale, title, body, summary, state, note}),
+    all written or none."""
+    if not translations:
+        raise InvalidInput("An article needs at least one translation.", field="translations")
+    check_one_per_locale(translations)
+    first, *rest = translations
+    with transaction.atomic():
+        translation = create_article(
+            workspace,
+            slug=slug,
+            collection=collection,
+            visibility=visibility,
+            teammate=teammate,
+            actor=actor,
+            at=at,
+            **{"state": "draft", **{k: v for k, v in first.items() if v is not None}},
+        )
+        article = translation.article
+        if position is not None:
+            update_article(article, teammate=teammate, actor=actor, at=at, position=position)
+        for words in rest:
+            save_translation(article, teammate=teammate, at=at, **words)
+    return article
+
+
+def change_article(
+    article: Article,
+    *,
+    translations: list[dict] = (),
+    teammate: Teammate | None = None,
+    actor: Actor | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> Article:
+    """The article's own fields (update_article) and any of its translations (save_translation), all
+    written or none."""
+    check_one_per_locale(list(translations))
+    with transaction.atomic():
+        if fields:
+            update_article(article, teammate=teammate, actor=actor, at=at, **fields)
+        for words in translations:
+            save_translation(article, teammate=teammate, at=at, **words)
+    return article

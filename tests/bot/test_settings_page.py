@@ -133,3 +133,9 @@ def test_the_settings_service_refuses_bad_values(workspace):
         with pytest.raises(InvalidInput):
             services.save_bot_settings(workspace, **bad)
     assert not BotSettings.objects.filter(workspace=workspace).exists()
+
+
+def test_saving_the_defaults_writes_nothing(workspace):
+    services.save_bot_settings(workspace, enabled=True, assume_resolved_after_minutes=60)
+    assert not BotSettings.objects.filter(workspace=workspace).exists()
+    assert not AuditEntry.objects.filter(workspace=workspace, action="bot_settings.changed").exists()

@@ -115,8 +115,8 @@ def save_bot_settings(workspace: Workspace, *, actor: Actor = SYSTEM, **fields) 
                 field="suggest_threshold",
             )
         changes = changed_fields(before, field_values(row, SETTINGS_FIELDS))
-        if found is not None and not changes:
-            return row
+        if not changes:
+            return row  # nothing to record: the defaults stay defaults without a row
         row.save()
         record_audit(workspace, "bot_settings.changed", actor=actor, target=row, changes=changes)
     return row
@@ -239,7 +239,7 @@ def _deliver(row: BotQuestion, library, verdict: Verdict, settings: BotSettings,
 
 
 def _schedule_assumed_resolution(row: BotQuestion, due: datetime) -> None:
-    from concierge.bot.tasks import assume_resolved_task  # tasks call services; the task is named here
+    from concierge.bot.tasks import assume_resolved_task  # here: bot.tasks imports this module
 
     enqueue_with_change(assume_resolved_task, row.pk, due.isoformat(), run_after=due)
 

@@ -8,3 +8,4 @@ CONVERSATION_TAGGED = "conversation.tagged"
 CONVERSATION_UNTAGGED = "conversation.untagged"
 CONVERSATION_SNOOZED = "conversation.snoozed"
 CONVERSATION_PRIORITIZED = "conversation.prioritized"
+CONVERSATION_HANDED_OVER = "conversation.handed_over"  # the bot stepped back for the team

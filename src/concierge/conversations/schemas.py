@@ -88,10 +88,19 @@ class PartOut(Schema):
     )
     data: dict[str, Any]
     created_at: datetime
+    buttons: list[str] = Field(
+        [],
+        description="Under an automated answer, the customer's choices: 'helped' and 'talk_to_person' "
+        "(answered with POST /messenger/conversations/{id}/bot-feedback).",
+    )
 
     @staticmethod
     def resolve_text(part) -> str:
         return message_text(part.body)
+
+    @staticmethod
+    def resolve_buttons(part) -> list[str]:
+        return list((part.data or {}).get("buttons", [])) if part.kind == "bot_answer" else []
 
     @staticmethod
     def resolve_html(part) -> str:
@@ -227,10 +236,19 @@ class MessengerPartOut(Schema):
         "sanitised, its links opening in a new tab (the same as `body`)."
     )
     created_at: datetime
+    buttons: list[str] = Field(
+        [],
+        description="Under an automated answer, the customer's choices: 'helped' and 'talk_to_person' "
+        "(answered with POST /messenger/conversations/{id}/bot-feedback).",
+    )
 
     @staticmethod
     def resolve_text(part) -> str:
         return message_text(part.body)
+
+    @staticmethod
+    def resolve_buttons(part) -> list[str]:
+        return list((part.data or {}).get("buttons", [])) if part.kind == "bot_answer" else []
 
     @staticmethod
     def resolve_html(part) -> str:

@@ -10,11 +10,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from concierge.bot import services as bot
+from concierge.bot.selectors import bot_settings, has_published_answers
 from concierge.contacts.models import Contact
 from concierge.contacts.services import create_contact, edit_contact, merge_lead_into_user
 from concierge.conversations import services as conversations
@@ -125,6 +128,15 @@ class DemoDesk:
     owner: Actor | None = None
     used_emails: set[str] = field(default_factory=set)
     contacts_who_wrote: list[Contact] = field(default_factory=list)
+
+    @cached_property
+    def bot_can_answer(self) -> bool:
+        """The bot answers in the history when the help center has published articles to answer from."""
+        return has_published_answers(self.workspace)
+
+    @cached_property
+    def assume_resolved_minutes(self) -> int:
+        return bot_settings(self.workspace).assume_resolved_after_minutes
 
     def open_workspace(self) -> None:
         """The workspace as its owner set it up: `concierge demo` creates it, the owner sets their zone,
@@ -400,7 +412,10 @@ class ConversationPlay:
             subject=story.subject,
             at=self.clock,
         )
-        if story.bot_answer and channel == "messenger" and rng.random() < 0.6:
+        if self.desk.bot_can_answer and channel in ("messenger", "api"):
+            if self.play_bot_answer():
+                return
+        elif story.bot_answer and channel == "messenger" and rng.random() < 0.6:
             conversations.deliver_bot_answer(self.conversation, story.bot_answer, at=self.later(0.5))
             if rng.random() < 0.4:
                 conversations.reply_as_contact(
@@ -416,6 +431,32 @@ class ConversationPlay:
             )
         self.route_and_tag()
         self.work_the_conversation()
+
+    def play_bot_answer(self) -> bool:
+        """The bot answers from the help center's articles (bot.services), and the customer says it
+        helped, says nothing for the hour, asks for a person or writes again. True: the bot closed it."""
+        question = bot.answer_conversation(self.conversation, at=self.later(0.5))
+        if question is None or question.outcome != question.Outcome.PENDING:
+            return False
+        roll = self.rng.random()
+        if roll < 0.45:
+            bot.record_feedback(question, helped=True, at=self.later(self.customer_delay() / 4))
+            self.maybe_rate()
+            return True
+        if roll < 0.7:
+            due = question.asked_at + timedelta(minutes=self.desk.assume_resolved_minutes)
+            if due >= self.desk.now:
+                raise ReachedNow  # still waiting: the worker's check closes it when the hour is up
+            bot.assume_resolved(question.pk, due=due)
+            self.clock = due
+            return True
+        if roll < 0.9:
+            bot.record_feedback(question, helped=False, at=self.later(2))
+        else:
+            conversations.reply_as_contact(
+                self.conversation, self.rng.choice(stories.BOT_DID_NOT_HELP), at=self.later(2)
+            )
+        return False
 
     def route_and_tag(self) -> None:
         rng, story = self.rng, self.story

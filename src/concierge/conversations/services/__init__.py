@@ -20,6 +20,7 @@ from concierge.conversations.services.ratings import rate_conversation
 from concierge.conversations.services.starting import start_conversation
 from concierge.conversations.services.states import (
     close_conversation,
+    hand_over_to_team,
     reopen_conversation,
     snooze_conversation,
     wake_snoozed_conversations,
@@ -40,6 +41,7 @@ __all__ = [
     "create_tag",
     "delete_tag",
     "deliver_bot_answer",
+    "hand_over_to_team",
     "move_conversations_to_contact",
     "rate_conversation",
     "rename_tag",

@@ -102,6 +102,8 @@ def database_busy(request, exc: OperationalError):
 
 def register_routers() -> None:
     """Each app's router, added once. An app that grows an API adds one line here."""
+    from concierge.bot.api import messenger_router as bot_messenger_router
+    from concierge.bot.api import router as bot_router
     from concierge.contacts.api import router as contacts_router
     from concierge.conversations.api import messenger_router, tags_router
     from concierge.conversations.api import router as conversations_router
@@ -122,6 +124,8 @@ def register_routers() -> None:
     api.add_router("/v1/", meetings_router)
     api.add_router("/v1/", meeting_links_router)
     api.add_router("/v1/messenger/", meetings_messenger_router)
+    api.add_router("/v1/", bot_router)
+    api.add_router("/v1/messenger/", bot_messenger_router)
     api.add_router("/v1/", events_router)
     api.add_router("/v1/", articles_router)
     api.add_router("/v1/", help_collections_router)

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "concierge.conversations",
     "concierge.meetings",
     "concierge.helpcenter",
+    "concierge.routing",
+    "concierge.bot",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

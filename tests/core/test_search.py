@@ -231,3 +231,34 @@ def test_deleting_a_workspace_takes_its_index_along(help_center):
 
     Workspace.objects.filter(pk=help_center.pk).delete()
     assert not SearchEntry.objects.exists() and not SearchTerm.objects.exists()
+
+
+def test_pages_run_on_from_title_matches_into_body_matches(workspace):
+    index_documents(
+        [doc(workspace, i, f"Webhook guide {i}", "") for i in (1, 2, 3)]
+        + [doc(workspace, i, f"Guide {i}", "Sign every webhook payload.") for i in (4, 5, 6)]
+    )
+    pages = [search_documents(workspace.id, "article", "webhook", limit=2, offset=o) for o in (0, 2, 4)]
+    assert [len(page.hits) for page in pages] == [2, 2, 2]
+    found = [object_id for page in pages for object_id in ids(page)]
+    assert set(found[:3]) == {1, 2, 3} and set(found[3:]) == {4, 5, 6}
+    assert [page.has_more for page in pages] == [True, True, False]
+
+
+def test_an_unfinished_word_finds_the_stemmed_words_it_begins(workspace):
+    index_documents([doc(workspace, 1, "Configuration of the widget", "Configurations are saved.")])
+    for typed in ("configura", "configurat", "conf"):
+        results = search_documents(workspace.id, "article", typed, prefix=True)
+        assert ids(results) == [1], typed
+        assert results.corrected_query is None
+
+
+def test_the_index_is_rebuilt_from_the_registered_sources(workspace, monkeypatch):
+    from concierge.core import search
+
+    index_documents([doc(workspace, 1, "Stale article"), doc(workspace, 2, "Kept article")])
+    monkeypatch.setattr(search, "SOURCES", {})
+    search.register_source("article", lambda workspace_id: [doc(workspace, 2, "Kept article, renamed")])
+    assert search.reindex_workspace(workspace.id) == {"article": 1}
+    assert ids(search_documents(workspace.id, "article", "stale")) == []
+    assert ids(search_documents(workspace.id, "article", "renamed")) == [2]

@@ -526,10 +526,16 @@ def insert_search_entries(rows: Sequence[tuple], folded: Sequence[tuple[str, str
     columns = "workspace_id, kind, object_id, locale, audience, title, headings, body"
     if is_postgresql():
         weighted = " || ".join(f"setweight(to_tsvector(%s::regconfig, %s), '{weight}')" for weight in "ABC")
+        headings = weighted.rsplit(" || ", 1)[0]  # title A and headings B
         execute_many(
-            f"INSERT INTO {table(SearchEntry)} ({columns}, document) VALUES ({placeholders(8)}, {weighted})",
+            f"INSERT INTO {table(SearchEntry)} ({columns}, document, heading_document) "
+            f"VALUES ({placeholders(8)}, {weighted}, {headings})",
             [
-                (*row, *[value for text in texts for value in (text_search_config(row[3]), text)])
+                (
+                    *row,
+                    *[value for text in texts for value in (text_search_config(row[3]), text)],
+                    *[value for text in texts[:2] for value in (text_search_config(row[3]), text)],
+                )
                 for row, texts in zip(rows, folded, strict=True)
             ],
         )
@@ -579,6 +585,10 @@ def _scope_condition(alias: str, workspace_id: int, kind: str, locales, audience
     return " AND ".join(conditions), params
 
 
+# A title or headings match outranks every body-only match, whatever their relevance.
+HEADINGS_TIER = 1000.0
+
+
 def match_search_entries(
     workspace_id: int,
     kind: str,
@@ -590,24 +600,55 @@ def match_search_entries(
     offset: int,
 ) -> list[tuple[int, float, str, str]]:
     """The entries holding a word of every group (each a list of (word, is_prefix)), best first:
-    (object_id, score, title, body) each, a higher score better. Title matches weigh most, then
-    headings, then body (SQLite: bm25 with column weights; PostgreSQL: ts_rank over A/B/C weights)."""
+    (object_id, score, title, body) each, a higher score better.
+
+    In two tiers: the entries whose title and headings hold every group, ranked among themselves,
+    then the others, ranked among themselves. Ranking costs a read of every matching entry, and a
+    common word's body matches are thousands; its title and headings matches are far fewer and
+    usually fill the page, so the body-only tier is ranked only when a page reaches it. Within a
+    tier: SQLite's bm25 with column weights, PostgreSQL's ts_rank over A/B/C weights."""
+    wanted = offset + limit
+    rows: list[tuple[int, float, str, str]] = []
+    for tier in (_HEADINGS, _BODY_ONLY):
+        if len(rows) >= wanted:
+            break
+        found = _match_tier(tier, workspace_id, kind, groups, locales, audiences, wanted - len(rows))
+        rows += [
+            (object_id, score + (HEADINGS_TIER if tier == _HEADINGS else 0.0), t, b)
+            for object_id, score, t, b in found
+        ]
+    return rows[offset:]
+
+
+_HEADINGS, _BODY_ONLY = "headings", "body only"
+
+
+def _match_tier(tier, workspace_id, kind, groups, locales, audiences, limit) -> list[tuple]:
     from concierge.core.models import SearchEntry
 
     scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
     if is_postgresql():
         query, query_params = _tsquery(groups, locales)
+        vector = "e.heading_document" if tier == _HEADINGS else "e.document"
+        condition = f"{vector} @@ {query}"
+        params = [*query_params, *scope_params, *query_params]
+        if tier == _BODY_ONLY:
+            condition += f" AND NOT e.heading_document @@ {query}"
+            params += query_params
         return select(
-            f"SELECT e.object_id, ts_rank(e.document, {query}) AS score, e.title, e.body "
-            f"FROM {table(SearchEntry)} e WHERE {scope} AND e.document @@ {query} "
-            "ORDER BY score DESC, e.object_id LIMIT %s OFFSET %s",
-            [*query_params, *scope_params, *query_params, limit, offset],
+            f"SELECT e.object_id, ts_rank({vector}, {query}) AS score, e.title, e.body "
+            f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition} "
+            "ORDER BY score DESC, e.object_id LIMIT %s",
+            [*params, limit],
         )
+    words = _fts5_query(groups)
+    in_headings = "{title headings} : (" + words + ")"
+    match = in_headings if tier == _HEADINGS else f"({words}) NOT ({in_headings})"
     rows = select(
         f"SELECT e.object_id, bm25(core_search_fts, {SQLITE_COLUMN_WEIGHTS}) AS rank, e.title, e.body "
         f"FROM core_search_fts JOIN {table(SearchEntry)} e ON e.id = core_search_fts.rowid "
-        f"WHERE core_search_fts MATCH %s AND {scope} ORDER BY rank, e.object_id LIMIT %s OFFSET %s",
-        [_fts5_query(groups), *scope_params, limit, offset],
+        f"WHERE core_search_fts MATCH %s AND {scope} ORDER BY rank, e.object_id LIMIT %s",
+        [match, *scope_params, limit],
     )
     return [(object_id, -rank, title, body) for object_id, rank, title, body in rows]
 

@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -251,13 +252,13 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
         limit=limit + 1,
         offset=offset,
     )
-    marked = [word for group in groups for word, _ in group]
+    matches = _Matcher([word for group in groups for word, _ in group])
     return [
         SearchHit(
             object_id=object_id,
             score=float(score),
-            title_html=highlighted(title, marked),
-            snippet_html=snippet(body, marked),
+            title_html=highlighted(title, matches),
+            snippet_html=snippet(body, matches),
         )
         for object_id, score, title, body in rows
     ]
@@ -323,17 +324,39 @@ def _with_words_replaced(query: str, words: list[tuple[re.Match, str]], correcti
 # Highlighting -----------------------------------------------------------------------------------
 
 
-def _matches(word: str, searched: Sequence[str]) -> bool:
-    """Whether a folded word of the text is one the search found: the same word, one it begins
+class _Matcher:
+    """Whether a word of the text is one the search found: the same folded word, one it begins
     (search as you type), or one sharing its stem (both databases stem: "subscriptions" finds
-    "subscription"), approximated by a long common beginning."""
-    for term in searched:
-        if word.startswith(term):
+    "subscription"), approximated by a long common beginning. Remembers its answers: a result page
+    repeats most of its words."""
+
+    def __init__(self, searched: Sequence[str]):
+        self.searched = tuple(dict.fromkeys(searched))
+        self.stems = {term[:4] for term in self.searched if len(term) >= 4}
+        self.known: dict[str, bool] = {}
+        beginnings = sorted({term[:4] for term in self.searched}, key=len, reverse=True)
+        # Where a matching word may stand in plain ASCII text, found by one scan in C.
+        self.candidates = re.compile(
+            r"(?<![^\W_])(?:" + "|".join(map(re.escape, beginnings)) + r")[^\W_]*", re.IGNORECASE
+        )
+
+    def __call__(self, token: str) -> bool:
+        answer = self.known.get(token)
+        if answer is None:
+            answer = self.known[token] = self._matches(token if token.isascii() else fold(token))
+        return answer
+
+    def _matches(self, word: str) -> bool:
+        word = word.lower()
+        if word.startswith(self.searched):
             return True
-        shared = len(_common_prefix(word, term))
-        if shared >= 4 and shared >= min(len(word), len(term)) - 2:
-            return True
-    return False
+        if word[:4] not in self.stems:
+            return False
+        for term in self.searched:
+            shared = len(_common_prefix(word, term))
+            if shared >= 4 and shared >= min(len(word), len(term)) - 2:
+                return True
+        return False
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -343,17 +366,18 @@ def _common_prefix(a: str, b: str) -> str:
     return a[: min(len(a), len(b))]
 
 
-def highlighted(text: str, searched: Sequence[str]) -> str:
+def highlighted(text: str, matches: "_Matcher | Sequence[str]") -> str:
     """The text, HTML-escaped, with the searched words wrapped in <mark>."""
-    return _marked(text, list(WORD.finditer(text)), searched, 0, len(text))
+    matches = matches if isinstance(matches, _Matcher) else _Matcher(matches)
+    return _marked(text, list(WORD.finditer(text)), matches, 0, len(text))
 
 
-def _marked(text: str, tokens: list[re.Match], searched: Sequence[str], start: int, end: int) -> str:
+def _marked(text: str, tokens: list[re.Match], matches: _Matcher, start: int, end: int) -> str:
     parts, position = [], start
     for token in tokens:
         if token.start() < start or token.end() > end:
             continue
-        if _matches(fold(token.group()), searched):
+        if matches(token.group()):
             parts += [
                 html.escape(text[position : token.start()]),
                 f"<mark>{html.escape(token.group())}</mark>",
@@ -363,30 +387,59 @@ def _marked(text: str, tokens: list[re.Match], searched: Sequence[str], start: i
     return "".join(parts)
 
 
-def snippet(body: str, searched: Sequence[str], words: int = SNIPPET_WORDS) -> str:
+CHARS_PER_WORD = 7  # about, for finding the densest run of matches before counting its words
+LEAD_WORDS = 5  # words shown before the first match of the run
+
+
+def snippet(body: str, matches: "_Matcher | Sequence[str]", words: int = SNIPPET_WORDS) -> str:
     """About `words` words of the body around its densest run of matches, escaped, with <mark>;
-    the body's beginning when no word of it matched (a title match)."""
-    tokens = list(WORD.finditer(body))
-    if not tokens:
+    the body's beginning when no word of it matched (a title match). Only the words around the run
+    are cut out of the body: bodies are long, pages of results many."""
+    matches = matches if isinstance(matches, _Matcher) else _Matcher(matches)
+    run = _densest_run(_hit_positions(body, matches), words * CHARS_PER_WORD)
+    lead = _words_before(body, run, LEAD_WORDS) if run else []
+    shown = lead + list(islice(WORD.finditer(body, run), words + 1 - len(lead)))
+    if not shown:
         return ""
-    hits = [i for i, token in enumerate(tokens) if _matches(fold(token.group()), searched)]
-    first = _densest_window(hits, len(tokens), words)
-    last = min(len(tokens), first + words) - 1
-    start = tokens[first].start() if first > 0 else 0
-    end = tokens[last].end() if last < len(tokens) - 1 else len(body)
-    text = _marked(body, tokens[first : last + 1], searched, start, end).strip()
-    return ("… " if first > 0 else "") + " ".join(text.split()) + (" …" if last < len(tokens) - 1 else "")
+    more = len(shown) > words
+    shown = shown[:words]
+    # Cut at spaces, so a word's punctuation ("<b>", "(1)") stays whole.
+    start = _space_before(body, shown[0].start()) if WORD.search(body, 0, shown[0].start()) else 0
+    end = _space_after(body, shown[-1].end()) if more else len(body)
+    text = _marked(body, shown, matches, start, end).strip()
+    return ("… " if start > 0 else "") + " ".join(text.split()) + (" …" if more else "")
 
 
-def _densest_window(hits: list[int], length: int, words: int) -> int:
-    """Where a window of `words` words holding the most matches starts, a few words before the first."""
-    if not hits:
-        return 0
-    best_start, best_count, j = hits[0], 0, 0
-    for i, hit in enumerate(hits):
-        while hits[j] < hit - words + 1:
+def _space_before(text: str, position: int) -> int:
+    return max(text.rfind(space, 0, position) for space in " \n\t") + 1
+
+
+def _space_after(text: str, position: int) -> int:
+    ends = [found for space in " \n\t" if (found := text.find(space, position)) >= 0]
+    return min(ends, default=len(text))
+
+
+def _hit_positions(body: str, matches: _Matcher) -> list[int]:
+    """Where the body's matching words start."""
+    if not body.isascii():  # folding may change a word: look at each
+        return [token.start() for token in WORD.finditer(body) if matches(token.group())]
+    return [found.start() for found in matches.candidates.finditer(body) if matches(found.group())]
+
+
+def _densest_run(positions: list[int], span: int) -> int:
+    """Where the stretch of `span` characters holding the most matches begins (0 when none)."""
+    best_start, best_count, j = 0, 0, 0
+    for i, position in enumerate(positions):
+        while positions[j] < position - span:
             j += 1
         if i - j + 1 > best_count:
-            best_count, best_start = i - j + 1, hits[j]
-    lead = min(5, words // 5)
-    return max(0, min(best_start - lead, length - words))
+            best_count, best_start = i - j + 1, positions[j]
+    return best_start
+
+
+def _words_before(body: str, position: int, count: int) -> list[re.Match]:
+    region = max(0, position - count * CHARS_PER_WORD * 2)
+    before = list(WORD.finditer(body, region, position))
+    if before and region > 0 and before[0].start() == region and WORD.match(body, region - 1):
+        before = before[1:]  # the region began inside a word
+    return before[-count:]

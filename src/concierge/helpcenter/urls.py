@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from concierge.helpcenter import views
+from concierge.helpcenter import figures_views, views
 
 urlpatterns = [
     path("", views.article_list, name="articles"),
@@ -22,4 +22,5 @@ urlpatterns = [
         views.article_restore,
         name="article-restore",
     ),
+    path("figures/", figures_views.article_figures_page, name="article_figures"),
 ]

@@ -17,6 +17,7 @@ workspace_pages = [
     path("sessions/", include("concierge.meetings.urls")),
     path("articles/", include("concierge.helpcenter.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("bot/", include("concierge.bot.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
     path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),

@@ -82,6 +82,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "request_guard": "refusing NUL in a request at the door",
         "security_headers": "the Content-Security-Policy and the other security headers",
         "database_busy": "a write that finds the database busy answered 503 with Retry-After, not 500",
+        "search": "one search interface over FTS5 / tsvector: folding, typo correction, highlighting",
     },
     "workspaces": {
         "auth": "server-to-server authentication with a workspace API key",
@@ -96,6 +97,11 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "batches": "a batch of events on its way into the log",
         "followers": "what keeps itself in step with the log, registered by higher floors",
     },
+    "helpcenter": {
+        "public_urls": "the public help center's addresses, outside the workspace's pages",
+        "public_views": "the public help center's pages, for readers without a sign-in",
+        "figures_views": "the teammates' figures page: views, reactions, searches that found nothing",
+    },
     "meetings": {
         "charts": "the reports' charts as data",
         "emails": "the emails about a booking, written in the customer's language",
@@ -105,6 +111,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "local_time": "how a session's time is said: city time, night time",
         "public_urls": "the customer's booking pages, outside the workspace's pages",
         "public_views": "the customer's booking pages",
+    },
+    "bot": {
+        "engine": "the automated-answer engine: ranks a help center's sections for a question, or stays quiet",
+        "languages": "each language's rules for the engine (stemmer, stop words, small talk, asking for a person)",
     },
     "replies": {"coach": "the reply coach's engine and its rules, one module per language"},
     "reports": {
@@ -120,6 +130,8 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "stories": "the demo conversations' stories",
         "people": "the demo's names and companies",
         "sessions": "the demo's 1:1 sessions",
+        "articles": "the demo's help center: its articles imported, and two months of readers",
+        "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
     },
 }
 

@@ -102,10 +102,14 @@ def database_busy(request, exc: OperationalError):
 
 def register_routers() -> None:
     """Each app's router, added once. An app that grows an API adds one line here."""
+    from concierge.bot.api import messenger_router as bot_messenger_router
+    from concierge.bot.api import router as bot_router
     from concierge.contacts.api import router as contacts_router
     from concierge.conversations.api import messenger_router, tags_router
     from concierge.conversations.api import router as conversations_router
     from concierge.events.api import router as events_router
+    from concierge.helpcenter.api import collections_router as help_collections_router
+    from concierge.helpcenter.api import router as articles_router
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
@@ -120,7 +124,11 @@ def register_routers() -> None:
     api.add_router("/v1/", meetings_router)
     api.add_router("/v1/", meeting_links_router)
     api.add_router("/v1/messenger/", meetings_messenger_router)
+    api.add_router("/v1/", bot_router)
+    api.add_router("/v1/messenger/", bot_messenger_router)
     api.add_router("/v1/", events_router)
+    api.add_router("/v1/", articles_router)
+    api.add_router("/v1/", help_collections_router)
     api.add_router("/v1/", reports_router)
 
 

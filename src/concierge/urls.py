@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/openapi.json", partial(openapi_json, api=api), name="api-v1-openapi"),
     path("api/", api.urls),
     path("book/", include("concierge.meetings.public_urls")),
+    path("help/", include("concierge.helpcenter.public_urls")),
     path("", include("concierge.web.urls")),
 ]
 

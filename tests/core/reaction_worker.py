@@ -36,8 +36,11 @@ def main(mode: str) -> None:
     from django.core.management import call_command
 
     from concierge.conversations.announcements import ConversationStarted
-    from concierge.core.reactions import subscribe
+    from concierge.core.reactions import subscribe, subscriptions, unsubscribe
 
+    # The probe alone: the apps' own subscribers (the bot) would add tasks and runs of their own.
+    for subscription in subscriptions(ConversationStarted):
+        unsubscribe(ConversationStarted, subscription.react)
     subscribe(ConversationStarted, probe)
     if mode == "setup":
         call_command("migrate", verbosity=0)

@@ -108,6 +108,7 @@ def teammate_client(db, one_of_everything):
 def test_no_page_answers_bad_input_with_a_server_error(
     teammate_client, workspace, owner, agent, one_of_everything, shard
 ):
+    from concierge.helpcenter.services.writing import create_article, create_collection
     from concierge.workspaces.services import Actor, create_api_key, create_team, invite_teammate
 
     everything = one_of_everything
@@ -115,6 +116,16 @@ def test_no_page_answers_bad_input_with_a_server_error(
     team = create_team(workspace, name="Billing", members=[agent], actor=by_owner)
     invite, _ = invite_teammate(workspace, email="new@acme.test", actor=by_owner)
     key, _ = create_api_key(workspace, name="CRM", teammate=owner, actor=by_owner)
+    collection = create_collection(workspace, slug="billing", names={"en": "Billing"}, actor=by_owner)
+    article = create_article(
+        workspace,
+        slug="invoices",
+        locale="en",
+        title="Invoices",
+        body="x",
+        collection=collection,
+        teammate=owner,
+    ).article
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -130,6 +141,10 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "team_id": [str(team.pk)],
         "invite_id": [str(invite.pk)],
         "key_id": [str(key.pk)],
+        "article_id": [str(article.pk)],
+        "locale": ["en", "xx-nowhere"],
+        "number": ["1"],
+        "collection_id": [str(collection.pk)],
     }
     client = teammate_client
     server_errors = []

@@ -53,7 +53,19 @@ def nothing_heard_yet():
 
 
 @pytest.fixture
-def subscribed():
+def only_the_tests_subscribers():
+    """The apps' own subscribers (the bot answers a conversation that starts) are set aside for the
+    test, so it counts the tasks and runs of its own subscribers only."""
+    apps = [s for s in subscriptions(ConversationStarted) if s.announcement is ConversationStarted]
+    for subscription in apps:
+        unsubscribe(ConversationStarted, subscription.react)
+    yield
+    for subscription in apps:
+        subscribe(ConversationStarted, subscription.react, runs=subscription.runs)
+
+
+@pytest.fixture
+def subscribed(only_the_tests_subscribers):
     """subscribe() for one test: whatever it subscribes is unsubscribed after."""
     made = []
 

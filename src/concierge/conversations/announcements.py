@@ -77,8 +77,21 @@ class ConversationReopened(ConversationChanged):
 
 
 @dataclass(frozen=True)
+class ConversationHandedOver(ConversationChanged):
+    """The bot stepped back and the team takes the conversation (the customer asked for a person)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class ConversationSnoozed(ConversationChanged):
     until: datetime
+
+
+@dataclass(frozen=True)
+class ConversationPrioritized(ConversationChanged):
+    priority: str
+    was: str
 
 
 @dataclass(frozen=True)

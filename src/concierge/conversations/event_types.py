@@ -7,3 +7,5 @@ CONVERSATION_ASSIGNED = "conversation.assigned"
 CONVERSATION_TAGGED = "conversation.tagged"
 CONVERSATION_UNTAGGED = "conversation.untagged"
 CONVERSATION_SNOOZED = "conversation.snoozed"
+CONVERSATION_PRIORITIZED = "conversation.prioritized"
+CONVERSATION_HANDED_OVER = "conversation.handed_over"  # the bot stepped back for the team

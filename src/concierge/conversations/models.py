@@ -38,6 +38,13 @@ class Conversation(models.Model):
         SNOOZED = "snoozed"
         CLOSED = "closed"
 
+    class Priority(models.TextChoices):
+        # As most help desks grade it; "normal" is what nobody has judged yet.
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
     # How the event log names this conversation (imported logs bring their own names).
     ref = models.CharField(max_length=64, default=new_conversation_ref)
@@ -49,6 +56,7 @@ class Conversation(models.Model):
     )
     subject = models.CharField(max_length=200, blank=True, default="")
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     snoozed_until = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(
         Teammate, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_conversations"
@@ -103,6 +111,7 @@ class Part(models.Model):
         STATE = "state"  # closed, reopened, snoozed
         TAGS = "tags"
         RATING = "rating"
+        PRIORITY = "priority"
 
     class Author(models.TextChoices):
         CONTACT = "contact"

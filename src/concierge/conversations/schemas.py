@@ -53,6 +53,7 @@ class ConversationOut(Schema):
     ref: str = Field(description="How the support event log names this conversation.")
     subject: str
     state: State
+    priority: Literal["low", "normal", "high", "urgent"]
     snoozed_until: datetime | None
     channel: Channel
     initiator: Literal["contact", "teammate"]
@@ -76,7 +77,7 @@ class ConversationPage(Schema):
 
 class PartOut(Schema):
     id: int
-    kind: Literal["comment", "note", "bot_answer", "assignment", "state", "tags", "rating"]
+    kind: Literal["comment", "note", "bot_answer", "assignment", "state", "tags", "rating", "priority"]
     author_type: Literal["contact", "teammate", "bot", "system"]
     author_teammate: TeammateSummary | None
     body: str = Field(description="Sanitised HTML.")
@@ -87,10 +88,19 @@ class PartOut(Schema):
     )
     data: dict[str, Any]
     created_at: datetime
+    buttons: list[str] = Field(
+        [],
+        description="Under an automated answer, the customer's choices: 'helped' and 'talk_to_person' "
+        "(answered with POST /messenger/conversations/{id}/bot-feedback).",
+    )
 
     @staticmethod
     def resolve_text(part) -> str:
         return message_text(part.body)
+
+    @staticmethod
+    def resolve_buttons(part) -> list[str]:
+        return list((part.data or {}).get("buttons", [])) if part.kind == "bot_answer" else []
 
     @staticmethod
     def resolve_html(part) -> str:
@@ -226,10 +236,19 @@ class MessengerPartOut(Schema):
         "sanitised, its links opening in a new tab (the same as `body`)."
     )
     created_at: datetime
+    buttons: list[str] = Field(
+        [],
+        description="Under an automated answer, the customer's choices: 'helped' and 'talk_to_person' "
+        "(answered with POST /messenger/conversations/{id}/bot-feedback).",
+    )
 
     @staticmethod
     def resolve_text(part) -> str:
         return message_text(part.body)
+
+    @staticmethod
+    def resolve_buttons(part) -> list[str]:
+        return list((part.data or {}).get("buttons", [])) if part.kind == "bot_answer" else []
 
     @staticmethod
     def resolve_html(part) -> str:

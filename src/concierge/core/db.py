@@ -467,3 +467,246 @@ class EpochSeconds(Func):
         return self.as_sql(
             compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)", **extra
         )
+
+
+# Search (core.search): an FTS5 table on SQLite, a weighted tsvector with a GIN index on PostgreSQL.
+# core.search hands over folded words only (letters and digits), so no user text reaches either
+# database's query syntax.
+
+# A language's PostgreSQL text search configuration; any other language is searched unstemmed.
+TEXT_SEARCH_CONFIGS = {
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "it": "italian",
+    "nb": "norwegian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+SQLITE_COLUMN_WEIGHTS = "10.0, 4.0, 1.0"  # bm25() weights: title, headings, body
+
+
+def text_search_config(locale: str) -> str:
+    return TEXT_SEARCH_CONFIGS.get(locale.replace("_", "-").split("-")[0].lower(), "simple")
+
+
+def delete_search_entries(kind: str, object_ids: Sequence[int]) -> list[tuple]:
+    """Delete the entries of these objects; returns what they held, (workspace_id, locale, title,
+    headings, body) each, so the vocabulary can forget their words. The full-text rows go with them
+    (SQLite: a trigger; PostgreSQL: the same row)."""
+    from concierge.core.models import SearchEntry
+
+    removed = []
+    for chunk in chunked(list(object_ids)):
+        condition, params = one_of("object_id", chunk)
+        where = f"WHERE kind = %s AND {condition}"
+        removed += select(
+            f"SELECT workspace_id, locale, title, headings, body FROM {table(SearchEntry)} {where}",
+            [kind, *params],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table(SearchEntry)} {where}", [kind, *params])
+    return removed
+
+
+def insert_search_entries(rows: Sequence[tuple], folded: Sequence[tuple[str, str, str]]) -> None:
+    """Insert entries, each (workspace_id, kind, object_id, locale, audience, title, headings, body),
+    and index their folded (title, headings, body), row for row."""
+    from concierge.core.models import SearchEntry
+
+    columns = "workspace_id, kind, object_id, locale, audience, title, headings, body"
+    if is_postgresql():
+        weighted = " || ".join(f"setweight(to_tsvector(%s::regconfig, %s), '{weight}')" for weight in "ABC")
+        headings = weighted.rsplit(" || ", 1)[0]  # title A and headings B
+        execute_many(
+            f"INSERT INTO {table(SearchEntry)} ({columns}, document, heading_document) "
+            f"VALUES ({placeholders(8)}, {weighted}, {headings})",
+            [
+                (
+                    *row,
+                    *[value for text in texts for value in (text_search_config(row[3]), text)],
+                    *[value for text in texts[:2] for value in (text_search_config(row[3]), text)],
+                )
+                for row, texts in zip(rows, folded, strict=True)
+            ],
+        )
+        return
+    with connection.cursor() as cursor:
+        ids = []
+        for row in rows:
+            cursor.execute(
+                f"INSERT INTO {table(SearchEntry)} ({columns}) VALUES ({placeholders(8)}) RETURNING id", row
+            )
+            ids.append(cursor.fetchone()[0])
+    execute_many(
+        "INSERT INTO core_search_fts (rowid, title, headings, body) VALUES (%s, %s, %s, %s)",
+        [(entry_id, *texts) for entry_id, texts in zip(ids, folded, strict=True)],
+    )
+
+
+def change_search_terms(counts: dict[tuple[int, str, str, str], int]) -> None:
+    """Add to each term's number of documents, by (workspace_id, kind, locale, term), and forget the
+    terms no document holds any more."""
+    from concierge.core.models import SearchTerm
+
+    rows = [(*key, delta) for key, delta in sorted(counts.items()) if delta]
+    add_to_totals(SearchTerm, ["workspace_id", "kind", "locale", "term"], ["documents"], rows)
+    gone: dict[tuple[int, str], list[str]] = {}
+    for workspace_id, kind, _locale, term in (row[:4] for row in rows if row[4] < 0):
+        gone.setdefault((workspace_id, kind), []).append(term)
+    with connection.cursor() as cursor:
+        for (workspace_id, kind), terms in gone.items():
+            for chunk in chunked(sorted(set(terms))):
+                condition, params = one_of("term", chunk)
+                cursor.execute(
+                    f"DELETE FROM {table(SearchTerm)} WHERE workspace_id = %s AND kind = %s AND {condition} "
+                    "AND documents <= 0",
+                    [workspace_id, kind, *params],
+                )
+
+
+def _scope_condition(alias: str, workspace_id: int, kind: str, locales, audiences) -> tuple[str, list]:
+    conditions = [f"{alias}.workspace_id = %s", f"{alias}.kind = %s"]
+    params: list = [workspace_id, kind]
+    for column, values in (("locale", locales), ("audience", audiences)):
+        if values is not None:
+            condition, more = one_of(f"{alias}.{column}", list(values))
+            conditions.append(condition)
+            params += more
+    return " AND ".join(conditions), params
+
+
+# A title or headings match outranks every body-only match, whatever their relevance.
+HEADINGS_TIER = 1000.0
+
+
+def match_search_entries(
+    workspace_id: int,
+    kind: str,
+    groups: Sequence[Sequence[tuple[str, bool]]],
+    *,
+    locales: Sequence[str] | None,
+    audiences: Sequence[str],
+    limit: int,
+    offset: int,
+) -> list[tuple[int, float, str, str]]:
+    """The entries holding a word of every group (each a list of (word, is_prefix)), best first:
+    (object_id, score, title, body) each, a higher score better.
+
+    In two tiers: the entries whose title and headings hold every group, ranked among themselves,
+    then the others, ranked among themselves. Ranking costs a read of every matching entry, and a
+    common word's body matches are thousands; its title and headings matches are far fewer and
+    usually fill the page, so the body-only tier is ranked only when a page reaches it. Within a
+    tier: SQLite's bm25 with column weights, PostgreSQL's ts_rank over A/B/C weights."""
+    wanted = offset + limit
+    rows: list[tuple[int, float, str, str]] = []
+    for tier in (_HEADINGS, _BODY_ONLY):
+        if len(rows) >= wanted:
+            break
+        found = _match_tier(tier, workspace_id, kind, groups, locales, audiences, wanted - len(rows))
+        rows += [
+            (object_id, score + (HEADINGS_TIER if tier == _HEADINGS else 0.0), t, b)
+            for object_id, score, t, b in found
+        ]
+    return rows[offset:]
+
+
+_HEADINGS, _BODY_ONLY = "headings", "body only"
+
+
+def _match_tier(tier, workspace_id, kind, groups, locales, audiences, limit) -> list[tuple]:
+    from concierge.core.models import SearchEntry
+
+    scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
+    if is_postgresql():
+        query, query_params = _tsquery(groups, locales)
+        vector = "e.heading_document" if tier == _HEADINGS else "e.document"
+        condition = f"{vector} @@ {query}"
+        params = [*query_params, *scope_params, *query_params]
+        if tier == _BODY_ONLY:
+            condition += f" AND NOT e.heading_document @@ {query}"
+            params += query_params
+        return select(
+            f"SELECT e.object_id, ts_rank({vector}, {query}) AS score, e.title, e.body "
+            f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition} "
+            "ORDER BY score DESC, e.object_id LIMIT %s",
+            [*params, limit],
+        )
+    words = _fts5_query(groups)
+    in_headings = "{title headings} : (" + words + ")"
+    match = in_headings if tier == _HEADINGS else f"({words}) NOT ({in_headings})"
+    rows = select(
+        f"SELECT e.object_id, bm25(core_search_fts, {SQLITE_COLUMN_WEIGHTS}) AS rank, e.title, e.body "
+        f"FROM core_search_fts JOIN {table(SearchEntry)} e ON e.id = core_search_fts.rowid "
+        f"WHERE core_search_fts MATCH %s AND {scope} ORDER BY rank, e.object_id LIMIT %s",
+        [match, *scope_params, limit],
+    )
+    return [(object_id, -rank, title, body) for object_id, rank, title, body in rows]
+
+
+def _fts5_query(groups: Sequence[Sequence[tuple[str, bool]]]) -> str:
+    return " AND ".join(
+        "(" + " OR ".join(f'"{word}"' + ("*" if is_prefix else "") for word, is_prefix in group) + ")"
+        for group in groups
+    )
+
+
+def _tsquery(groups, locales: Sequence[str] | None) -> tuple[str, list]:
+    """A tsquery built from words (never from the user's syntax), stemmed by the configuration of
+    each locale searched: every configuration this kit knows when no locale is given."""
+    text = " & ".join(
+        "(" + " | ".join(f"'{word}'" + (":*" if is_prefix else "") for word, is_prefix in group) + ")"
+        for group in groups
+    )
+    if locales is None:
+        configs = sorted({*TEXT_SEARCH_CONFIGS.values(), "simple"})
+    else:
+        configs = sorted({text_search_config(locale) for locale in locales})
+    query = " || ".join(["to_tsquery(%s::regconfig, %s)"] * len(configs))
+    return f"({query})", [value for config in configs for value in (config, text)]
+
+
+def search_terms_among(
+    workspace_id: int, kind: str, locales: Sequence[str] | None, words: Sequence[str]
+) -> set[str]:
+    """Which of these words the vocabulary holds."""
+    from concierge.core.models import SearchTerm
+
+    scope, params = _scope_condition("t", workspace_id, kind, locales, None)
+    condition, more = one_of("t.term", list(words))
+    rows = select(
+        f"SELECT DISTINCT t.term FROM {table(SearchTerm)} t WHERE {scope} AND {condition}", [*params, *more]
+    )
+    return {row[0] for row in rows}
+
+
+def search_terms_from(
+    workspace_id: int,
+    kind: str,
+    locales: Sequence[str] | None,
+    low: str,
+    high: str,
+    *,
+    limit: int | None = None,
+) -> list[tuple[str, int]]:
+    """The vocabulary's terms from `low` (included) to `high` (excluded), with their number of
+    documents, the most frequent first."""
+    from concierge.core.models import SearchTerm
+
+    scope, params = _scope_condition("t", workspace_id, kind, locales, None)
+    rows = select(
+        f"SELECT t.term, SUM(t.documents) AS documents FROM {table(SearchTerm)} t "
+        f"WHERE {scope} AND t.term >= %s AND t.term < %s GROUP BY t.term ORDER BY documents DESC, t.term"
+        + (" LIMIT %s" if limit is not None else ""),
+        [*params, low, high, *([limit] if limit is not None else [])],
+    )
+    return [(term, int(documents)) for term, documents in rows]

@@ -86,3 +86,52 @@ class FailedAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.failures} failed"
+
+
+class SearchEntry(models.Model):
+    """One searchable document of a workspace (core.search): an article's translation today; a
+    conversation, a contact or a saved reply later. The text is kept as plain text, for the snippets.
+
+    The full-text index beside it differs by database (migration 0004): an FTS5 table on SQLite, a
+    weighted tsvector column with a GIN index on PostgreSQL."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    locale = models.CharField(max_length=16)
+    audience = models.CharField(max_length=16)
+    title = models.TextField()
+    headings = models.TextField(blank=True, default="")
+    body = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_one_per_object")
+        ]
+        indexes = [models.Index(fields=["workspace", "kind", "locale"], name="search_entry_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class SearchTerm(models.Model):
+    """A word of a workspace's searchable documents of one kind and locale (folded: lower case, no
+    diacritics), with the number of documents holding it: the vocabulary that typo correction and
+    search as you type pick words from."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    locale = models.CharField(max_length=16)
+    term = models.CharField(max_length=64)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "kind", "locale", "term"], name="search_term_one_per_scope"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "kind", "term"], name="search_term_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.documents})"

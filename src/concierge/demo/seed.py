@@ -10,11 +10,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from concierge.bot import services as bot
+from concierge.bot.selectors import bot_settings, has_published_answers
 from concierge.contacts.models import Contact
 from concierge.contacts.services import create_contact, edit_contact, merge_lead_into_user
 from concierge.conversations import services as conversations
@@ -22,6 +25,7 @@ from concierge.conversations.models import Conversation
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
 from concierge.demo import people, stories
+from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.sessions import seed_demo_sessions
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
@@ -44,6 +48,7 @@ DEMO_TIMEZONE = "America/New_York"
 DEMO_OWNER_EMAIL = "owner@acme.test"
 DEMO_PASSWORD = "acme-demo-password"  # every demo teammate signs in with it; `concierge demo` prints it
 HISTORY_DAYS = 60
+READ_BEFORE_WRITING = 0.3  # the share of customers who looked in the help center before writing
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -77,12 +82,21 @@ def seed_demo_workspace(
     # One transaction: the demo is there whole or not at all, and SQLite commits once instead of 10,000 times.
     with transaction.atomic():
         desk.open_workspace()
+        open_help_center(desk.workspace, desk.owner.teammate, desk.now)
         for done in range(contacts):
             desk.add_contact(done)
             report(done + 1, total)
+        # The readers draw on their own dice, so the conversations play as they always have.
+        readers = Readers(desk.workspace, random.Random(seed + 1), desk.now)
         for done, (start, story, contact) in enumerate(desk.plan_conversations(conversations)):
+            if readers.rng.random() < READ_BEFORE_WRITING:
+                readers.read_before_writing(contact, story.subject, start)
             ConversationPlay(desk, story, contact, start).play()
             report(contacts + done + 1, total)
+        for _ in range(contacts):
+            readers.read_on_their_own(readers.rng.choice(desk.contacts), HISTORY_DAYS)
+        for typo in TYPOS:
+            readers.misspell_and_read(readers.rng.choice(desk.contacts), typo, HISTORY_DAYS)
         desk.merge_leads_who_signed_up()
         desk.correct_a_contact()
         booked = desk.book_one_to_one_sessions(sessions) if sessions else 0
@@ -114,6 +128,15 @@ class DemoDesk:
     owner: Actor | None = None
     used_emails: set[str] = field(default_factory=set)
     contacts_who_wrote: list[Contact] = field(default_factory=list)
+
+    @cached_property
+    def bot_can_answer(self) -> bool:
+        """The bot answers in the history when the help center has published articles to answer from."""
+        return has_published_answers(self.workspace)
+
+    @cached_property
+    def assume_resolved_minutes(self) -> int:
+        return bot_settings(self.workspace).assume_resolved_after_minutes
 
     def open_workspace(self) -> None:
         """The workspace as its owner set it up: `concierge demo` creates it, the owner sets their zone,
@@ -389,7 +412,10 @@ class ConversationPlay:
             subject=story.subject,
             at=self.clock,
         )
-        if story.bot_answer and channel == "messenger" and rng.random() < 0.6:
+        if self.desk.bot_can_answer and channel in ("messenger", "api"):
+            if self.play_bot_answer():
+                return
+        elif story.bot_answer and channel == "messenger" and rng.random() < 0.6:
             conversations.deliver_bot_answer(self.conversation, story.bot_answer, at=self.later(0.5))
             if rng.random() < 0.4:
                 conversations.reply_as_contact(
@@ -405,6 +431,32 @@ class ConversationPlay:
             )
         self.route_and_tag()
         self.work_the_conversation()
+
+    def play_bot_answer(self) -> bool:
+        """The bot answers from the help center's articles (bot.services), and the customer says it
+        helped, says nothing for the hour, asks for a person or writes again. True: the bot closed it."""
+        question = bot.answer_conversation(self.conversation, at=self.later(0.5))
+        if question is None or question.outcome != question.Outcome.PENDING:
+            return False
+        roll = self.rng.random()
+        if roll < 0.45:
+            bot.record_feedback(question, helped=True, at=self.later(self.customer_delay() / 4))
+            self.maybe_rate()
+            return True
+        if roll < 0.7:
+            due = question.asked_at + timedelta(minutes=self.desk.assume_resolved_minutes)
+            if due >= self.desk.now:
+                raise ReachedNow  # still waiting: the worker's check closes it when the hour is up
+            bot.assume_resolved(question.pk, due=due)
+            self.clock = due
+            return True
+        if roll < 0.9:
+            bot.record_feedback(question, helped=False, at=self.later(2))
+        else:
+            conversations.reply_as_contact(
+                self.conversation, self.rng.choice(stories.BOT_DID_NOT_HELP), at=self.later(2)
+            )
+        return False
 
     def route_and_tag(self) -> None:
         rng, story = self.rng, self.story

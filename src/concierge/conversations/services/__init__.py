@@ -15,10 +15,12 @@ from concierge.conversations.services.messages import (
     reply_as_contact,
     reply_as_teammate,
 )
+from concierge.conversations.services.priority import set_conversation_priority
 from concierge.conversations.services.ratings import rate_conversation
 from concierge.conversations.services.starting import start_conversation
 from concierge.conversations.services.states import (
     close_conversation,
+    hand_over_to_team,
     reopen_conversation,
     snooze_conversation,
     wake_snoozed_conversations,
@@ -39,12 +41,14 @@ __all__ = [
     "create_tag",
     "delete_tag",
     "deliver_bot_answer",
+    "hand_over_to_team",
     "move_conversations_to_contact",
     "rate_conversation",
     "rename_tag",
     "reopen_conversation",
     "reply_as_contact",
     "reply_as_teammate",
+    "set_conversation_priority",
     "snooze_conversation",
     "start_conversation",
     "tag_conversation",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from concierge.conversations import event_types as conversation_event_types
 from concierge.conversations.announcements import (
     ConversationClosed,
+    ConversationHandedOver,
     ConversationReopened,
     ConversationSnoozed,
 )
@@ -38,7 +39,9 @@ def close_conversation(
     by: str = "teammate",
     teammate: Teammate | None = None,
     at: datetime | None = None,
+    reason: str = "",
 ) -> Conversation:
+    """`reason` is shown to teammates on the closing line (the bot says why it closed)."""
     if by not in event_types.CLOSED_BY:
         raise InvalidInput(f"by must be one of {', '.join(event_types.CLOSED_BY)}.", field="by")
     check_same_workspace(conversation, teammate)
@@ -52,9 +55,8 @@ def close_conversation(
             snoozed_until=None,
             closed_at=at,
         )
-        add_part(
-            conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data={"state": "closed"}, at=at
-        )
+        data = {"state": "closed", "reason": reason} if reason else {"state": "closed"}
+        add_part(conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data=data, at=at)
         touch(conversation, at)
         record_conversation_event(conversation, event_types.CONVERSATION_CLOSED, at, by=by)
         announce(ConversationClosed(**happened(conversation, at, teammate), by=by))
@@ -85,6 +87,27 @@ def bring_back_to_open(
         record_conversation_event(conversation, event_types.CONVERSATION_REOPENED, at)
     announce(ConversationReopened(**happened(conversation, at, teammate), was=str(was), reason=reason))
     return True
+
+
+def hand_over_to_team(conversation: Conversation, *, reason: str, at: datetime | None = None) -> Conversation:
+    """The automated side steps back: the conversation stays (or comes back) open for the team, with a
+    line saying why. Routing, when it comes, assigns it by reacting to ConversationHandedOver."""
+    at = instant(at)
+    with transaction.atomic():
+        if not bring_back_to_open(conversation, at, reason=reason):
+            add_part(
+                conversation,
+                kind=Kind.STATE,
+                author_type=Author.SYSTEM,
+                data={"state": "open", "handover": True, "reason": reason},
+                at=at,
+            )
+        touch(conversation, at)
+        record_conversation_event(
+            conversation, conversation_event_types.CONVERSATION_HANDED_OVER, at, reason=reason
+        )
+        announce(ConversationHandedOver(**happened(conversation, at, None), reason=reason))
+    return conversation
 
 
 def reopen_conversation(

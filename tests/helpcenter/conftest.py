@@ -1,0 +1,1 @@
+from tests.api_client import api, other_api  # noqa: F401  (API fixtures)

@@ -9,4 +9,4 @@ from concierge.routing.models.hours import (  # noqa: F401
     ResponseTarget,
     ServiceLevelTarget,
 )
-from concierge.routing.models.rotation import Rotation, RosterDay, RosterFeed, RotationMember  # noqa: F401
+from concierge.routing.models.rotation import RosterDay, RosterFeed, Rotation, RotationMember  # noqa: F401

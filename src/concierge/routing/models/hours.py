@@ -21,7 +21,9 @@ class OfficeHours(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "team"], name="office_hours_one_per_team"),
             models.UniqueConstraint(
-                fields=["workspace"], condition=models.Q(team__isnull=True), name="office_hours_one_per_workspace"
+                fields=["workspace"],
+                condition=models.Q(team__isnull=True),
+                name="office_hours_one_per_workspace",
             ),
         ]
 
@@ -49,6 +51,9 @@ class OfficeInterval(models.Model):
         ]
         ordering = ["weekday", "starts"]
 
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
 
 class ClosedDay(models.Model):
     """A day the team is closed beyond the country's holidays (a company day off)."""
@@ -61,6 +66,9 @@ class ClosedDay(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["office_hours", "day"], name="closed_day_once")]
         ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.name}".strip()
 
 
 class ServiceLevelTarget(models.Model):
@@ -76,9 +84,14 @@ class ServiceLevelTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "team"], name="sla_target_one_per_team"),
             models.UniqueConstraint(
-                fields=["workspace"], condition=models.Q(team__isnull=True), name="sla_target_one_per_workspace"
+                fields=["workspace"],
+                condition=models.Q(team__isnull=True),
+                name="sla_target_one_per_workspace",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"first {self.first_response_minutes} min, next {self.next_response_minutes} min"
 
 
 class ResponseTarget(models.Model):
@@ -117,3 +130,6 @@ class ResponseTarget(models.Model):
             models.Index(fields=["workspace", "outcome", "due_at"], name="response_target_ws_outcome"),
         ]
         ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} response due {self.due_at.isoformat()}: {self.outcome}"

@@ -28,7 +28,8 @@ class Rotation(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(days_per_week__gte=1, days_per_week__lte=2), name="rotation_days_per_week_1_2"
+                condition=models.Q(days_per_week__gte=1, days_per_week__lte=2),
+                name="rotation_days_per_week_1_2",
             )
         ]
 
@@ -48,6 +49,9 @@ class RotationMember(models.Model):
             models.UniqueConstraint(fields=["rotation", "teammate"], name="rotation_member_once"),
         ]
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}: teammate {self.teammate_id}"
 
 
 class RosterDay(models.Model):
@@ -69,6 +73,9 @@ class RosterDay(models.Model):
         indexes = [models.Index(fields=["workspace", "teammate", "day"], name="roster_ws_teammate_day")]
         ordering = ["day"]
 
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}: teammate {self.teammate_id}"
+
 
 class RosterFeed(models.Model):
     """A teammate's secret address for their support days as an iCalendar feed."""
@@ -76,3 +83,6 @@ class RosterFeed(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     teammate = models.OneToOneField(Teammate, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+
+    def __str__(self) -> str:
+        return f"Feed of teammate {self.teammate_id}"

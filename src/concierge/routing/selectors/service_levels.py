@@ -40,7 +40,9 @@ def target_minutes(targets: ServiceLevelTarget | None, kind: str) -> int | None:
     return targets.first_response_minutes if kind == Kind.FIRST else targets.next_response_minutes
 
 
-def due_time(workspace: Workspace, team: Team | None, kind: str, started_at: datetime) -> tuple[int, datetime] | None:
+def due_time(
+    workspace: Workspace, team: Team | None, kind: str, started_at: datetime
+) -> tuple[int, datetime] | None:
     """(minutes, due instant) for a clock of `kind` started at `started_at`; None without a target."""
     minutes = target_minutes(targets_for(workspace, team), kind)
     if minutes is None:
@@ -97,7 +99,9 @@ class ServiceLevelFigures:
     total: Tally = field(default_factory=Tally)
 
 
-def records_between(workspace: Workspace, start: datetime, end: datetime, *, kind: str | None = None) -> QuerySet:
+def records_between(
+    workspace: Workspace, start: datetime, end: datetime, *, kind: str | None = None
+) -> QuerySet:
     """The records whose due time falls in [start, end): a target counts in the period it was due."""
     records = ResponseTarget.objects.filter(workspace=workspace, due_at__gte=start, due_at__lt=end)
     if kind:
@@ -106,14 +110,22 @@ def records_between(workspace: Workspace, start: datetime, end: datetime, *, kin
 
 
 def service_level_figures(
-    workspace: Workspace, *, first_day: date, last_day: date, period: str, now: datetime, kind: str | None = None
+    workspace: Workspace,
+    *,
+    first_day: date,
+    last_day: date,
+    period: str,
+    now: datetime,
+    kind: str | None = None,
 ) -> ServiceLevelFigures:
     """Met and breached targets per team and per day or week (days in the workspace's zone), for
     targets due from `first_day` to `last_day` included and already decided at `now`."""
     zone = ZoneInfo(workspace.timezone)
     start = datetime.combine(first_day, datetime.min.time(), zone)
     end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), zone)
-    periods = sorted({period_start(first_day + timedelta(days=n), period) for n in range((last_day - first_day).days + 1)})
+    periods = sorted(
+        {period_start(first_day + timedelta(days=n), period) for n in range((last_day - first_day).days + 1)}
+    )
     teams = {NO_TEAM: "No team"}
     teams.update(dict(Team.objects.filter(workspace=workspace).order_by("name").values_list("id", "name")))
     figures = ServiceLevelFigures(periods=periods, teams=teams)
@@ -132,7 +144,13 @@ def service_level_figures(
 
 
 def breached_conversations(
-    workspace: Workspace, *, first_day: date, last_day: date, now: datetime, team_id: int | None = None, kind: str | None = None
+    workspace: Workspace,
+    *,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    team_id: int | None = None,
+    kind: str | None = None,
 ) -> list[tuple[ResponseTarget, Conversation]]:
     """The breached targets behind the figures (team_id 0: no team), latest due first, each with its
     conversation."""

@@ -117,7 +117,11 @@ def set_office_hours(
             for day, starts, ends in cleaned
         )
         after = _office_hours_for_audit(row)
-        changes = {key: [before and before[key], value] for key, value in after.items() if not before or before[key] != value}
+        changes = {
+            key: [before and before[key], value]
+            for key, value in after.items()
+            if not before or before[key] != value
+        }
         if changes:
             record_audit(
                 workspace,
@@ -160,7 +164,9 @@ def clear_team_office_hours(team: Team, *, actor: Actor = SYSTEM) -> bool:
     return True
 
 
-def add_closed_day(office_hours: OfficeHours, day: date, *, name: str = "", actor: Actor = SYSTEM) -> ClosedDay:
+def add_closed_day(
+    office_hours: OfficeHours, day: date, *, name: str = "", actor: Actor = SYSTEM
+) -> ClosedDay:
     """A day the team is closed beyond the country's holidays."""
     day = core_dates.check_date(day, field="day")
     name = clean_short_text(name, field="name", max_length=120)
@@ -245,7 +251,9 @@ def set_service_level_targets(
                 "service_levels.set",
                 actor=actor,
                 target=team or workspace,
-                target_label=f"Service levels of team {team.name}" if team else f"Service levels of {workspace.name}",
+                target_label=f"Service levels of team {team.name}"
+                if team
+                else f"Service levels of {workspace.name}",
                 changes=changes,
             )
     return target

@@ -68,7 +68,9 @@ def move_response_clock_to_team(conversation_id: int, team_id: int | None) -> No
     if target is None or target.team_id == team_id:
         return
     conversation = Conversation.objects.select_related("workspace").get(pk=conversation_id)
-    team = Team.objects.filter(pk=team_id, workspace_id=conversation.workspace_id).first() if team_id else None
+    team = (
+        Team.objects.filter(pk=team_id, workspace_id=conversation.workspace_id).first() if team_id else None
+    )
     due = due_time(conversation.workspace, team, target.kind, target.started_at)
     if due is None:
         target.outcome, target.ended_at = Outcome.CANCELLED, target.started_at

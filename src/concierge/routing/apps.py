@@ -7,6 +7,7 @@ class RoutingConfig(AppConfig):
 
     def ready(self) -> None:
         self.keep_service_level_clocks()
+        self.show_who_is_on_support()
 
     @staticmethod
     def keep_service_level_clocks() -> None:
@@ -26,3 +27,10 @@ class RoutingConfig(AppConfig):
         subscribe(TeammateReplied, service_levels.clock_for_teammate_reply, runs=IN_TRANSACTION)
         subscribe(ConversationClosed, service_levels.clock_for_closed_conversation, runs=IN_TRANSACTION)
         subscribe(ConversationAssigned, service_levels.clock_for_team_change, runs=IN_TRANSACTION)
+
+    @staticmethod
+    def show_who_is_on_support() -> None:
+        from concierge.conversations.views import show_in_inbox_header
+        from concierge.routing.views_hours import on_support_note
+
+        show_in_inbox_header("routing/_on_support_today.html", on_support_note)

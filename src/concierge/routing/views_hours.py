@@ -524,3 +524,8 @@ def roster_feed(request, slug: str, token: str):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+def on_support_note(request) -> list | None:
+    """The inbox header's note: each rotating team and who is on support on its day (None: no rotation)."""
+    return rotation_selectors.on_support_today(request.workspace, timezone.now()) or None

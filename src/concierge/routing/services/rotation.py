@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
 
 from concierge.core import dates as core_dates
 from concierge.core.errors import InvalidInput
@@ -280,9 +279,3 @@ def renew_roster_feed(teammate: Teammate) -> RosterFeed:
         feed.save(update_fields=["token"])
     return feed
 
-
-def forget_days_of(rotation: Rotation, first_day: date) -> int:
-    """Remove the roster from first_day on (a rotation being stopped)."""
-    with transaction.atomic():
-        deleted, _ = RosterDay.objects.filter(Q(rotation=rotation) & Q(day__gte=first_day)).delete()
-    return deleted

@@ -278,4 +278,3 @@ def renew_roster_feed(teammate: Teammate) -> RosterFeed:
         feed.token = new_feed_token()
         feed.save(update_fields=["token"])
     return feed
-

@@ -124,6 +124,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "display": "the report's figures as a person reads them",
         "exports": "the report as CSV and JSON",
     },
+    "routing": {
+        "feeds": "a teammate's support days as an iCalendar feed",
+        "views_hours": "the pages of office hours, service levels and the rotation",
+    },
     "web": {"sign_in": "the sign-in page and the admin's, with throttled guessing"},
     "demo": {
         "seed": "the demo workspace, seeded through the services",

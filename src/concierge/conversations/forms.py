@@ -21,6 +21,7 @@ from concierge.core.zones import babel_locale
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.models import Team, Teammate, Workspace
 
+SORT_CHOICES = [("", "Latest activity"), ("due", "Answer due soonest")]
 STATE_CHOICES = [("open", "Open"), ("snoozed", "Snoozed"), ("closed", "Closed"), ("all", "All states")]
 
 
@@ -31,6 +32,7 @@ class InboxFilterForm(forms.Form):
     assignee = forms.ChoiceField(required=False)
     team = forms.ChoiceField(required=False)
     tag = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, workspace: Workspace, teammate: Teammate):
         super().__init__(data)
@@ -58,6 +60,7 @@ class InboxFilterForm(forms.Form):
             "assignee_id": None,
             "team_id": int(data["team"]) if data.get("team") else None,
             "tag": data.get("tag") or None,
+            "by_due": data.get("sort") == "due",
         }
         if assignee == "me":
             filters["assignee_id"] = self.teammate.pk

@@ -69,6 +69,8 @@ class Conversation(models.Model):
     rating_remark = models.TextField(blank=True, default="")
     rated_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # When the customer is owed an answer by the service-level targets (routing keeps it); empty: not owed.
+    response_due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     bot_answered = models.BooleanField(default=False)
     last_activity_at = models.DateTimeField()
@@ -93,6 +95,7 @@ class Conversation(models.Model):
             ),
             models.Index(fields=["workspace", "team", "-last_activity_at"], name="conv_ws_team_activity"),
             models.Index(fields=["workspace", "contact", "-created_at"], name="conv_ws_contact_created"),
+            models.Index(fields=["workspace", "state", "response_due_at"], name="conv_ws_state_due"),
         ]
         ordering = ["-last_activity_at", "-id"]
 

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from concierge.contacts.models import Contact
 from concierge.conversations.models import Conversation, Part, Tag
@@ -16,8 +16,10 @@ def inbox(
     tag: str | None = None,
     contact_id: int | None = None,
     tag_id: int | None = None,
+    by_due: bool = False,
 ) -> QuerySet[Conversation]:
-    """Conversations newest activity first, with what a list row shows loaded in a fixed number of queries."""
+    """Conversations newest activity first (with `by_due`: the answer due soonest first, those owed
+    nothing last), with what a list row shows loaded in a fixed number of queries."""
     queryset = Conversation.objects.filter(workspace=workspace)
     if state:
         queryset = queryset.filter(state=state)
@@ -36,8 +38,13 @@ def inbox(
     return (
         queryset.select_related("contact", "assignee", "team")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by("-last_activity_at", "-id")
+        .order_by(*_inbox_order(by_due))
     )
+
+
+def _inbox_order(by_due: bool) -> list:
+    latest = ["-last_activity_at", "-id"]
+    return [F("response_due_at").asc(nulls_last=True), *latest] if by_due else latest
 
 
 def conversation_by_id(workspace: Workspace, conversation_id: int) -> Conversation:

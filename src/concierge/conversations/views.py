@@ -2,6 +2,8 @@
 on it. Actions answer an HTMX request with the re-rendered conversation (and its list row, out of band);
 without HTMX they redirect back, so every form also works as a plain form."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -35,6 +37,23 @@ LIST_PANE = "conversation-list"
 DETAIL_PANE = "detail-pane"
 
 
+@dataclass(frozen=True)
+class InboxHeaderNote:
+    template: str
+    context: Callable
+
+
+_header_notes: list[InboxHeaderNote] = []
+
+
+def show_in_inbox_header(template: str, context: Callable) -> None:
+    """Add a short note to the inbox list's header (routing: who is on support today), drawn with
+    `template` from `context(request)`; a context of None shows nothing. Called in AppConfig.ready."""
+    note = InboxHeaderNote(template, context)
+    if note not in _header_notes:
+        _header_notes.append(note)
+
+
 def _wants_fragment(request, target: str) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request and request.htmx.target == target
 
@@ -61,7 +80,13 @@ def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
 def _conversation_list_context(request) -> dict:
     form, conversations = _listed(request, request.GET)
     page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return {"filter_form": form, "page": page, "list_query": _list_query(request).urlencode()}
+    notes = [(note.template, note.context(request)) for note in _header_notes]
+    return {
+        "filter_form": form,
+        "page": page,
+        "list_query": _list_query(request).urlencode(),
+        "header_notes": [(template, note) for template, note in notes if note is not None],
+    }
 
 
 def contact_conversations_panel(request, contact) -> dict:

@@ -27,6 +27,8 @@ from concierge.core.errors import NotFound
 from concierge.demo import people, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.sessions import seed_demo_sessions
+from concierge.routing.services.hours import set_office_hours, set_service_level_targets
+from concierge.routing.services.rotation import generate_roster, set_rotation
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
 from concierge.workspaces.selectors import workspace_by_slug
@@ -83,6 +85,7 @@ def seed_demo_workspace(
     with transaction.atomic():
         desk.open_workspace()
         open_help_center(desk.workspace, desk.owner.teammate, desk.now)
+        desk.set_office_hours_and_rotation()
         for done in range(contacts):
             desk.add_contact(done)
             report(done + 1, total)
@@ -137,6 +140,47 @@ class DemoDesk:
     @cached_property
     def assume_resolved_minutes(self) -> int:
         return bot_settings(self.workspace).assume_resolved_after_minutes
+
+    def set_office_hours_and_rotation(self) -> None:
+        """Acme answers Monday to Friday, 8:00 to 18:00 New York time, closed on US holidays; a first
+        answer within two office hours and a next one within four. Reliability, spread from California
+        to Europe, covers a longer day of its own and rotates a support day among its teammates."""
+        weekdays = range(5)
+        set_office_hours(
+            self.workspace,
+            timezone_name=DEMO_TIMEZONE,
+            intervals=[(day, "08:00", "18:00") for day in weekdays],
+            holiday_country="US",
+            holiday_subdivision="NY",
+            actor=self.owner,
+        )
+        set_service_level_targets(
+            self.workspace, first_response_minutes=120, next_response_minutes=240, actor=self.owner
+        )
+        reliability = self.teams["Reliability"]
+        set_office_hours(
+            self.workspace,
+            team=reliability,
+            timezone_name=DEMO_TIMEZONE,
+            intervals=[(day, "04:00", "20:00") for day in weekdays],
+            holiday_country="US",
+            actor=self.owner,
+        )
+        set_service_level_targets(
+            self.workspace,
+            team=reliability,
+            first_response_minutes=60,
+            next_response_minutes=120,
+            actor=self.owner,
+        )
+        rotation = set_rotation(reliability, order=self.members["Reliability"], actor=self.owner)
+        today = self.now.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+        generate_roster(
+            rotation,
+            first_day=today - timedelta(days=60),
+            last_day=today + timedelta(days=56),
+            actor=self.owner,
+        )
 
     def open_workspace(self) -> None:
         """The workspace as its owner set it up: `concierge demo` creates it, the owner sets their zone,

@@ -23,6 +23,7 @@ workspace_pages = [
     path("coach/conversations/", coach_conversations, name="coach-conversations"),
     path("inbox/<int:conversation_id>/coach/", coach_hints, name="coach-hints"),
     path("bot/", include("concierge.bot.urls")),
+    path("routing/", include("concierge.routing.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
     path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),

@@ -9,6 +9,7 @@ from concierge.conversations.services.assignment import (
     unassign_conversations_of_teammate,
 )
 from concierge.conversations.services.contacts import move_conversations_to_contact
+from concierge.conversations.services.due import set_response_due
 from concierge.conversations.services.messages import (
     add_note,
     deliver_bot_answer,
@@ -49,6 +50,7 @@ __all__ = [
     "reply_as_contact",
     "reply_as_teammate",
     "set_conversation_priority",
+    "set_response_due",
     "snooze_conversation",
     "start_conversation",
     "tag_conversation",

@@ -1,3 +1,12 @@
 """Routing's tables, one module per concern: rules and assignment (rules, assignment), the
 support-day rotation (rotation), office hours and service levels (hours). Each module's models are
 imported here so Django finds them."""
+
+from concierge.routing.models.hours import (  # noqa: F401
+    ClosedDay,
+    OfficeHours,
+    OfficeInterval,
+    ResponseTarget,
+    ServiceLevelTarget,
+)
+from concierge.routing.models.rotation import RosterDay, RosterFeed, Rotation, RotationMember  # noqa: F401

@@ -38,7 +38,10 @@ def close_conversation(
     by: str = "teammate",
     teammate: Teammate | None = None,
     at: datetime | None = None,
+    data: dict | None = None,
 ) -> Conversation:
+    """Close an open or snoozed conversation. `data`: more to say on the timeline's entry (a routing
+    rule names itself there)."""
     if by not in event_types.CLOSED_BY:
         raise InvalidInput(f"by must be one of {', '.join(event_types.CLOSED_BY)}.", field="by")
     check_same_workspace(conversation, teammate)
@@ -53,7 +56,12 @@ def close_conversation(
             closed_at=at,
         )
         add_part(
-            conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data={"state": "closed"}, at=at
+            conversation,
+            kind=Kind.STATE,
+            author_type=by,
+            teammate=teammate,
+            data={"state": "closed", **(data or {})},
+            at=at,
         )
         touch(conversation, at)
         record_conversation_event(conversation, event_types.CONVERSATION_CLOSED, at, by=by)
@@ -106,8 +114,9 @@ def snooze_conversation(
     until: datetime,
     teammate: Teammate | None = None,
     at: datetime | None = None,
+    data: dict | None = None,
 ) -> Conversation:
-
+    """Snooze until a time. `data`: more to say on the timeline's entry (a routing rule names itself)."""
     check_same_workspace(conversation, teammate)
     at = instant(at)
     if timezone.is_naive(until):
@@ -127,7 +136,7 @@ def snooze_conversation(
             kind=Kind.STATE,
             author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
             teammate=teammate,
-            data={"state": "snoozed", "until": until.isoformat()},
+            data={"state": "snoozed", "until": until.isoformat(), **(data or {})},
             at=at,
         )
         touch(conversation, at)

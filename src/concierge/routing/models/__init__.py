@@ -1,3 +1,6 @@
 """Routing's tables, one module per concern: rules and assignment (rules, assignment), the
 support-day rotation (rotation), office hours and service levels (hours). Each module's models are
 imported here so Django finds them."""
+
+from concierge.routing.models.assignment import TeammateStatus, TeamRouting  # noqa: E402, F401
+from concierge.routing.models.rules import Rule  # noqa: E402, F401

@@ -85,9 +85,10 @@ def message_of(conversation: Conversation, part_id: int | None = None) -> str:
 
 @lru_cache(maxsize=4096)
 def words_pattern(words: tuple[str, ...]) -> re.Pattern:
-    """Whole words or phrases, any case; compiled once per list (rules are read far more than edited)."""
+    """Words or phrases at the start of a word ("crash" finds "crashes", "fun" not "refund"), any case;
+    compiled once per list (rules are read far more than edited)."""
     alternatives = "|".join(re.escape(word.casefold()) for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{alternatives})")
 
 
 def _text_matches(operator: str, actual: str, expected) -> bool:

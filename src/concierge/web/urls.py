@@ -16,6 +16,7 @@ workspace_pages = [
     path("contacts/", include("concierge.contacts.urls")),
     path("sessions/", include("concierge.meetings.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("routing/", include("concierge.routing.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
     path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),

@@ -120,6 +120,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "stories": "the demo conversations' stories",
         "people": "the demo's names and companies",
         "sessions": "the demo's 1:1 sessions",
+        "routing": "the demo's routing rules by area and the teams' assignment methods",
     },
 }
 

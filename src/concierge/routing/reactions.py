@@ -18,13 +18,9 @@ from concierge.conversations.announcements import (
 from concierge.core.queue import enqueue_with_change
 from concierge.routing.models import Rule, TeamRouting
 from concierge.routing.selectors.rules import has_rules_for
+from concierge.routing.services.rules import rule_run_key
 
 Trigger = Rule.Trigger
-
-
-def rule_run_key(trigger: str, conversation_id: int, detail: object = "") -> str:
-    """What a rule run is about, at most 32 characters (core's record of reactions that ran)."""
-    return f"{trigger[:2]}{conversation_id}.{detail}"[:32]
 
 
 def _queue_rules(announcement, trigger: str, detail: object, part_id: int | None = None) -> None:

@@ -2,16 +2,12 @@
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from concierge.core.services import claim_reaction_run
 from concierge.routing.services.assignment import drain_queues
-from concierge.routing.services.rules import run_rules, run_waiting_rules
+from concierge.routing.services.rules import run_rules_once, run_waiting_rules
 from concierge.workspaces.models import Workspace
-
-RULES_SUBSCRIBER = "concierge.routing.rules"
 
 
 @task()
@@ -19,10 +15,7 @@ def run_rules_task(
     workspace_id: int, conversation_id: int, trigger: str, part_id: int | None, key: str
 ) -> list[str]:
     """Run a trigger's rules on a conversation, once per `key`; returns the names of the rules that ran."""
-    with transaction.atomic():
-        if not claim_reaction_run(key, RULES_SUBSCRIBER):
-            return []
-        outcomes = run_rules(workspace_id, conversation_id, trigger, at=timezone.now(), part_id=part_id)
+    outcomes = run_rules_once(key, workspace_id, conversation_id, trigger, at=timezone.now(), part_id=part_id)
     return [f"{o.name}: {o.outcome}" for o in outcomes]
 
 

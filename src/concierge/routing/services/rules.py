@@ -36,6 +36,7 @@ from concierge.workspaces.services import SYSTEM, Actor, record_audit
 logger = logging.getLogger("concierge.routing")
 
 Trigger = Rule.Trigger
+RULES_SUBSCRIBER = "concierge.routing.rules"  # how core's record of reactions names a rule run
 TEXT_OPERATORS = ("is", "is_not", "contains")
 CONDITIONS: dict[str, tuple[str, ...]] = {
     # field: its operators. The value each takes is checked in _clean_condition.
@@ -476,6 +477,27 @@ def _run_action(action: dict, facts: Facts, data: dict) -> None:
         conversations.add_note(conversation, None, action["body"], at=at, data=data, keep_html=False)
 
 
+def rule_run_key(trigger: str, conversation_id: int, detail: object = "") -> str:
+    """What a rule run is about, at most 32 characters (core's record of reactions that ran)."""
+    return f"{trigger[:2]}{conversation_id}.{detail}"[:32]
+
+
+def run_rules_once(
+    key: str,
+    workspace_id: int,
+    conversation_id: int,
+    trigger: str,
+    *,
+    at: datetime | None = None,
+    part_id=None,
+) -> list[RuleOutcome]:
+    """run_rules, once per `key` however often it is asked (the queued task, a retry, the demo)."""
+    with transaction.atomic():
+        if not claim_reaction_run(key, RULES_SUBSCRIBER):
+            return []
+        return run_rules(workspace_id, conversation_id, trigger, at=at, part_id=part_id)
+
+
 def run_waiting_rules(*, at: datetime | None = None) -> int:
     """Run each "waited without a reply" rule on the open conversations whose customer's last message
     has waited its minutes (and at most a day more: older ones were due before this ran), once per
@@ -490,7 +512,7 @@ def run_waiting_rules(*, at: datetime | None = None) -> int:
         since = max(due_before - timedelta(days=1), rule.created_at - waited)
         for conversation_id, part_id in waiting_messages(rule.workspace_id, since, due_before):
             with transaction.atomic():
-                if not claim_reaction_run(f"wa{rule.pk}.{part_id}", "concierge.routing.rules"):
+                if not claim_reaction_run(f"wa{rule.pk}.{part_id}", RULES_SUBSCRIBER):
                     continue
                 run_rules(
                     rule.workspace_id, conversation_id, Trigger.WAITED, at=at, part_id=part_id, only=[rule]

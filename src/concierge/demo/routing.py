@@ -20,7 +20,7 @@ PRODUCT_WORDS = [
 METHODS = [("Product", "round_robin", None), ("Revenue", "balanced", 6), ("Reliability", "balanced", 8)]
 
 
-def demo_rules(teams: dict, tags: dict, tag_named) -> list[tuple[str, list[dict], list[dict]]]:
+def demo_rules(teams: dict, tags: dict) -> list[tuple[str, list[dict], list[dict]]]:
     """(name, conditions, actions) of each rule, in order."""
 
     def words(found: list[str]) -> list[dict]:
@@ -34,7 +34,7 @@ def demo_rules(teams: dict, tags: dict, tag_named) -> list[tuple[str, list[dict]
             BIG_CUSTOMERS,
             [{"field": "contact.seats", "operator": "gte", "value": 250}],
             [
-                {"type": "tag", "tag_id": tag_named("big-customer").pk},
+                {"type": "tag", "tag_id": tags["big-customer"].pk},
                 {"type": "set_priority", "priority": "high"},
             ],
         ),

@@ -262,7 +262,10 @@ class DemoDesk:
     def make_routing_rules(self) -> None:
         """The owner's rules, from the seed's routing by area: big customers first (high priority),
         then sales and account to Revenue, errors to Reliability, product questions to Product."""
-        for name, conditions, actions in routing.demo_rules(self.teams, self.tags, self.tag):
+        self.tags["big-customer"] = conversations.tag_for_name(
+            self.workspace, "big-customer", actor=self.owner
+        )
+        for name, conditions, actions in routing.demo_rules(self.teams, self.tags):
             create_rule(
                 self.workspace,
                 RuleInput(

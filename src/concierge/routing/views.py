@@ -64,12 +64,17 @@ ACTION_LABELS = {
     "close": "Close",
     "add_note": "Add an internal note",
 }
+METHOD_NAMES = {"manual": "Manual", "round_robin": "Round-robin", "balanced": "Balanced"}
 TARGET_OF = {
     "tag": "tag_id",
     "assign_team": "team_id",
     "assign_by_method": "team_id",
     "assign_teammate": "teammate_id",
 }
+
+
+def _method_of(routing: TeamRouting | None) -> str:
+    return routing.method if routing else TeamRouting.Method.MANUAL
 
 
 def _actor(request) -> Actor:
@@ -117,7 +122,10 @@ def rules_page(request):
             "section": "settings",
             "settings_section": "routing",
             "rules": [(rule, broken_references(rule, references)) for rule in rules],
-            "teams": [(team, routings.get(team.pk)) for team in teams],
+            "teams": [
+                (team, routings.get(team.pk), METHOD_NAMES[_method_of(routings.get(team.pk))])
+                for team in teams
+            ],
         },
     )
 

@@ -74,12 +74,14 @@ def plain_text(body: str) -> str:
     return " ".join(html.unescape(strip_tags(body)).split())
 
 
-def message_of(conversation: Conversation, part_id: int | None = None) -> str:
-    """The subject and the message a trigger is about: the given part, else the contact's latest."""
+def message_of(conversation: Conversation, part_id: int | None = None, *, first: bool = False) -> str:
+    """The subject and the message a trigger is about: the given part, else the contact's first
+    (a conversation started) or latest message."""
     parts = Part.objects.filter(conversation=conversation, kind=Part.Kind.COMMENT)
     part = parts.filter(pk=part_id).first() if part_id else None
     if part is None:
-        part = parts.filter(author_type=Part.Author.CONTACT).order_by("-created_at", "-id").first()
+        order = ("created_at", "id") if first else ("-created_at", "-id")
+        part = parts.filter(author_type=Part.Author.CONTACT).order_by(*order).first()
     return f"{conversation.subject}\n{plain_text(part.body) if part else ''}"
 
 

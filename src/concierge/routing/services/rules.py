@@ -406,7 +406,11 @@ def run_rules(
     )
     if conversation is None or conversation.state == Conversation.State.CLOSED:
         return []
-    facts = Facts(conversation=conversation, message=message_of(conversation, part_id), at=at)
+    facts = Facts(
+        conversation=conversation,
+        message=message_of(conversation, part_id, first=trigger == Trigger.STARTED),
+        at=at,
+    )
     references = references_of(workspace_id, rules)
     outcomes = []
     for rule in rules:

@@ -136,6 +136,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "sessions": "the demo's 1:1 sessions",
         "articles": "the demo's help center: its articles imported, and two months of readers",
         "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
+        "routing": "the demo's routing rules by area and the teams' assignment methods",
     },
 }
 

@@ -148,3 +148,21 @@ def test_the_demo_settings_show_a_pending_invite_teams_tags_and_keys(db, client)
     assert "conversation" in client.get(reverse("web:settings_tags", args=[workspace.slug])).content.decode()
     keys = client.get(reverse("web:settings_api_keys", args=[workspace.slug])).content.decode()
     assert "CRM sync" in keys and "Old helpdesk import" in keys and "revoked" in keys
+
+
+def test_the_demo_routes_by_area_with_rules_that_show_on_the_timelines(db):
+    from concierge.conversations.models import Part
+    from concierge.routing.models import Rule, TeamRouting
+
+    workspace = seed_demo_workspace(contacts=60, conversations=80, sessions=0).workspace
+    assert [r.name for r in Rule.objects.filter(workspace=workspace)][1:] == [
+        "Sales, account, security and privacy to Revenue",
+        "Errors, bugs, crashes and performance to Reliability",
+        "Product questions and feature requests to Product",
+    ]
+    by_rule = Part.objects.filter(workspace=workspace, data__has_key="rule")
+    assert by_rule.filter(kind="assignment").count() > 10
+    assert set(TeamRouting.objects.filter(workspace=workspace).values_list("method", flat=True)) == {
+        "round_robin",
+        "balanced",
+    }

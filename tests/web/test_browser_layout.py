@@ -39,6 +39,8 @@ def _pages(workspace) -> list[str]:
     from concierge.contacts.models import Contact
     from concierge.conversations.models import Conversation
     from concierge.meetings.models import Booking, SessionType
+    from concierge.routing.models import Rule
+    from concierge.workspaces.models import Team
 
     slug = workspace.slug
     session_type = SessionType.objects.filter(workspace=workspace).first()
@@ -63,6 +65,9 @@ def _pages(workspace) -> list[str]:
         f"/w/{slug}/reports/support/conversations/?{period}",
         f"/w/{slug}/reports/support/sends/?{period}",
         f"/w/{slug}/settings/audit/",
+        f"/w/{slug}/routing/",
+        f"/w/{slug}/routing/rules/{Rule.objects.filter(workspace=workspace).last().pk}/",
+        f"/w/{slug}/routing/teams/{Team.objects.filter(workspace=workspace).first().pk}/",
         f"/book/{trigger.token}/",
     ]
 

@@ -24,11 +24,13 @@ from concierge.conversations import services as conversations
 from concierge.conversations.models import Conversation
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
-from concierge.demo import people, stories
+from concierge.demo import people, routing, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.sessions import seed_demo_sessions
+from concierge.routing.services.assignment import set_team_routing
 from concierge.routing.services.hours import set_office_hours, set_service_level_targets
 from concierge.routing.services.rotation import generate_roster, set_rotation
+from concierge.routing.services.rules import RuleInput, create_rule, rule_run_key, run_rules_once
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.selectors import teammates as teammates_of
 from concierge.workspaces.selectors import workspace_by_slug
@@ -100,6 +102,7 @@ def seed_demo_workspace(
             readers.read_on_their_own(readers.rng.choice(desk.contacts), HISTORY_DAYS)
         for typo in TYPOS:
             readers.misspell_and_read(readers.rng.choice(desk.contacts), typo, HISTORY_DAYS)
+        desk.set_assignment_methods()
         desk.merge_leads_who_signed_up()
         desk.correct_a_contact()
         booked = desk.book_one_to_one_sessions(sessions) if sessions else 0
@@ -226,6 +229,7 @@ class DemoDesk:
             for name in (story.tag, story.extra_tag):
                 if name and name not in self.tags:
                     self.tags[name] = conversations.tag_for_name(self.workspace, name, actor=self.owner)
+        self.make_routing_rules()
         owner_teammate = self.owner.teammate
         crm_key, _ = create_api_key(
             self.workspace, name="CRM sync", teammate=owner_teammate, actor=self.owner
@@ -321,6 +325,32 @@ class DemoDesk:
             start = local.astimezone(ZoneInfo("UTC"))
             if start < self.now - timedelta(minutes=5):
                 return start
+
+    def make_routing_rules(self) -> None:
+        """The owner's rules, from the seed's routing by area: big customers first (high priority),
+        then sales and account to Revenue, errors to Reliability, product questions to Product."""
+        self.tags["big-customer"] = conversations.tag_for_name(
+            self.workspace, "big-customer", actor=self.owner
+        )
+        for name, conditions, actions in routing.demo_rules(self.teams, self.tags):
+            create_rule(
+                self.workspace,
+                RuleInput(
+                    name=name,
+                    trigger="started",
+                    conditions=conditions,
+                    actions=actions,
+                    stop_after=name != routing.BIG_CUSTOMERS,
+                ),
+                actor=self.owner,
+                at=self.now - timedelta(days=HISTORY_DAYS + 1),
+            )
+
+    def set_assignment_methods(self) -> None:
+        """Set last, so the history above stays as it was played; what waits in a queue now is
+        assigned at once by its team's method."""
+        for name, method, limit in routing.METHODS:
+            set_team_routing(self.teams[name], method=method, open_limit=limit, actor=self.owner)
 
     def tag(self, name: str):
         if name not in self.tags:
@@ -504,9 +534,20 @@ class ConversationPlay:
 
     def route_and_tag(self) -> None:
         rng, story = self.rng, self.story
-        conversations.assign_conversation(
-            self.conversation, teammate=None, assignee=None, team=self.team, at=self.later(rng.uniform(1, 5))
+        # The rules run as the worker would run them (once: the queued run finds this one done).
+        conversation = self.conversation
+        run_rules_once(
+            rule_run_key("started", conversation.pk),
+            conversation.workspace_id,
+            conversation.pk,
+            "started",
+            at=self.later(rng.uniform(1, 5)),
         )
+        conversation.refresh_from_db()
+        if conversation.team is None:
+            conversations.assign_conversation(
+                conversation, teammate=None, assignee=None, team=self.team, at=self.later(1)
+            )
         if rng.random() < 0.08:
             wrong = self.desk.tag(rng.choice([s.tag for s in stories.STORIES if s.tag != story.tag]))
             conversations.tag_conversation(self.conversation, wrong, at=self.later(1))

@@ -6,8 +6,17 @@ class RoutingConfig(AppConfig):
     label = "routing"
 
     def ready(self) -> None:
+        self.run_rules_and_assignment()
         self.keep_service_level_clocks()
         self.show_who_is_on_support()
+
+    @staticmethod
+    def run_rules_and_assignment() -> None:
+        from concierge.core.reactions import IN_TRANSACTION, subscribe
+        from concierge.routing.reactions import SUBSCRIPTIONS
+
+        for announcement, react in SUBSCRIPTIONS:
+            subscribe(announcement, react, runs=IN_TRANSACTION)
 
     @staticmethod
     def keep_service_level_clocks() -> None:

@@ -29,9 +29,11 @@ def assign_conversation(
     assignee: Teammate | None,
     team: Team | None = None,
     at: datetime | None = None,
+    data: dict | None = None,
 ) -> Conversation:
     """Set the assignee (a teammate, a team, both, or neither to unassign). `teammate`: who assigned
-    it (None: the system). Assigning it to whom it is already with changes nothing."""
+    it (None: the system). Assigning it to whom it is already with changes nothing. `data`: more to
+    say on the timeline's entry (a routing rule names itself there)."""
     check_same_workspace(conversation, teammate, assignee, team)
     at = instant(at)
     assignee_id, team_id = (assignee.pk if assignee else None), (team.pk if team else None)
@@ -46,7 +48,7 @@ def assign_conversation(
             return conversation
         conversation.assignee = assignee
         conversation.team = team
-        data = {
+        assignment = {
             "assignee_id": assignee.pk if assignee else None,
             "assignee": assignee.name if assignee else None,
             "team_id": team.pk if team else None,
@@ -57,16 +59,18 @@ def assign_conversation(
             kind=Kind.ASSIGNMENT,
             author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
             teammate=teammate,
-            data=data,
+            data={**assignment, **(data or {})},
             at=at,
         )
         touch(conversation, at)
-        record_conversation_event(conversation, conversation_event_types.CONVERSATION_ASSIGNED, at, **data)
+        record_conversation_event(
+            conversation, conversation_event_types.CONVERSATION_ASSIGNED, at, **assignment
+        )
         announce(
             ConversationAssigned(
                 **happened(conversation, at, teammate),
-                assignee_id=data["assignee_id"],
-                team_id=data["team_id"],
+                assignee_id=assignment["assignee_id"],
+                team_id=assignment["team_id"],
             )
         )
     return conversation

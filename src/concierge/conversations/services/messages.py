@@ -83,26 +83,34 @@ def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | No
 
 def add_note(
     conversation: Conversation,
-    teammate: Teammate,
+    teammate: Teammate | None,
     body: str,
     *,
     at: datetime | None = None,
     keep_html: bool = True,
+    data: dict | None = None,
 ) -> Part:
-    """An internal note: teammates see it, the customer never does."""
+    """An internal note: teammates see it, the customer never does. `teammate` None: written by
+    Concierge itself (a routing rule, which names itself in `data`)."""
     check_same_workspace(conversation, teammate)
     body = render_message(body, keep_html=keep_html)
     at = instant(at)
     with transaction.atomic():
         part = add_part(
-            conversation, kind=Kind.NOTE, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at
+            conversation,
+            kind=Kind.NOTE,
+            author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
+            teammate=teammate,
+            body=body,
+            at=at,
+            data=data,
         )
         touch(conversation, at)
         record_conversation_event(
             conversation,
             conversation_event_types.CONVERSATION_NOTE_ADDED,
             at,
-            teammate=teammate.ref,
+            teammate=teammate.ref if teammate else None,
         )
         announce(NoteAdded(**happened(conversation, at, teammate), part_id=part.pk))
     return part

@@ -40,8 +40,10 @@ def close_conversation(
     teammate: Teammate | None = None,
     at: datetime | None = None,
     reason: str = "",
+    data: dict | None = None,
 ) -> Conversation:
-    """`reason` is shown to teammates on the closing line (the bot says why it closed)."""
+    """`reason` is shown to teammates on the closing line (the bot says why it closed). `data`: more to
+    say on the timeline's entry (a routing rule names itself there)."""
     if by not in event_types.CLOSED_BY:
         raise InvalidInput(f"by must be one of {', '.join(event_types.CLOSED_BY)}.", field="by")
     check_same_workspace(conversation, teammate)
@@ -55,8 +57,8 @@ def close_conversation(
             snoozed_until=None,
             closed_at=at,
         )
-        data = {"state": "closed", "reason": reason} if reason else {"state": "closed"}
-        add_part(conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data=data, at=at)
+        closing = {"state": "closed", **({"reason": reason} if reason else {}), **(data or {})}
+        add_part(conversation, kind=Kind.STATE, author_type=by, teammate=teammate, data=closing, at=at)
         touch(conversation, at)
         record_conversation_event(conversation, event_types.CONVERSATION_CLOSED, at, by=by)
         announce(ConversationClosed(**happened(conversation, at, teammate), by=by))
@@ -129,8 +131,9 @@ def snooze_conversation(
     until: datetime,
     teammate: Teammate | None = None,
     at: datetime | None = None,
+    data: dict | None = None,
 ) -> Conversation:
-
+    """Snooze until a time. `data`: more to say on the timeline's entry (a routing rule names itself)."""
     check_same_workspace(conversation, teammate)
     at = instant(at)
     if timezone.is_naive(until):
@@ -150,7 +153,7 @@ def snooze_conversation(
             kind=Kind.STATE,
             author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
             teammate=teammate,
-            data={"state": "snoozed", "until": until.isoformat()},
+            data={"state": "snoozed", "until": until.isoformat(), **(data or {})},
             at=at,
         )
         touch(conversation, at)

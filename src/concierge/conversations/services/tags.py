@@ -71,10 +71,16 @@ def delete_tag(tag: Tag, *, actor: Actor = SYSTEM) -> None:
 
 
 def tag_conversation(
-    conversation: Conversation, tag: Tag, *, teammate: Teammate | None = None, at: datetime | None = None
+    conversation: Conversation,
+    tag: Tag,
+    *,
+    teammate: Teammate | None = None,
+    at: datetime | None = None,
+    data: dict | None = None,
 ) -> bool:
-    """Returns False when the tag was already there (nothing changes)."""
-    return _change_tagging(conversation, tag, teammate, at, tagged=True)
+    """Returns False when the tag was already there (nothing changes). `data`: more to say on the
+    timeline's entry (a routing rule names itself there)."""
+    return _change_tagging(conversation, tag, teammate, at, tagged=True, data=data)
 
 
 def untag_conversation(
@@ -85,7 +91,13 @@ def untag_conversation(
 
 
 def _change_tagging(
-    conversation: Conversation, tag: Tag, teammate: Teammate | None, at: datetime | None, *, tagged: bool
+    conversation: Conversation,
+    tag: Tag,
+    teammate: Teammate | None,
+    at: datetime | None,
+    *,
+    tagged: bool,
+    data: dict | None = None,
 ) -> bool:
     check_same_workspace(conversation, tag, teammate)
     at = instant(at)
@@ -102,7 +114,7 @@ def _change_tagging(
             kind=Kind.TAGS,
             author_type=Author.TEAMMATE if teammate else Author.SYSTEM,
             teammate=teammate,
-            data={"added" if tagged else "removed": tag.name},
+            data={"added" if tagged else "removed": tag.name, **(data or {})},
             at=at,
         )
         event_type = (

@@ -1,0 +1,209 @@
+"""Routing speed: what the task that reacts to a new conversation does — the trigger's rules
+evaluated (50 enabled rules, the last one matching) and the conversation assigned by its team's
+balanced method — in a workspace with 100,000 open conversations, measured in process.
+
+Side by side: the same run with each teammate's open count found by scanning all the workspace's
+open conversations (what assigning without the per-teammate count does), instead of counting only
+the team's members' through the (workspace, assignee) index.
+
+Run it:
+
+  .venv/bin/python benchmarks/routing.py                     # SQLite, in var/benchmark-routing/
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/concierge_bench_routing .venv/bin/python benchmarks/routing.py
+
+The workspace "routing-bench" is made once (bulk seeding, then every conversation set open) and
+reused. Each run starts --runs new conversations through the service (not timed) and times the
+task's body on each; it prints the median, p95 and p99 in milliseconds. Results go to
+docs/benchmarks.md by hand.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SLUG = "routing-bench"
+TEAMS, MEMBERS_PER_TEAM, RULES = 6, 10, 50
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=300)
+    return parser.parse_args()
+
+
+def prepare_environment() -> None:
+    sys.path.insert(0, str(PROJECT_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concierge.settings")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("CONCIERGE_VAR_DIR", str(PROJECT_DIR / "var" / "benchmark-routing"))
+
+
+def prepare_workspace(args: argparse.Namespace):
+    import django
+
+    django.setup()
+    from django.utils import timezone
+    from rich.console import Console
+
+    from benchmarks.seeding import seed_conversations_in_bulk
+    from concierge.contacts.services import create_contact
+    from concierge.conversations.models import Conversation
+    from concierge.conversations.services import tag_for_name
+    from concierge.core.management.migrating import migrate_with_progress
+    from concierge.routing.services.assignment import set_team_routing
+    from concierge.routing.services.rules import RuleInput, create_rule
+    from concierge.workspaces.models import Workspace
+    from concierge.workspaces.services import add_teammate, create_team, create_workspace
+
+    console = Console(stderr=True)
+    migrate_with_progress(console)
+    workspace = Workspace.objects.filter(slug=SLUG).first()
+    if workspace is not None:
+        return workspace
+    workspace = create_workspace(
+        name="Routing bench", slug=SLUG, timezone_name="UTC", owner_email="owner@routing-bench.test"
+    )
+    teammates = [
+        add_teammate(workspace, email=f"t{n}@routing-bench.test", name=f"Teammate {n}", password=None)
+        for n in range(TEAMS * MEMBERS_PER_TEAM)
+    ]
+    teams = [
+        create_team(
+            workspace, name=f"Team {n}", members=teammates[n * MEMBERS_PER_TEAM : (n + 1) * MEMBERS_PER_TEAM]
+        )
+        for n in range(TEAMS)
+    ]
+    contacts = [
+        create_contact(workspace, external_id=f"c{n}", email=f"c{n}@example.test") for n in range(500)
+    ]
+    tags = [tag_for_name(workspace, name) for name in ("billing", "bug", "export")]
+    now = timezone.now()
+    console.print(f"Seeding {args.conversations:,} conversations…")
+    seed_conversations_in_bulk(
+        workspace,
+        count=args.conversations,
+        contacts=contacts,
+        teammates=teammates,
+        teams=teams,
+        tags=tags,
+        start=now - timedelta(days=365),
+        end=now - timedelta(days=1),
+    )
+    # Every one open: the worst case for counting a teammate's open conversations.
+    Conversation.objects.filter(workspace=workspace).update(state="open", closed_at=None)
+    for number in range(RULES - 1):  # rules that do not match: words nobody writes
+        create_rule(
+            workspace,
+            RuleInput(
+                name=f"Rule {number}",
+                trigger="started",
+                match="any",
+                conditions=[
+                    {
+                        "field": "message",
+                        "operator": "contains_any",
+                        "value": [f"zq{number}x", f"word{number}y"],
+                    },
+                    {"field": "contact.plan", "operator": "is", "value": f"plan-{number}"},
+                ],
+                actions=[{"type": "assign_team", "team_id": teams[number % TEAMS].pk}],
+            ),
+        )
+    create_rule(
+        workspace,
+        RuleInput(
+            name="Exports to Team 0",
+            trigger="started",
+            conditions=[{"field": "message", "operator": "contains_any", "value": ["export"]}],
+            actions=[
+                {"type": "tag", "tag_id": tags[2].pk},
+                {"type": "assign_by_method", "team_id": teams[0].pk},
+            ],
+        ),
+    )
+    set_team_routing(teams[0], method="balanced", open_limit=None)
+    return workspace
+
+
+def scanning_open_counts(workspace_id: int, teammate_ids) -> dict[int, int]:
+    """Each teammate's open conversations from a scan of all the workspace's open conversations."""
+    from concierge.conversations.models import Conversation
+
+    every = Counter(
+        Conversation.objects.filter(workspace_id=workspace_id, state="open").values_list(
+            "assignee_id", flat=True
+        )
+    )
+    return {teammate_id: every.get(teammate_id, 0) for teammate_id in teammate_ids}
+
+
+def measure(workspace, runs: int) -> list[float]:
+    from concierge.contacts.models import Contact
+    from concierge.conversations.services import start_conversation
+    from concierge.routing.services.rules import rule_run_key, run_rules_once
+
+    contact = Contact.objects.filter(workspace=workspace).first()
+    timings = []
+    for _ in range(runs):
+        conversation = start_conversation(workspace, contact=contact, body="Our export fails every night")
+        began = time.perf_counter()
+        outcomes = run_rules_once(
+            rule_run_key("started", conversation.pk), workspace.pk, conversation.pk, "started"
+        )
+        timings.append((time.perf_counter() - began) * 1000)
+        assert [o.name for o in outcomes] == ["Exports to Team 0"], outcomes
+    return timings
+
+
+def summary(label: str, timings: list[float]) -> str:
+    ordered = sorted(timings)
+    p = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))]  # noqa: E731
+    return f"| {label} | {len(ordered)} | {statistics.median(ordered):.2f} | {p(0.95):.2f} | {p(0.99):.2f} |"
+
+
+def main() -> None:
+    args = parse_arguments()
+    prepare_environment()
+    workspace = prepare_workspace(args)
+    from django.db import connection
+
+    from concierge.conversations.models import Conversation
+    from concierge.routing.selectors import availability
+
+    open_now = Conversation.objects.filter(workspace=workspace, state="open").count()
+    print(
+        f"\n{connection.vendor}, {open_now:,} open conversations, {RULES} rules; {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; load average before: {os.getloadavg()[0]:.1f}\n"
+    )
+    print("| variant | runs | median ms | p95 ms | p99 ms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        summary("rules + balanced assignment (team members' counts)", measure(workspace, args.runs)),
+        flush=True,
+    )
+    counted = availability.open_counts
+    availability.open_counts = scanning_open_counts
+    try:
+        print(
+            summary(
+                "same, counting by scanning all open conversations",
+                measure(workspace, max(30, args.runs // 5)),
+            )
+        )
+    finally:
+        availability.open_counts = counted
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -253,14 +253,15 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
         offset=offset,
     )
     matches = _Matcher([word for group in groups for word, _ in group])
+    # The row past the page only says there is more: no title or snippet is made for it.
     return [
         SearchHit(
             object_id=object_id,
             score=float(score),
             title_html=highlighted(title, matches),
-            snippet_html=snippet(body, matches),
+            snippet_html=snippet(body, matches) if position < limit else "",
         )
-        for object_id, score, title, body in rows
+        for position, (object_id, score, title, body) in enumerate(rows)
     ]
 
 

@@ -695,61 +695,74 @@ def _postgresql_locales_of(workspace_id: int, kind: str) -> list[str]:
 
 
 class _TierMatch:
-    """One tier's matches: which entries, and how to rank them, as SQL for the database in use."""
+    """One tier's matches as SQL for the database in use: `first` reads the first RANKED_MATCHES
+    matches in index order with their rank (computed for those rows only), `after` the further
+    matches' entry ids in index order, past a given one."""
 
     def __init__(self, tier, workspace_id, kind, groups, locales, audiences):
+        if is_postgresql():
+            self._postgresql(tier, workspace_id, kind, groups, locales, audiences)
+        else:
+            self._sqlite(tier, workspace_id, kind, groups, locales, audiences)
+
+    def _postgresql(self, tier, workspace_id, kind, groups, locales, audiences):
         from concierge.core.models import SearchEntry
 
-        if is_postgresql():
-            scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
-            query, query_params = _tsquery(groups, locales)
-            vector = "e.heading_document" if tier == _HEADINGS else "e.document"
-            condition, params = f"{vector} @@ {query}", [*query_params]
-            if tier == _BODY_ONLY:
-                condition += f" AND NOT e.heading_document @@ {query}"
-                params += query_params
-            self.source = f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition}"
-            self.params = [*scope_params, *params]
-            self.entry_id, self.rank = "e.id", f"ts_rank({vector}, {query})"
-            self.rank_params = query_params
-            self.best_first = "DESC"
-        else:
-            words = _fts5_query(groups)
-            scope = " OR ".join(
-                f'"{search_scope_token(workspace_id, kind, locale, audience)}"'
-                for locale in (locales if locales is not None else [None])
-                for audience in audiences
-            )
-            in_headings = f"{SQLITE_HEADING_COLUMNS} : ({words})"
-            in_text = f"{SQLITE_TEXT_COLUMNS} : ({words})"
-            match = in_headings if tier == _HEADINGS else f"({in_text}) NOT ({in_headings})"
-            self.source = "FROM core_search_documents f WHERE core_search_documents MATCH %s"
-            self.params = [f"(scope : ({scope})) AND ({match})"]
-            self.entry_id, self.rank = "f.rowid", f"-bm25(core_search_documents, {SQLITE_COLUMN_WEIGHTS})"
-            self.rank_params = []
-            self.best_first = "DESC"
+        scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
+        query, query_params = _tsquery(groups, locales)
+        vector = "heading_document" if tier == _HEADINGS else "document"
+        condition, params = f"e.{vector} @@ {query}", [*query_params]
+        if tier == _BODY_ONLY:
+            condition += f" AND NOT e.heading_document @@ {query}"
+            params += query_params
+        matches = f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition}"
+        # "+ 0": in the entries' own order, the planner would walk the primary key and test each
+        # entry's document, unindexed, until it has enough; this way it takes the full-text index's
+        # matches, then orders those. Ranking reads each document whole, so it runs on the first
+        # matches only, outside the subquery.
+        self.first = (
+            f"SELECT r.id, ts_rank(r.{vector}, {query}) FROM {table(SearchEntry)} r "
+            f"WHERE r.id = ANY(ARRAY(SELECT e.id {matches} ORDER BY e.id + 0 LIMIT %s))",
+            [*query_params, *scope_params, *params, RANKED_MATCHES],
+        )
+        self.after = (
+            f"SELECT e.id {matches} AND e.id > %s ORDER BY e.id + 0 LIMIT %s",
+            [*scope_params, *params],
+        )
+
+    def _sqlite(self, tier, workspace_id, kind, groups, locales, audiences):
+        words = _fts5_query(groups)
+        scope = " OR ".join(
+            f'"{search_scope_token(workspace_id, kind, locale, audience)}"'
+            for locale in (locales if locales is not None else [None])
+            for audience in audiences
+        )
+        in_headings = f"{SQLITE_HEADING_COLUMNS} : ({words})"
+        in_text = f"{SQLITE_TEXT_COLUMNS} : ({words})"
+        match = f"(scope : ({scope})) AND " + (
+            f"({in_headings})" if tier == _HEADINGS else f"(({in_text}) NOT ({in_headings}))"
+        )
+        # FTS5 yields matches in rowid order: the LIMIT stops it, and bm25 runs for those rows only.
+        matches = "FROM core_search_documents WHERE core_search_documents MATCH %s"
+        self.first = (
+            f"SELECT rowid, -bm25(core_search_documents, {SQLITE_COLUMN_WEIGHTS}) {matches} "
+            "ORDER BY rowid LIMIT %s",
+            [match, RANKED_MATCHES],
+        )
+        self.after = (f"SELECT rowid {matches} AND rowid > %s ORDER BY rowid LIMIT %s", [match])
 
     def best(self, limit: int) -> list[tuple[int, float]]:
         """Up to `limit` (entry id, score): the first RANKED_MATCHES matches by relevance, then the rest."""
         if limit <= 0:
             return []
-        last_ranked = select(
-            f"SELECT {self.entry_id} {self.source} ORDER BY {self.entry_id} LIMIT 1 OFFSET %s",
-            [*self.params, RANKED_MATCHES - 1],
+        first = select(*self.first)
+        rows = sorted(
+            ((entry_id, float(score)) for entry_id, score in first), key=lambda row: (-row[1], row[0])
         )
-        ranked_up_to = f" AND {self.entry_id} <= %s" if last_ranked else ""
-        bound = [last_ranked[0][0]] if last_ranked else []
-        ranked = select(
-            f"SELECT {self.entry_id}, {self.rank} AS score {self.source}{ranked_up_to} "
-            f"ORDER BY score {self.best_first}, {self.entry_id} LIMIT %s",
-            [*self.rank_params, *self.params, *bound, limit],
-        )
-        rows = [(entry_id, float(score)) for entry_id, score in ranked]
-        if last_ranked and len(rows) < limit:
-            rest = select(
-                f"SELECT {self.entry_id} {self.source} AND {self.entry_id} > %s ORDER BY {self.entry_id} LIMIT %s",
-                [*self.params, *bound, limit - len(rows)],
-            )
+        rows = rows[:limit]
+        if len(first) == RANKED_MATCHES and len(rows) < limit:
+            sql, params = self.after
+            rest = select(sql, [*params, max(entry_id for entry_id, _ in first), limit - len(rows)])
             rows += [(entry_id, 0.0) for (entry_id,) in rest]
         return rows
 

@@ -307,3 +307,24 @@ def test_a_scope_is_matched_exactly_among_many_workspaces_kinds_locales_and_audi
     assert sorted(everyone) == [
         n for n, s in enumerate(scopes) if s[0] == workspace and s[1] == "saved_reply"
     ]
+
+
+def test_a_word_in_most_documents_is_left_out_when_rarer_words_remain(workspace, monkeypatch):
+    # As a stop word: it narrows little and costs the most. Small help centers keep every word.
+    from concierge.core import search
+
+    index_documents(
+        [
+            doc(workspace, i, f"Setup guide: {topic}")
+            for i, topic in enumerate(["webhooks", "billing", "sso"], 1)
+        ]
+        + [doc(workspace, 4, "Refunds", "Money back within a week.")]
+    )
+    assert ids(search_documents(workspace.id, "article", "guide refunds")) == []
+    monkeypatch.setattr(search, "COMMON_WORDS_FROM", 4)
+    assert ids(search_documents(workspace.id, "article", "guide refunds")) == [4]
+    hit = search_documents(workspace.id, "article", "guide billing").hits
+    assert [h.object_id for h in hit] == [2] and "<mark>guide</mark>" in hit[0].title_html
+    # Only common words: they are all there is to look for.
+    assert sorted(ids(search_documents(workspace.id, "article", "setup guide"))) == [1, 2, 3]
+    assert ids(search_documents(workspace.id, "article", "refunds webhooks")) == []

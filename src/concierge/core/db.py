@@ -622,7 +622,7 @@ HEADINGS_TIER = 1000.0
 # whole tsvector), so a tier ranks its first matches in index order, this many, and its further
 # matches follow them unranked, in index order. A word in most documents then costs the same as a
 # word in a few hundred.
-RANKED_MATCHES = 400
+RANKED_MATCHES = 200
 
 
 def match_search_entries(
@@ -798,6 +798,29 @@ def search_terms_among(
         f"SELECT DISTINCT t.term FROM {table(SearchTerm)} t WHERE {scope} AND {condition}", [*params, *more]
     )
     return {row[0] for row in rows}
+
+
+def search_term_documents(
+    workspace_id: int, kind: str, locales: Sequence[str] | None, words: Sequence[str]
+) -> dict[str, int]:
+    """How many documents hold each of these words (those the vocabulary lacks are left out)."""
+    from concierge.core.models import SearchTerm
+
+    scope, params = _scope_condition("t", workspace_id, kind, locales, None)
+    condition, more = one_of("t.term", list(words))
+    rows = select(
+        f"SELECT t.term, SUM(t.documents) FROM {table(SearchTerm)} t WHERE {scope} AND {condition} "
+        "GROUP BY t.term",
+        [*params, *more],
+    )
+    return {term: int(documents) for term, documents in rows}
+
+
+def count_search_entries(workspace_id: int, kind: str, locales: Sequence[str] | None) -> int:
+    from concierge.core.models import SearchEntry
+
+    scope, params = _scope_condition("e", workspace_id, kind, locales, None)
+    return select(f"SELECT COUNT(*) FROM {table(SearchEntry)} e WHERE {scope}", params)[0][0]
 
 
 def search_terms_from(

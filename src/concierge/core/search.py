@@ -57,6 +57,8 @@ MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
 MAX_WORD_LENGTH = 64  # the vocabulary's column; longer "words" are not words people type
 PREFIX_EXPANSIONS = 20  # search as you type: the most frequent words a typed prefix can become
 SNIPPET_WORDS = 30
+COMMON_WORD_SHARE = 0.5  # a word in more than this share of the documents searched is common...
+COMMON_WORDS_FROM = 200  # ...when they are at least this many (a small help center keeps every word)
 WORD = re.compile(r"[^\W_]+")  # letters and digits, as both databases' tokenizers cut words
 
 
@@ -246,7 +248,7 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
     rows = db.match_search_entries(
         scope.workspace_id,
         scope.kind,
-        groups,
+        _without_common_words(scope, groups),
         locales=scope.locales,
         audiences=scope.audiences,
         limit=limit + 1,
@@ -263,6 +265,25 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
         )
         for position, (object_id, score, title, body) in enumerate(rows)
     ]
+
+
+def _without_common_words(
+    scope: _Scope, groups: list[list[tuple[str, bool]]]
+) -> list[list[tuple[str, bool]]]:
+    """The query's words less those in more than half of a large scope's documents ("how", "you",
+    "the"), when rarer words remain: a common word narrows the results little and costs the most to
+    match, so search engines treat it as a stop word (PostgreSQL's configurations already drop the
+    usual ones). It is still highlighted."""
+    plain = [group[0][0] for group in groups if len(group) == 1 and not group[0][1]]
+    if len(groups) < 2 or not plain:
+        return groups
+    documents = db.count_search_entries(scope.workspace_id, scope.kind, scope.locales)
+    if documents < COMMON_WORDS_FROM:
+        return groups
+    frequency = db.search_term_documents(scope.workspace_id, scope.kind, scope.locales, plain)
+    common = {word for word in plain if frequency.get(word, 0) > documents * COMMON_WORD_SHARE}
+    rarer = [group for group in groups if not (len(group) == 1 and group[0][0] in common)]
+    return rarer or groups
 
 
 # Typo tolerance ---------------------------------------------------------------------------------

@@ -262,3 +262,69 @@ def test_the_index_is_rebuilt_from_the_registered_sources(workspace, monkeypatch
     assert search.reindex_workspace(workspace.id) == {"article": 1}
     assert ids(search_documents(workspace.id, "article", "stale")) == []
     assert ids(search_documents(workspace.id, "article", "renamed")) == [2]
+
+
+def test_past_the_ranked_matches_further_matches_follow_in_index_order(workspace, monkeypatch):
+    # A tier ranks its first RANKED_MATCHES matches only (db.py): a word in most documents then costs
+    # what a word in a few hundred does. The rest still come, each once, after the ranked ones.
+    from concierge.core import db
+
+    monkeypatch.setattr(db, "RANKED_MATCHES", 3)
+    index_documents(
+        [doc(workspace, 1, "Webhook setup guide for new teams"), doc(workspace, 2, "Webhook")]
+        + [doc(workspace, i, f"Webhook guide {i}") for i in range(3, 8)]
+        + [doc(workspace, 8, "Webhook")]  # as relevant as 2, but past the ranked ones
+    )
+    pages = [search_documents(workspace.id, "article", "webhook", limit=3, offset=o) for o in (0, 3, 6)]
+    found = [object_id for page in pages for object_id in ids(page)]
+    assert sorted(found) == list(range(1, 9))
+    assert set(found[:3]) == {1, 2, 3}
+    assert found[3:] == [4, 5, 6, 7, 8]
+    scores = [hit.score for page in pages for hit in page.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert [page.has_more for page in pages] == [True, True, False]
+
+
+def test_a_scope_is_matched_exactly_among_many_workspaces_kinds_locales_and_audiences(
+    workspace, other_workspace
+):
+    scopes = [
+        (ws, kind, locale, audience)
+        for ws in (workspace, other_workspace)
+        for kind in ("article", "saved_reply")
+        for locale in ("en", "pt-BR")
+        for audience in ("public", "internal")
+    ]
+    index_documents(
+        [
+            doc(ws, n, "Shared word", kind=kind, locale=locale, audience=audience)
+            for n, (ws, kind, locale, audience) in enumerate(scopes)
+        ]
+    )
+    for n, (ws, kind, locale, audience) in enumerate(scopes):
+        assert ids(search_documents(ws.id, kind, "shared", locale=locale, audiences=(audience,))) == [n]
+    everyone = ids(search_documents(workspace.id, "saved_reply", "shared", audiences=("public", "internal")))
+    assert sorted(everyone) == [
+        n for n, s in enumerate(scopes) if s[0] == workspace and s[1] == "saved_reply"
+    ]
+
+
+def test_a_word_in_most_documents_is_left_out_when_rarer_words_remain(workspace, monkeypatch):
+    # As a stop word: it narrows little and costs the most. Small help centers keep every word.
+    from concierge.core import search
+
+    index_documents(
+        [
+            doc(workspace, i, f"Setup guide: {topic}")
+            for i, topic in enumerate(["webhooks", "billing", "sso"], 1)
+        ]
+        + [doc(workspace, 4, "Refunds", "Money back within a week.")]
+    )
+    assert ids(search_documents(workspace.id, "article", "guide refunds")) == []
+    monkeypatch.setattr(search, "COMMON_WORDS_FROM", 4)
+    assert ids(search_documents(workspace.id, "article", "guide refunds")) == [4]
+    hit = search_documents(workspace.id, "article", "guide billing").hits
+    assert [h.object_id for h in hit] == [2] and "<mark>guide</mark>" in hit[0].title_html
+    # Only common words: they are all there is to look for.
+    assert sorted(ids(search_documents(workspace.id, "article", "setup guide"))) == [1, 2, 3]
+    assert ids(search_documents(workspace.id, "article", "refunds webhooks")) == []

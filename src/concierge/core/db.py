@@ -8,6 +8,7 @@ locks) sit behind these functions and nothing else in the code knows about them
 (tests/test_architecture.py holds every other module to that).
 """
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -492,11 +493,31 @@ TEXT_SEARCH_CONFIGS = {
     "sv": "swedish",
     "tr": "turkish",
 }
-SQLITE_COLUMN_WEIGHTS = "10.0, 4.0, 1.0"  # bm25() weights: title, headings, body
+# bm25() weights, SQLite: scope (a filter, not relevance), title, headings, body.
+SQLITE_COLUMN_WEIGHTS = "0.0, 10.0, 4.0, 1.0"
+SQLITE_TEXT_COLUMNS = "{title headings body}"
+SQLITE_HEADING_COLUMNS = "{title headings}"
 
 
 def text_search_config(locale: str) -> str:
     return TEXT_SEARCH_CONFIGS.get(locale.replace("_", "-").split("-")[0].lower(), "simple")
+
+
+def search_scope_token(workspace_id: int, kind: str, locale: str | None, audience: str) -> str:
+    """One word naming a scope of the SQLite full-text index (a workspace's documents of one kind and
+    audience, in one locale or in any), so the full-text match itself is scoped: the index intersects
+    the scope's list of documents with the words' instead of reading every workspace's matches and
+    filtering them after. A digest, so any kind or locale makes one plain word; it ends in a digit,
+    which the stemmer never cuts."""
+    named = "\x1f".join((str(workspace_id), kind, locale or "", audience))
+    return "s" + hashlib.blake2b(named.encode(), digest_size=10).hexdigest() + "0"
+
+
+def search_scope_text(workspace_id: int, kind: str, locale: str, audience: str) -> str:
+    """What a document's scope column holds: its scope in its own locale, and in any locale."""
+    return " ".join(
+        search_scope_token(workspace_id, kind, scope_locale, audience) for scope_locale in (locale, None)
+    )
 
 
 def delete_search_entries(kind: str, object_ids: Sequence[int]) -> list[tuple]:
@@ -547,9 +568,19 @@ def insert_search_entries(rows: Sequence[tuple], folded: Sequence[tuple[str, str
                 f"INSERT INTO {table(SearchEntry)} ({columns}) VALUES ({placeholders(8)}) RETURNING id", row
             )
             ids.append(cursor.fetchone()[0])
+    insert_sqlite_full_text(
+        [
+            (entry_id, search_scope_text(row[0], row[1], row[3], row[4]), *texts)
+            for entry_id, row, texts in zip(ids, rows, folded, strict=True)
+        ]
+    )
+
+
+def insert_sqlite_full_text(rows: Sequence[tuple[int, str, str, str, str]]) -> None:
+    """SQLite's full-text rows, each (entry id, scope words, folded title, headings, body)."""
     execute_many(
-        "INSERT INTO core_search_fts (rowid, title, headings, body) VALUES (%s, %s, %s, %s)",
-        [(entry_id, *texts) for entry_id, texts in zip(ids, folded, strict=True)],
+        "INSERT INTO core_search_documents (rowid, scope, title, headings, body) VALUES (%s, %s, %s, %s, %s)",
+        list(rows),
     )
 
 
@@ -587,6 +618,11 @@ def _scope_condition(alias: str, workspace_id: int, kind: str, locales, audience
 
 # A title or headings match outranks every body-only match, whatever their relevance.
 HEADINGS_TIER = 1000.0
+# Ranking reads every document it ranks (SQLite: its position lists and length; PostgreSQL: its
+# whole tsvector), so a tier ranks its first matches in index order, this many, and its further
+# matches follow them unranked, in index order. A word in most documents then costs the same as a
+# word in a few hundred.
+RANKED_MATCHES = 200
 
 
 def match_search_entries(
@@ -603,54 +639,132 @@ def match_search_entries(
     (object_id, score, title, body) each, a higher score better.
 
     In two tiers: the entries whose title and headings hold every group, ranked among themselves,
-    then the others, ranked among themselves. Ranking costs a read of every matching entry, and a
-    common word's body matches are thousands; its title and headings matches are far fewer and
-    usually fill the page, so the body-only tier is ranked only when a page reaches it. Within a
-    tier: SQLite's bm25 with column weights, PostgreSQL's ts_rank over A/B/C weights."""
+    then the others, ranked among themselves. A common word's body matches are thousands; its title
+    and headings matches are far fewer and usually fill the page, so the body-only tier is looked
+    at only when a page reaches it. Within a tier: SQLite's bm25 with column weights, PostgreSQL's
+    ts_rank over A/B/C weights, for its first RANKED_MATCHES matches (0 for the rest). The title
+    and body are read for the page's entries only."""
     wanted = offset + limit
-    rows: list[tuple[int, float, str, str]] = []
+    if is_postgresql() and locales is None:
+        locales = _postgresql_locales_of(workspace_id, kind)
+        if not locales:
+            return []
+    found: list[tuple[int, float]] = []
     for tier in (_HEADINGS, _BODY_ONLY):
-        if len(rows) >= wanted:
+        if len(found) >= wanted:
             break
-        found = _match_tier(tier, workspace_id, kind, groups, locales, audiences, wanted - len(rows))
-        rows += [
-            (object_id, score + (HEADINGS_TIER if tier == _HEADINGS else 0.0), t, b)
-            for object_id, score, t, b in found
-        ]
-    return rows[offset:]
+        bonus = HEADINGS_TIER if tier == _HEADINGS else 0.0
+        match = _TierMatch(tier, workspace_id, kind, groups, locales, audiences)
+        found += [(entry_id, score + bonus) for entry_id, score in match.best(wanted - len(found))]
+    page = found[offset:]
+    texts = _entry_texts([entry_id for entry_id, _ in page])
+    return [(texts[entry_id][0], score, *texts[entry_id][1:]) for entry_id, score in page]
 
 
 _HEADINGS, _BODY_ONLY = "headings", "body only"
 
 
-def _match_tier(tier, workspace_id, kind, groups, locales, audiences, limit) -> list[tuple]:
+def _entry_texts(entry_ids: list[int]) -> dict[int, tuple[int, str, str]]:
     from concierge.core.models import SearchEntry
 
-    scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
-    if is_postgresql():
+    if not entry_ids:
+        return {}
+    condition, params = one_of("id", entry_ids)
+    rows = select(f"SELECT id, object_id, title, body FROM {table(SearchEntry)} WHERE {condition}", params)
+    return {entry_id: (object_id, title, body) for entry_id, object_id, title, body in rows}
+
+
+def _postgresql_locales_of(workspace_id: int, kind: str) -> list[str]:
+    """The locales a workspace's documents of a kind are written in, by hops along the scope index
+    (a handful of look-ups however many documents): searching every locale then stems the query by
+    these languages' configurations only, not by every configuration known."""
+    from concierge.core.models import SearchEntry
+
+    entries = table(SearchEntry)
+    rows = select(
+        f"WITH RECURSIVE present(locale) AS ("
+        f"  (SELECT locale FROM {entries} WHERE workspace_id = %s AND kind = %s ORDER BY locale LIMIT 1)"
+        f"  UNION ALL"
+        f"  SELECT (SELECT e.locale FROM {entries} e WHERE e.workspace_id = %s AND e.kind = %s"
+        f"          AND e.locale > present.locale ORDER BY e.locale LIMIT 1)"
+        f"  FROM present WHERE present.locale IS NOT NULL"
+        f") SELECT locale FROM present WHERE locale IS NOT NULL",
+        [workspace_id, kind, workspace_id, kind],
+    )
+    return [row[0] for row in rows]
+
+
+class _TierMatch:
+    """One tier's matches as SQL for the database in use: `first` reads the first RANKED_MATCHES
+    matches in index order with their rank (computed for those rows only), `after` the further
+    matches' entry ids in index order, past a given one."""
+
+    def __init__(self, tier, workspace_id, kind, groups, locales, audiences):
+        if is_postgresql():
+            self._postgresql(tier, workspace_id, kind, groups, locales, audiences)
+        else:
+            self._sqlite(tier, workspace_id, kind, groups, locales, audiences)
+
+    def _postgresql(self, tier, workspace_id, kind, groups, locales, audiences):
+        from concierge.core.models import SearchEntry
+
+        scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
         query, query_params = _tsquery(groups, locales)
-        vector = "e.heading_document" if tier == _HEADINGS else "e.document"
-        condition = f"{vector} @@ {query}"
-        params = [*query_params, *scope_params, *query_params]
+        vector = "heading_document" if tier == _HEADINGS else "document"
+        condition, params = f"e.{vector} @@ {query}", [*query_params]
         if tier == _BODY_ONLY:
             condition += f" AND NOT e.heading_document @@ {query}"
             params += query_params
-        return select(
-            f"SELECT e.object_id, ts_rank({vector}, {query}) AS score, e.title, e.body "
-            f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition} "
-            "ORDER BY score DESC, e.object_id LIMIT %s",
-            [*params, limit],
+        matches = f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition}"
+        # "+ 0": in the entries' own order, the planner would walk the primary key and test each
+        # entry's document, unindexed, until it has enough; this way it takes the full-text index's
+        # matches, then orders those. Ranking reads each document whole, so it runs on the first
+        # matches only, outside the subquery.
+        self.first = (
+            f"SELECT r.id, ts_rank(r.{vector}, {query}) FROM {table(SearchEntry)} r "
+            f"WHERE r.id = ANY(ARRAY(SELECT e.id {matches} ORDER BY e.id + 0 LIMIT %s))",
+            [*query_params, *scope_params, *params, RANKED_MATCHES],
         )
-    words = _fts5_query(groups)
-    in_headings = "{title headings} : (" + words + ")"
-    match = in_headings if tier == _HEADINGS else f"({words}) NOT ({in_headings})"
-    rows = select(
-        f"SELECT e.object_id, bm25(core_search_fts, {SQLITE_COLUMN_WEIGHTS}) AS rank, e.title, e.body "
-        f"FROM core_search_fts JOIN {table(SearchEntry)} e ON e.id = core_search_fts.rowid "
-        f"WHERE core_search_fts MATCH %s AND {scope} ORDER BY rank, e.object_id LIMIT %s",
-        [match, *scope_params, limit],
-    )
-    return [(object_id, -rank, title, body) for object_id, rank, title, body in rows]
+        self.after = (
+            f"SELECT e.id {matches} AND e.id > %s ORDER BY e.id + 0 LIMIT %s",
+            [*scope_params, *params],
+        )
+
+    def _sqlite(self, tier, workspace_id, kind, groups, locales, audiences):
+        words = _fts5_query(groups)
+        scope = " OR ".join(
+            f'"{search_scope_token(workspace_id, kind, locale, audience)}"'
+            for locale in (locales if locales is not None else [None])
+            for audience in audiences
+        )
+        in_headings = f"{SQLITE_HEADING_COLUMNS} : ({words})"
+        in_text = f"{SQLITE_TEXT_COLUMNS} : ({words})"
+        match = f"(scope : ({scope})) AND " + (
+            f"({in_headings})" if tier == _HEADINGS else f"(({in_text}) NOT ({in_headings}))"
+        )
+        # FTS5 yields matches in rowid order: the LIMIT stops it, and bm25 runs for those rows only.
+        matches = "FROM core_search_documents WHERE core_search_documents MATCH %s"
+        self.first = (
+            f"SELECT rowid, -bm25(core_search_documents, {SQLITE_COLUMN_WEIGHTS}) {matches} "
+            "ORDER BY rowid LIMIT %s",
+            [match, RANKED_MATCHES],
+        )
+        self.after = (f"SELECT rowid {matches} AND rowid > %s ORDER BY rowid LIMIT %s", [match])
+
+    def best(self, limit: int) -> list[tuple[int, float]]:
+        """Up to `limit` (entry id, score): the first RANKED_MATCHES matches by relevance, then the rest."""
+        if limit <= 0:
+            return []
+        first = select(*self.first)
+        rows = sorted(
+            ((entry_id, float(score)) for entry_id, score in first), key=lambda row: (-row[1], row[0])
+        )
+        rows = rows[:limit]
+        if len(first) == RANKED_MATCHES and len(rows) < limit:
+            sql, params = self.after
+            rest = select(sql, [*params, max(entry_id for entry_id, _ in first), limit - len(rows)])
+            rows += [(entry_id, 0.0) for (entry_id,) in rest]
+        return rows
 
 
 def _fts5_query(groups: Sequence[Sequence[tuple[str, bool]]]) -> str:
@@ -660,17 +774,14 @@ def _fts5_query(groups: Sequence[Sequence[tuple[str, bool]]]) -> str:
     )
 
 
-def _tsquery(groups, locales: Sequence[str] | None) -> tuple[str, list]:
+def _tsquery(groups, locales: Sequence[str]) -> tuple[str, list]:
     """A tsquery built from words (never from the user's syntax), stemmed by the configuration of
-    each locale searched: every configuration this kit knows when no locale is given."""
+    each locale searched."""
     text = " & ".join(
         "(" + " | ".join(f"'{word}'" + (":*" if is_prefix else "") for word, is_prefix in group) + ")"
         for group in groups
     )
-    if locales is None:
-        configs = sorted({*TEXT_SEARCH_CONFIGS.values(), "simple"})
-    else:
-        configs = sorted({text_search_config(locale) for locale in locales})
+    configs = sorted({text_search_config(locale) for locale in locales})
     query = " || ".join(["to_tsquery(%s::regconfig, %s)"] * len(configs))
     return f"({query})", [value for config in configs for value in (config, text)]
 
@@ -687,6 +798,29 @@ def search_terms_among(
         f"SELECT DISTINCT t.term FROM {table(SearchTerm)} t WHERE {scope} AND {condition}", [*params, *more]
     )
     return {row[0] for row in rows}
+
+
+def search_term_documents(
+    workspace_id: int, kind: str, locales: Sequence[str] | None, words: Sequence[str]
+) -> dict[str, int]:
+    """How many documents hold each of these words (those the vocabulary lacks are left out)."""
+    from concierge.core.models import SearchTerm
+
+    scope, params = _scope_condition("t", workspace_id, kind, locales, None)
+    condition, more = one_of("t.term", list(words))
+    rows = select(
+        f"SELECT t.term, SUM(t.documents) FROM {table(SearchTerm)} t WHERE {scope} AND {condition} "
+        "GROUP BY t.term",
+        [*params, *more],
+    )
+    return {term: int(documents) for term, documents in rows}
+
+
+def count_search_entries(workspace_id: int, kind: str, locales: Sequence[str] | None) -> int:
+    from concierge.core.models import SearchEntry
+
+    scope, params = _scope_condition("e", workspace_id, kind, locales, None)
+    return select(f"SELECT COUNT(*) FROM {table(SearchEntry)} e WHERE {scope}", params)[0][0]
 
 
 def search_terms_from(

@@ -57,6 +57,8 @@ MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
 MAX_WORD_LENGTH = 64  # the vocabulary's column; longer "words" are not words people type
 PREFIX_EXPANSIONS = 20  # search as you type: the most frequent words a typed prefix can become
 SNIPPET_WORDS = 30
+COMMON_WORD_SHARE = 0.5  # a word in more than this share of the documents searched is common...
+COMMON_WORDS_FROM = 200  # ...when they are at least this many (a small help center keeps every word)
 WORD = re.compile(r"[^\W_]+")  # letters and digits, as both databases' tokenizers cut words
 
 
@@ -246,22 +248,42 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
     rows = db.match_search_entries(
         scope.workspace_id,
         scope.kind,
-        groups,
+        _without_common_words(scope, groups),
         locales=scope.locales,
         audiences=scope.audiences,
         limit=limit + 1,
         offset=offset,
     )
     matches = _Matcher([word for group in groups for word, _ in group])
+    # The row past the page only says there is more: no title or snippet is made for it.
     return [
         SearchHit(
             object_id=object_id,
             score=float(score),
             title_html=highlighted(title, matches),
-            snippet_html=snippet(body, matches),
+            snippet_html=snippet(body, matches) if position < limit else "",
         )
-        for object_id, score, title, body in rows
+        for position, (object_id, score, title, body) in enumerate(rows)
     ]
+
+
+def _without_common_words(
+    scope: _Scope, groups: list[list[tuple[str, bool]]]
+) -> list[list[tuple[str, bool]]]:
+    """The query's words less those in more than half of a large scope's documents ("how", "you",
+    "the"), when rarer words remain: a common word narrows the results little and costs the most to
+    match, so search engines treat it as a stop word (PostgreSQL's configurations already drop the
+    usual ones). It is still highlighted."""
+    plain = [group[0][0] for group in groups if len(group) == 1 and not group[0][1]]
+    if len(groups) < 2 or not plain:
+        return groups
+    documents = db.count_search_entries(scope.workspace_id, scope.kind, scope.locales)
+    if documents < COMMON_WORDS_FROM:
+        return groups
+    frequency = db.search_term_documents(scope.workspace_id, scope.kind, scope.locales, plain)
+    common = {word for word in plain if frequency.get(word, 0) > documents * COMMON_WORD_SHARE}
+    rarer = [group for group in groups if not (len(group) == 1 and group[0][0] in common)]
+    return rarer or groups
 
 
 # Typo tolerance ---------------------------------------------------------------------------------
@@ -334,11 +356,8 @@ class _Matcher:
         self.searched = tuple(dict.fromkeys(searched))
         self.stems = {term[:4] for term in self.searched if len(term) >= 4}
         self.known: dict[str, bool] = {}
-        beginnings = sorted({term[:4] for term in self.searched}, key=len, reverse=True)
-        # Where a matching word may stand in plain ASCII text, found by one scan in C.
-        self.candidates = re.compile(
-            r"(?<![^\W_])(?:" + "|".join(map(re.escape, beginnings)) + r")[^\W_]*", re.IGNORECASE
-        )
+        # What a matching word begins with, for finding where one may stand in plain ASCII text.
+        self.beginnings = {term[:4] for term in self.searched}
 
     def __call__(self, token: str) -> bool:
         answer = self.known.get(token)
@@ -423,7 +442,15 @@ def _hit_positions(body: str, matches: _Matcher) -> list[int]:
     """Where the body's matching words start."""
     if not body.isascii():  # folding may change a word: look at each
         return [token.start() for token in WORD.finditer(body) if matches(token.group())]
-    return [found.start() for found in matches.candidates.finditer(body) if matches(found.group())]
+    # str.find runs in C at memory speed: one pass a searched word's beginning finds where it stands.
+    lowered, positions = body.lower(), set()
+    for beginning in matches.beginnings:
+        found = lowered.find(beginning)
+        while found >= 0:
+            if (found == 0 or not lowered[found - 1].isalnum()) and matches(WORD.match(body, found).group()):
+                positions.add(found)
+            found = lowered.find(beginning, found + 1)
+    return sorted(positions)
 
 
 def _densest_run(positions: list[int], span: int) -> int:

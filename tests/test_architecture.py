@@ -106,6 +106,12 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "public_urls": "the customer's booking pages, outside the workspace's pages",
         "public_views": "the customer's booking pages",
     },
+    "mail": {
+        "credentials": "IMAP passwords encrypted at rest with a key derived from SECRET_KEY",
+        "parsing": "the one parser every way in hands its raw message to (no database)",
+        "composing": "the emails Concierge sends, composed with their threading headers (no database)",
+        "listener": "the SMTP listener (aiosmtpd) behind `concierge mail listen`",
+    },
     "reports": {
         "funnel": "the funnel's definitions (shared/spec/support-report.md), without the database",
         "rollup_input": "what a batch of events changes in the rollups, gathered without the database",

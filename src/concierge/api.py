@@ -106,6 +106,7 @@ def register_routers() -> None:
     from concierge.conversations.api import messenger_router, tags_router
     from concierge.conversations.api import router as conversations_router
     from concierge.events.api import router as events_router
+    from concierge.mail.api import router as mail_router
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
@@ -122,6 +123,7 @@ def register_routers() -> None:
     api.add_router("/v1/messenger/", meetings_messenger_router)
     api.add_router("/v1/", events_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", mail_router)
 
 
 register_routers()

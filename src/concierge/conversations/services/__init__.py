@@ -12,6 +12,7 @@ from concierge.conversations.services.contacts import move_conversations_to_cont
 from concierge.conversations.services.messages import (
     add_note,
     deliver_bot_answer,
+    record_delivery,
     reply_as_contact,
     reply_as_teammate,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "deliver_bot_answer",
     "move_conversations_to_contact",
     "rate_conversation",
+    "record_delivery",
     "rename_tag",
     "reopen_conversation",
     "reply_as_contact",

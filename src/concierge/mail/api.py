@@ -30,7 +30,7 @@ def receive_inbound_mail(request):
     received = receive_mail(raw, via=MailMessage.Via.HTTP, workspace=request.workspace)
     message = received.message
     if message.outcome == MailMessage.Outcome.UNPLACED and not received.duplicate:
-        status = 404 if message.mailbox_id is None else 422
+        status = 422 if received.malformed else 404
         return Status(status, {"detail": message.reason, "kept_as": message.pk})
     return Status(
         202,

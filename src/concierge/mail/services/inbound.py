@@ -46,6 +46,7 @@ class MailTooBig(ServiceError):
 class Received:
     message: MailMessage
     duplicate: bool = False  # the same Message-ID was taken before; nothing new was written
+    malformed: bool = False  # kept unplaced because it could not be read as an email
 
 
 def check_message_size(size: int) -> None:
@@ -73,7 +74,8 @@ def receive_mail(
     try:
         parsed = parse_mail(raw)
     except MalformedMail as exc:
-        return _keep_unplaced(raw, via, mailbox, workspace, exc.reason, imap_uid=imap_uid)
+        kept = _keep_unplaced(raw, via, mailbox, workspace, exc.reason, imap_uid=imap_uid)
+        return Received(kept.message, malformed=True)
     if mailbox is None:
         mailbox = selectors.mailbox_for_addresses(parsed.recipients, workspace=workspace)
     if mailbox is None:

@@ -8,7 +8,7 @@ import logging
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 from concierge.core.errors import NotFound
 from concierge.mail import selectors
@@ -19,12 +19,13 @@ logger = logging.getLogger("concierge.mail")
 
 
 def _with_fresh_connection(work, *args):
-    """Runs in a worker thread (the ORM is synchronous); its connection is closed when done."""
-    close_old_connections()
+    """Runs in one of the event loop's threads (the ORM is synchronous). The connection is closed
+    when done: the loop's threads outlive no message, so a connection left open would be left behind
+    when the listener stops."""
     try:
         return work(*args)
     finally:
-        close_old_connections()
+        connection.close()
 
 
 def _mailbox_workspace_of(address: str) -> int | None:

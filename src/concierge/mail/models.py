@@ -146,7 +146,8 @@ class MailMessage(models.Model):
             models.Index(fields=["workspace", "message_id"], name="mail_ws_message_id"),
             models.Index(fields=["workspace", "outcome", "-created_at"], name="mail_ws_outcome"),
             models.Index(fields=["workspace", "conversation"], name="mail_ws_conversation"),
-            models.Index(fields=["mailbox", "from_address", "via", "-created_at"], name="mail_mailbox_from"),
+            # The acknowledgements a mailbox sent lately (at most one a day per sender).
+            models.Index(fields=["mailbox", "via", "-created_at"], name="mail_mailbox_via_created"),
         ]
 
     def __str__(self) -> str:

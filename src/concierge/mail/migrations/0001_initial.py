@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='mailmessage',
-            index=models.Index(fields=['mailbox', 'from_address', 'via', '-created_at'], name='mail_mailbox_from'),
+            index=models.Index(fields=['mailbox', 'via', '-created_at'], name='mail_mailbox_via_created'),
         ),
         migrations.AddConstraint(
             model_name='mailmessage',

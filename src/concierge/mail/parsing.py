@@ -185,15 +185,20 @@ def _content_of(part: EmailMessage) -> str:
     return content if isinstance(content, str) else content.decode("utf-8", "replace")
 
 
+# An image whose (remote) source was taken out: nothing left to show.
+IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+
+
 def _sanitised_html(markup: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         markup,
         tags=HTML_TAGS,
         attributes=HTML_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "cid"},
         link_rel="nofollow noopener noreferrer",
         attribute_filter=_keep_only_inline_images,
-    ).strip()
+    )
+    return IMAGE_WITHOUT_SOURCE.sub("", cleaned).strip()
 
 
 def _keep_only_inline_images(tag: str, attribute: str, value: str) -> str | None:

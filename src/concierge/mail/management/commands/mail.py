@@ -21,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action: str, **options):
-        port = options["port"] or settings.SMTP_PORT
+        port = settings.SMTP_PORT if options["port"] is None else options["port"]
         if not 0 < port < 65536:
             raise CommandError(f"--port must be a number from 1 to 65535, not {port}.")
         try:

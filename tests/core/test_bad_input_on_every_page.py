@@ -106,15 +106,21 @@ def teammate_client(db, one_of_everything):
 
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_page_answers_bad_input_with_a_server_error(
-    teammate_client, workspace, owner, agent, one_of_everything, shard
+    teammate_client, workspace, owner, agent, one_of_everything, shard, settings, tmp_path
 ):
+    from concierge.mail.services.inbound import receive_mail
+    from concierge.mail.services.mailboxes import create_mailbox
     from concierge.workspaces.services import Actor, create_api_key, create_team, invite_teammate
+    from tests.mail import samples
 
     everything = one_of_everything
     by_owner = Actor.for_teammate(owner)
     team = create_team(workspace, name="Billing", members=[agent], actor=by_owner)
     invite, _ = invite_teammate(workspace, email="new@acme.test", actor=by_owner)
     key, _ = create_api_key(workspace, name="CRM", teammate=owner, actor=by_owner)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    mailbox = create_mailbox(workspace, address="support@acme.test", sender_name="Acme", actor=by_owner)
+    email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -130,6 +136,9 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "team_id": [str(team.pk)],
         "invite_id": [str(invite.pk)],
         "key_id": [str(key.pk)],
+        "mailbox_pk": [str(mailbox.pk)],
+        "message_pk": [str(email.pk)],
+        "attachment_pk": [str(email.attachments.get().pk)],
     }
     client = teammate_client
     server_errors = []

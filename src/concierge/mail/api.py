@@ -18,7 +18,8 @@ router = Router(tags=["mail"])
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            # Any content type is read as the raw message (message/rfc822 says it best).
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
 )

@@ -10,7 +10,7 @@ PYTEST_ARGS ?= -n auto
 # terminal), apt waits for it, up to ten minutes, instead of failing at once.
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: demo test lint install browser
+.PHONY: demo test lint install browser imap-server
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Concierge needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -35,10 +35,18 @@ browser:
 		$$SUDO apt-get $(APT_WAIT) update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $(APT_WAIT) install -y -qq chromium >/dev/null; }
 
+# Debian's Dovecot for the IMAP tests (a test starts its own on a loopback port; the system's stays off).
+imap-server:
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
+		echo "Installing Debian's dovecot-imapd for the IMAP tests…"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get $(APT_WAIT) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $(APT_WAIT) install -y -qq dovecot-imapd >/dev/null; }
+
 demo: $(STAMP)
 	PORT=$(PORT) $(BIN)/concierge demo --serve
 
-test: $(STAMP) browser
+test: $(STAMP) browser imap-server
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/pytest $(PYTEST_ARGS)

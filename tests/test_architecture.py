@@ -117,6 +117,12 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "languages": "each language's rules for the engine (stemmer, stop words, small talk, asking for a person)",
     },
     "replies": {"coach": "the reply coach's engine and its rules, one module per language"},
+    "mail": {
+        "credentials": "IMAP passwords encrypted at rest with a key derived from SECRET_KEY",
+        "parsing": "the one parser every way in hands its raw message to (no database)",
+        "composing": "the emails Concierge sends, composed with their threading headers (no database)",
+        "listener": "the SMTP listener (aiosmtpd) behind `concierge mail listen`",
+    },
     "reports": {
         "funnel": "the funnel's definitions (shared/spec/support-report.md), without the database",
         "rollup_input": "what a batch of events changes in the rollups, gathered without the database",

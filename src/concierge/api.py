@@ -110,6 +110,7 @@ def register_routers() -> None:
     from concierge.events.api import router as events_router
     from concierge.helpcenter.api import collections_router as help_collections_router
     from concierge.helpcenter.api import router as articles_router
+    from concierge.mail.api import router as mail_router
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
@@ -130,6 +131,7 @@ def register_routers() -> None:
     api.add_router("/v1/", articles_router)
     api.add_router("/v1/", help_collections_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", mail_router)
 
 
 register_routers()

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "concierge.conversations",
     "concierge.meetings",
     "concierge.helpcenter",
+    "concierge.mail",
     "concierge.routing",
     "concierge.replies",
     "concierge.bot",
@@ -163,6 +164,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Files people send (email attachments, the raw messages kept): through Django's storage API.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"  # never served as such: each file is served by a view that checks the workspace
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -180,6 +184,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Concierge <support@concierge.localhost>")
+
+# The email channel (docs/mail.md). A message larger than MAIL_MAX_MESSAGE_BYTES is refused (SMTP 552,
+# HTTP 413); an attachment over MAIL_MAX_ATTACHMENT_BYTES or of a refused type is left out, noted on
+# the message. `concierge mail listen` (and the demo) listens on SMTP_PORT.
+MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("MAIL_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
+MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(15 * 1024 * 1024)))
+MAIL_REFUSED_ATTACHMENT_TYPES = env_list(
+    "MAIL_REFUSED_ATTACHMENT_TYPES", ".exe,.bat,.cmd,.com,.scr,.msi,.vbs,.js,.jar,.ps1,.dll"
+)
+MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "5"))
+SMTP_PORT = int(os.environ.get("SMTP_PORT", "2525"))
 
 # Background work: the database is the queue (django-tasks-db); RQ on Redis for the largest installs.
 TASKS = {

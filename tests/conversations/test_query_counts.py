@@ -1,8 +1,9 @@
 """What a teammate's reply costs the database, through the service and through the inbox page: the
 reply, its event in the log and the funnel's rollups following it (the rollups' state read once,
-with the workspace's zone, and held), the reply coach's review enqueued as a task with the reply
-(the coach itself runs in the worker), and the service-level clock stopped (one statement when none
-runs: routing.services.service_levels). PostgreSQL takes one statement more, to lock the contact."""
+with the workspace's zone, and held), the reply coach's review and the email channel's reaction
+(mail.reactions, which sends the reply when the conversation is an email one) enqueued as tasks
+with the reply, and the service-level clock stopped (one statement when none runs:
+routing.services.service_levels). PostgreSQL takes one statement more, to lock the contact."""
 
 import pytest
 from django.db import connection
@@ -25,7 +26,7 @@ def _on_postgresql(count: int) -> int:
 def test_a_teammates_reply_takes_a_fixed_number_of_queries(
     conversation, agent, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(_on_postgresql(9)):
+    with django_assert_max_num_queries(_on_postgresql(10)):
         services.reply_as_teammate(conversation, agent, "We are on it")
 
 
@@ -33,7 +34,7 @@ def test_the_inbox_pages_reply_takes_a_fixed_number_of_queries(
     client, workspace, owner, conversation, django_assert_max_num_queries
 ):
     client.force_login(owner.user)
-    with django_assert_max_num_queries(_on_postgresql(21)):
+    with django_assert_max_num_queries(_on_postgresql(22)):
         response = client.post(
             reverse("web:conversation-reply", args=[workspace.slug, conversation.pk]),
             {"body": "A fix is on its way"},

@@ -106,10 +106,13 @@ def teammate_client(db, one_of_everything):
 
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_page_answers_bad_input_with_a_server_error(
-    teammate_client, workspace, owner, agent, one_of_everything, shard
+    teammate_client, workspace, owner, agent, one_of_everything, shard, settings, tmp_path
 ):
     from concierge.helpcenter.services.writing import create_article, create_collection
+    from concierge.mail.services.inbound import receive_mail
+    from concierge.mail.services.mailboxes import create_mailbox
     from concierge.workspaces.services import Actor, create_api_key, create_team, invite_teammate
+    from tests.mail import samples
 
     everything = one_of_everything
     by_owner = Actor.for_teammate(owner)
@@ -126,6 +129,9 @@ def test_no_page_answers_bad_input_with_a_server_error(
         collection=collection,
         teammate=owner,
     ).article
+    settings.MEDIA_ROOT = tmp_path / "media"
+    mailbox = create_mailbox(workspace, address="support@acme.test", sender_name="Acme", actor=by_owner)
+    email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -145,6 +151,9 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "locale": ["en", "xx-nowhere"],
         "number": ["1"],
         "collection_id": [str(collection.pk)],
+        "mailbox_pk": [str(mailbox.pk)],
+        "message_pk": [str(email.pk)],
+        "attachment_pk": [str(email.attachments.get().pk)],
     }
     client = teammate_client
     server_errors = []

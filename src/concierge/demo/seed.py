@@ -27,6 +27,7 @@ from concierge.core.errors import NotFound
 from concierge.demo import people, routing, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.sessions import seed_demo_sessions
+from concierge.mail.services.mailboxes import create_mailbox
 from concierge.routing.services.assignment import set_team_routing
 from concierge.routing.services.hours import set_office_hours, set_service_level_targets
 from concierge.routing.services.rotation import generate_roster, set_rotation
@@ -50,6 +51,7 @@ DEMO_SLUG = "acme"
 DEMO_NAME = "Acme"
 DEMO_TIMEZONE = "America/New_York"
 DEMO_OWNER_EMAIL = "owner@acme.test"
+DEMO_MAILBOX = "support@acme.test"
 DEMO_PASSWORD = "acme-demo-password"  # every demo teammate signs in with it; `concierge demo` prints it
 HISTORY_DAYS = 60
 READ_BEFORE_WRITING = 0.3  # the share of customers who looked in the help center before writing
@@ -239,6 +241,7 @@ class DemoDesk:
             self.workspace, name="Old helpdesk import", teammate=owner_teammate, actor=self.owner
         )
         revoke_api_key(old_key, actor=self.owner)
+        self.open_mailbox()
         invite_teammate(
             self.workspace,
             email=people.INVITED.email,
@@ -246,6 +249,21 @@ class DemoDesk:
             role=people.INVITED.role,
             actor=self.owner,
             at=self.now - timedelta(days=2),
+        )
+
+    def open_mailbox(self) -> None:
+        """Acme's support address: mail sent to the demo's SMTP listener starts a conversation."""
+        create_mailbox(
+            self.workspace,
+            address=DEMO_MAILBOX,
+            sender_name="Acme Support",
+            signature="The Acme support team\nhttps://acme.test/help",
+            auto_ack_enabled=True,
+            auto_ack_text=(
+                "Thanks for writing to Acme Support. We have your message and will answer within a "
+                "working day.\n\nReply to this email to add anything."
+            ),
+            actor=self.owner,
         )
 
     def add_contact(self, number: int) -> None:

@@ -5,6 +5,7 @@
 from django.urls import include, path
 
 from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
+from concierge.mail.urls import mail_pages, mailbox_settings_pages
 from concierge.replies.views.coach import coach_conversations, coach_hints, coach_page, coach_voice_setting
 from concierge.web import views
 from concierge.workspaces.views import accept_invite_page
@@ -27,6 +28,8 @@ workspace_pages = [
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
     path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),
+    path("mail/", include(mail_pages)),
+    path("settings/mailboxes/", include(mailbox_settings_pages)),
     path("settings/", include("concierge.workspaces.urls")),
     path("account/", views.account, name="account"),
     path("account/profile/", views.update_profile, name="account_profile"),

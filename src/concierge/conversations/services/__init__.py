@@ -13,6 +13,7 @@ from concierge.conversations.services.due import set_response_due
 from concierge.conversations.services.messages import (
     add_note,
     deliver_bot_answer,
+    record_delivery,
     reply_as_contact,
     reply_as_teammate,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "hand_over_to_team",
     "move_conversations_to_contact",
     "rate_conversation",
+    "record_delivery",
     "rename_tag",
     "reopen_conversation",
     "reply_as_contact",

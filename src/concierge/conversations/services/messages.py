@@ -68,12 +68,17 @@ def reply_as_teammate(
     return part
 
 
-def reply_as_contact(conversation: Conversation, body: str, *, at: datetime | None = None) -> Part:
-    """The customer writes again; a closed or snoozed conversation comes back to the inbox."""
+def reply_as_contact(
+    conversation: Conversation, body: str, *, at: datetime | None = None, data: dict | None = None
+) -> Part:
+    """The customer writes again; a closed or snoozed conversation comes back to the inbox. `data`:
+    what the channel keeps on the message (the email it came from, a participant who wrote it)."""
     body = clean_message_body(body)
     at = instant(at)
     with transaction.atomic():
-        part = add_part(conversation, kind=Kind.COMMENT, author_type=Author.CONTACT, body=body, at=at)
+        part = add_part(
+            conversation, kind=Kind.COMMENT, author_type=Author.CONTACT, body=body, at=at, data=data
+        )
         touch(conversation, at, preview_of(body))
         record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="contact")
         bring_back_to_open(conversation, at, reason="contact replied")  # when closed or snoozed
@@ -134,3 +139,19 @@ def deliver_bot_answer(
         record_conversation_event(conversation, event_types.CONVERSATION_REPLIED, at, author="bot")
         announce(BotAnswered(**happened(conversation, at, None), part_id=part.pk))
     return part
+
+
+def record_delivery(part: Part, *, status: str, detail: str = "") -> Part:
+    """How a message got to the customer on its channel ("sent", "failed" with why), shown on the
+    message in the inbox. The channel's app calls it; the conversation itself does not change."""
+    if status not in DELIVERY_STATUSES:
+        raise ValueError(f"delivery status must be one of {', '.join(DELIVERY_STATUSES)}")
+    with transaction.atomic():
+        locked = Part.objects.select_for_update().get(pk=part.pk)
+        locked.data = {**locked.data, "delivery": {"status": status, "detail": detail[:500]}}
+        locked.save(update_fields=["data"])
+    part.data = locked.data
+    return part
+
+
+DELIVERY_STATUSES = ("sending", "sent", "failed")

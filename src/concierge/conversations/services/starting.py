@@ -33,9 +33,11 @@ def start_conversation(
     teammate: Teammate | None = None,
     subject: str = "",
     at: datetime | None = None,
+    data: dict | None = None,
 ) -> Conversation:
     """A new conversation with its first message: from the contact (text or simple HTML), or from a
-    teammate when given (Markdown, services.messages)."""
+    teammate when given (Markdown, services.messages). `data`: what the channel keeps on the first
+    message (the email it came from)."""
     if contact.workspace_id != workspace.pk:
         raise InvalidInput("That contact belongs to another workspace.", field="contact")
     if teammate is not None and teammate.workspace_id != workspace.pk:
@@ -69,6 +71,7 @@ def start_conversation(
             teammate=teammate,
             body=body,
             at=at,
+            data=data,
         )
         record_conversation_event(
             conversation,

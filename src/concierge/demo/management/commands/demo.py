@@ -1,6 +1,8 @@
 """`concierge demo [--serve]`: the database, the demo workspace "Acme", and (with --serve) the server."""
 
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from concierge.core.management.commands.serve import add_server_arguments, serve_from_options
 from concierge.core.management.migrating import migrate_with_progress
 from concierge.core.management.production_server import follow_the_served_address, port_from_environment
-from concierge.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
+from concierge.demo.seed import DEMO_MAILBOX, DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
@@ -29,6 +31,15 @@ def send_demo_mail_to_files() -> str | None:
     settings.EMAIL_BACKEND = FILE_MAIL_BACKEND
     settings.EMAIL_FILE_PATH = folder
     return folder
+
+
+def start_mail_listener(host: str, port: int) -> subprocess.Popen:
+    """`concierge mail listen` beside the server, so mail sent to the demo's address arrives."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "concierge.cli", "mail", "listen", "--host", host, "--port", str(port)],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+    )
 
 
 class Command(BaseCommand):
@@ -57,6 +68,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         address = f"http://{options['host']}:{port}/"
+        smtp_port = settings.SMTP_PORT
         if options["serve"]:
             # The links the seeded sessions' emails carry name the address it will serve at (unless
             # PUBLIC_URL says otherwise); without --serve they follow $PORT (settings.PUBLIC_URL).
@@ -70,6 +82,11 @@ class Command(BaseCommand):
             console.print(
                 f"  Sign in as:      [bold]{DEMO_OWNER_EMAIL}[/bold]  password  [bold]{DEMO_PASSWORD}[/bold]"
             )
+            if options["serve"]:
+                console.print(
+                    f"  Mail in:         [bold]smtp://{options['host']}:{smtp_port}[/bold] to {DEMO_MAILBOX} "
+                    f"(e.g. swaks --server {options['host']}:{smtp_port} --to {DEMO_MAILBOX})"
+                )
             if mail_folder:
                 console.print(f"  Mail it sends:   written to {mail_folder} (set EMAIL_HOST to send it)")
             console.print()
@@ -79,7 +96,12 @@ class Command(BaseCommand):
             console.print("Start it with `concierge demo --serve` (or `concierge serve`).")
             return
         options.update(with_worker=True, no_migrate=True)  # migrated above
-        serve_from_options(options, console=console, on_ready=print_sign_in)
+        listener = start_mail_listener(options["host"], smtp_port)
+        try:
+            serve_from_options(options, console=console, on_ready=print_sign_in)
+        finally:
+            listener.terminate()
+            listener.wait(timeout=15)
 
     def seed(self, console: Console, options: dict) -> None:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -1,0 +1,268 @@
+"""Mail Concierge sends: a teammate's reply in an email conversation, the mailbox's automatic
+acknowledgement, and a conversation a teammate starts by email. Each is composed once, kept (its
+raw text through the storage API, its Message-ID for threading) and queued; the worker sends it,
+trying again on a passing failure, and a hard failure shows on the reply in the inbox."""
+
+import html
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from concierge.contacts.selectors import user_by_email
+from concierge.contacts.services import create_contact
+from concierge.conversations.models import Conversation, Part
+from concierge.conversations.services import record_delivery, start_conversation
+from concierge.core.errors import InvalidInput
+from concierge.core.queue import enqueue_with_change
+from concierge.core.text import clean_short_text, message_text
+from concierge.mail import selectors
+from concierge.mail.composing import Outgoing, StoredEmail, compose, new_message_id, reply_subject
+from concierge.mail.models import Mailbox, MailMessage, MailThread
+from concierge.mail.services.files import files_kept_only_on_success, read_stored
+from concierge.meetings.services.mail import describe_send_failure
+from concierge.workspaces.models import Teammate, Workspace
+
+logger = logging.getLogger("concierge.mail")
+Outcome = MailMessage.Outcome
+FIRST_RETRY_AFTER = timedelta(minutes=1)
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """After failed attempt number `attempt`: 1, 2, 4, 8… minutes."""
+    return FIRST_RETRY_AFTER * 2 ** (attempt - 1)
+
+
+def queue_reply_email(part: Part) -> MailMessage | None:
+    """The teammate's reply as an email to the customer, queued; None when the conversation is not
+    carried by a mailbox or the part is not a teammate's message (a note is never emailed)."""
+    if part.kind != Part.Kind.COMMENT or part.author_type != Part.Author.TEAMMATE:
+        return None
+    conversation = part.conversation
+    thread = selectors.thread_of_conversation(conversation.workspace, conversation.pk)
+    if thread is None:
+        return None
+    teammate = part.author_teammate
+    answered = selectors.last_received_in(conversation.workspace, conversation.pk)
+    outgoing = Outgoing(
+        from_name=_sender_name(thread.mailbox, teammate),
+        from_address=thread.mailbox.address,
+        to=[thread.customer_address],
+        reply_to=thread.mailbox.plus_address(thread.token),
+        subject=reply_subject(answered.subject if answered else conversation.subject),
+        body_html=part.body,
+        signature=thread.mailbox.signature,
+        marker_token=thread.token,
+        in_reply_to=_replied_message_id(conversation),
+        references=selectors.thread_message_ids(conversation.workspace, conversation.pk),
+    )
+    return _queue(thread.mailbox, conversation, part, outgoing, via=MailMessage.Via.REPLY)
+
+
+def _sender_name(mailbox: Mailbox, teammate: Teammate | None) -> str:
+    return (
+        f"{teammate.name} from {mailbox.sender_name}" if teammate and teammate.name else mailbox.sender_name
+    )
+
+
+def _replied_message_id(conversation: Conversation) -> str:
+    ids = selectors.thread_message_ids(conversation.workspace, conversation.pk)
+    return ids[-1] if ids else ""
+
+
+def queue_acknowledgement(
+    mailbox: Mailbox, conversation: Conversation, received: MailMessage, *, at: datetime
+) -> MailMessage:
+    """The mailbox's automatic acknowledgement of a new conversation (at most once a day per sender,
+    checked by the caller), marked Auto-Submitted so the customer's own autoresponder stays quiet."""
+    thread = selectors.thread_of_conversation(conversation.workspace, conversation.pk)
+    outgoing = Outgoing(
+        from_name=mailbox.sender_name,
+        from_address=mailbox.address,
+        to=[received.from_address],
+        reply_to=mailbox.plus_address(thread.token),
+        subject=reply_subject(received.subject or conversation.subject),
+        body_html="".join(
+            f"<p>{line}</p>" for line in _escaped_lines(mailbox.auto_ack_text or DEFAULT_ACKNOWLEDGEMENT)
+        ),
+        signature=mailbox.signature,
+        marker_token=thread.token,
+        in_reply_to=received.message_id,
+        references=[received.message_id] if received.message_id else [],
+        auto_submitted=True,
+    )
+    return _queue(mailbox, conversation, None, outgoing, via=MailMessage.Via.AUTO_ACK, at=at)
+
+
+DEFAULT_ACKNOWLEDGEMENT = (
+    "Thanks for writing to us. We have your message and will answer as soon as we can.\n\n"
+    "You can reply to this email to add anything."
+)
+
+
+def _escaped_lines(text: str) -> list[str]:
+    return [html.escape(p).replace("\n", "<br>") for p in text.strip().split("\n\n") if p.strip()]
+
+
+def start_email_conversation(
+    workspace: Workspace,
+    *,
+    teammate: Teammate,
+    mailbox: Mailbox,
+    to_address: str,
+    subject: str,
+    body: str,
+    name: str = "",
+    at: datetime | None = None,
+) -> Conversation:
+    """A teammate writes to a customer first: a new email conversation (initiated by the teammate,
+    recorded as any other start) whose first message is sent from the mailbox."""
+    if mailbox.workspace_id != workspace.pk or teammate.workspace_id != workspace.pk:
+        raise InvalidInput("That mailbox belongs to another workspace.", field="mailbox")
+    to_address = _valid_address(to_address)
+    subject = clean_short_text(subject, field="subject", max_length=200, required=True)
+    at = at or timezone.now()
+    with transaction.atomic():
+        contact = user_by_email(workspace, to_address) or create_contact(
+            workspace, email=to_address, name=name, at=at
+        )
+        conversation = start_conversation(
+            workspace,
+            contact=contact,
+            body=body,
+            channel=Conversation.Channel.EMAIL,
+            teammate=teammate,
+            subject=subject,
+            at=at,
+        )
+        thread = MailThread.objects.create(
+            workspace=workspace,
+            mailbox=mailbox,
+            conversation=conversation,
+            customer_address=to_address,
+            created_at=at,
+        )
+        part = conversation.parts.order_by("id").first()
+        outgoing = Outgoing(
+            from_name=_sender_name(mailbox, teammate),
+            from_address=mailbox.address,
+            to=[to_address],
+            reply_to=mailbox.plus_address(thread.token),
+            subject=subject,
+            body_html=part.body,
+            signature=mailbox.signature,
+            marker_token=thread.token,
+        )
+        _queue(mailbox, conversation, part, outgoing, via=MailMessage.Via.OUTBOUND, at=at)
+    return conversation
+
+
+def _valid_address(address: str) -> str:
+    address = (address or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError as exc:
+        raise InvalidInput(f"'{address[:100]}' is not a valid email address.", field="to") from exc
+    return address
+
+
+def _queue(
+    mailbox: Mailbox,
+    conversation: Conversation,
+    part: Part | None,
+    outgoing: Outgoing,
+    *,
+    via: str,
+    at: datetime | None = None,
+) -> MailMessage:
+    from concierge.mail.tasks import send_mail_message_task
+
+    message_id = new_message_id(mailbox.domain)
+    raw = compose(outgoing, message_id)
+    with files_kept_only_on_success() as files, transaction.atomic():
+        message = MailMessage.objects.create(
+            workspace_id=mailbox.workspace_id,
+            mailbox=mailbox,
+            direction=MailMessage.Direction.OUT,
+            via=via,
+            message_id=message_id,
+            in_reply_to=outgoing.in_reply_to,
+            references=" ".join(outgoing.references),
+            from_address=mailbox.address,
+            from_name=outgoing.from_name[:190],
+            to_addresses=", ".join(outgoing.to),
+            subject=outgoing.subject[:255],
+            conversation=conversation,
+            part=part,
+            raw=files.save("raw", ".eml", raw),
+            size=len(raw),
+            html=outgoing.body_html,
+            text=message_text(outgoing.body_html),
+            outcome=Outcome.PENDING,
+            created_at=at or timezone.now(),
+        )
+        if part is not None:
+            record_delivery(part, status="sending")
+        enqueue_with_change(send_mail_message_task, message.pk)
+    return message
+
+
+def send_mail_message(message_pk: int, *, max_attempts: int) -> str:
+    """One attempt at sending a queued email; returns what happened. Safe to run twice: only a
+    message still waiting is sent, and each attempt is claimed first."""
+    from concierge.mail.tasks import send_mail_message_task
+
+    message = (
+        MailMessage.objects.filter(pk=message_pk, direction=MailMessage.Direction.OUT)
+        .select_related("mailbox", "part")
+        .first()
+    )
+    if message is None or message.outcome != Outcome.PENDING:
+        return "nothing to send"
+    attempt = message.attempts + 1
+    claimed = MailMessage.objects.filter(
+        pk=message.pk, outcome=Outcome.PENDING, attempts=message.attempts
+    ).update(attempts=attempt)
+    if not claimed:
+        return "another worker has it"
+    try:
+        raw = read_stored(message.raw.name)
+        recipients = [address.strip() for address in message.to_addresses.split(",") if address.strip()]
+        get_connection().send_messages([StoredEmail(raw, envelope_from=message.from_address, to=recipients)])
+    except (smtplib.SMTPException, OSError) as error:
+        temporary, reason = describe_send_failure(error)
+        if temporary and attempt < max_attempts:
+            with transaction.atomic():
+                MailMessage.objects.filter(pk=message.pk).update(reason=f"Attempt {attempt}: {reason}")
+                enqueue_with_change(
+                    send_mail_message_task, message.pk, run_after=timezone.now() + retry_delay(attempt)
+                )
+            logger.warning("Email %s not sent yet (attempt %d): %s", message.pk, attempt, reason)
+            return f"retry queued: {reason}"
+        _mark_sent_or_failed(message, failed_because=reason)
+        logger.error("Email %s not sent: %s", message.pk, reason)
+        return f"failed: {reason}"
+    _mark_sent_or_failed(message)
+    return "sent"
+
+
+def _mark_sent_or_failed(message: MailMessage, *, failed_because: str = "") -> None:
+    with transaction.atomic():
+        if failed_because:
+            MailMessage.objects.filter(pk=message.pk).update(
+                outcome=Outcome.FAILED, reason=failed_because[:1000]
+            )
+        else:
+            MailMessage.objects.filter(pk=message.pk).update(
+                outcome=Outcome.SENT, sent_at=timezone.now(), reason=""
+            )
+        if message.part is not None:
+            if failed_because:
+                record_delivery(message.part, status="failed", detail=f"Not delivered: {failed_because}")
+            else:
+                record_delivery(message.part, status="sent")

@@ -1,0 +1,25 @@
+"""Background work of the email channel: sending a queued email (with retries), and polling the
+IMAP mailboxes (recurring, every minute)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django_tasks import task
+
+
+@task()
+def send_mail_message_task(message_pk: int) -> str:
+    # Imported here: the outbound service enqueues this task, so a module-level import would be circular.
+    from concierge.mail.services.outbound import send_mail_message
+
+    return send_mail_message(message_pk, max_attempts=settings.MAIL_SEND_ATTEMPTS)
+
+
+@task()
+def poll_imap_mailboxes_task() -> str:
+    from concierge.mail.services.imap import poll_every_imap_mailbox
+
+    return poll_every_imap_mailbox()
+
+
+RECURRING = [(poll_imap_mailboxes_task, timedelta(minutes=1))]

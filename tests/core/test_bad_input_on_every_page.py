@@ -88,10 +88,14 @@ def concrete_urls(values: dict[str, list[str]]) -> list[str]:
         names = re.findall(r"<(?:\w+:)?(\w+)>", route)
         missing = [name for name in names if name not in values]
         assert not missing, f"give the URL parameter(s) {missing} of '{route}' a value in this test"
-        filled = [route]
+        filled = [route.replace("^", "").replace("$", "")]
         for name in names:
+            # A path converter (<slug:name>) or a regular expression's named group ((?P<name>…)).
+            placeholder = rf"<(?:\w+:)?{name}>|\(\?P<{name}>(?:[^()]|\([^()]*\))*\)"
             filled = [
-                re.sub(rf"<(?:\w+:)?{name}>", value, url, count=1) for url in filled for value in values[name]
+                re.sub(placeholder, lambda _, value=value: value, url, count=1)
+                for url in filled
+                for value in values[name]
             ]
         urls.extend("/" + url for url in filled)
     return urls
@@ -111,6 +115,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
     from concierge.helpcenter.services.writing import create_article, create_collection
     from concierge.mail.services.inbound import receive_mail
     from concierge.mail.services.mailboxes import create_mailbox
+    from concierge.routing.services.rules import RuleInput, create_rule
     from concierge.workspaces.services import Actor, create_api_key, create_team, invite_teammate
     from tests.mail import samples
 
@@ -129,6 +134,15 @@ def test_no_page_answers_bad_input_with_a_server_error(
         collection=collection,
         teammate=owner,
     ).article
+    rule = create_rule(
+        workspace,
+        RuleInput(
+            name="Urgent",
+            trigger="started",
+            conditions=[],
+            actions=[{"type": "set_priority", "priority": "high"}],
+        ),
+    )
     settings.MEDIA_ROOT = tmp_path / "media"
     mailbox = create_mailbox(workspace, address="support@acme.test", sender_name="Acme", actor=by_owner)
     email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
@@ -154,6 +168,12 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "mailbox_pk": [str(mailbox.pk)],
         "message_pk": [str(email.pk)],
         "attachment_pk": [str(email.attachments.get().pk)],
+        "workspace_slug": [workspace.slug, "nowhere"],
+        "collection_slug": [collection.slug],
+        "article_slug": [article.slug],
+        "rule_id": [str(rule.pk)],
+        "kind": ["condition", "action", "nonsense"],
+        "closed_day_id": ["1"],
     }
     client = teammate_client
     server_errors = []

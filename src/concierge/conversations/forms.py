@@ -64,7 +64,7 @@ class InboxFilterForm(forms.Form):
         }
         if assignee == "me":
             filters["assignee_id"] = self.teammate.pk
-        elif assignee.isdigit():
+        elif assignee.isascii() and assignee.isdigit():
             filters["assignee_id"] = int(assignee)
         return filters
 

@@ -70,7 +70,7 @@ def _period_from(request) -> tuple[int, str | None]:
     value = request.GET.get("days", "")
     if not value:
         return DEFAULT_PERIOD, None
-    if value.isdigit() and int(value) in PERIODS:
+    if value.isascii() and value.isdigit() and int(value) in PERIODS:
         return int(value), None
     choices = ", ".join(str(days) for days in PERIODS)
     return DEFAULT_PERIOD, f"days must be one of {choices}; showing the last {DEFAULT_PERIOD} days."

@@ -48,7 +48,7 @@ def receive_inbound_mail(request):
 def _raw_body(request) -> bytes:
     """The body, read past Django's in-memory limit for forms up to the mail limit."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit():
+    if not (declared.isascii() and declared.isdigit()):
         raise InvalidInput("Content-Length must be a number of bytes.")
     check_message_size(int(declared))
     raw = request.read(settings.MAIL_MAX_MESSAGE_BYTES + 1)

@@ -154,7 +154,7 @@ def _given_from(post) -> rule_services.RuleInput:
         elif kind == "set_priority":
             action["priority"] = target
         elif kind == "send_saved_reply":
-            action["saved_reply_id"] = int(target) if target.isdigit() else target
+            action["saved_reply_id"] = int(target) if target.isascii() and target.isdigit() else target
         elif kind == "snooze":
             action["minutes"] = text
         elif kind == "add_note":
@@ -295,7 +295,7 @@ def _limit_from(text: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not to int()
         raise InvalidInput("The limit is a whole number, or empty for none.", field="open_limit")
     return int(text)
 

@@ -159,7 +159,11 @@ def coach_conversations(request):
         f"The period must be one of {', '.join(PERIODS)} days." if period not in PERIODS else "",
         f"The element must be one of {', '.join(ELEMENTS)}." if element not in ELEMENTS else "",
         "present must be 1 (with the element) or 0 (without it)." if present not in {"0", "1"} else "",
-        *(f"{name} must be a number." for name in ("teammate", "team") if not query.get(name, "0").isdigit()),
+        *(
+            f"{name} must be a number."
+            for name in ("teammate", "team")
+            if not _ascii_digits(query.get(name, "0"))
+        ),
     ]
     problems = [problem for problem in problems if problem]
     if problems:
@@ -219,3 +223,8 @@ def _shown(group) -> dict:
 
 def _percent(share: float | None) -> float:
     return round(100 * share, 1) if share else 0.0
+
+
+def _ascii_digits(value: str) -> bool:
+    """ "²" is a digit to Python, not to int()."""
+    return value.isascii() and value.isdigit()

@@ -204,7 +204,7 @@ def remove_closed_day(closed: ClosedDay, *, actor: Actor = SYSTEM) -> None:
 def _clean_minutes(value, *, field: str) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LONGEST_TARGET_MINUTES:
         raise InvalidInput(

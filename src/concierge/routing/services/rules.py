@@ -364,7 +364,7 @@ def _clean_action(workspace: Workspace, action, number: int) -> dict:
 
 
 def _own(workspace: Workspace, model, pk, message: str, field: str):
-    if isinstance(pk, str) and pk.isdigit():
+    if isinstance(pk, str) and pk.isascii() and pk.isdigit():
         pk = int(pk)
     if type(pk) is not int:
         raise InvalidInput(message, field=field)

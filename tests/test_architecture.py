@@ -29,11 +29,11 @@ FLOORS: list[tuple[str, ...]] = [
     ("events",),  # the append-only support event log and its importer
     ("conversations",),  # conversations, parts, tags, assignment, ratings: the inbox
     ("meetings",),  # 1:1 support sessions (shows a contact's conversations beside a session)
-    ("helpcenter",),  # to come: collections, articles, the public help center
-    ("mail",),  # to come: the email channel (mailboxes, inbound, threading, sending)
-    ("routing",),  # to come: triage rules, assignment methods, office hours
-    ("replies",),  # to come: saved replies and macros (run routing's actions), the reply coach
-    ("bot",),  # to come: automated answers from articles, handover to routing
+    ("helpcenter",),  # collections, articles, the public help center
+    ("mail",),  # the email channel (mailboxes, inbound, threading, sending)
+    ("routing",),  # triage rules, assignment methods, office hours, the rotation
+    ("replies",),  # the reply coach; saved replies and macros to come (they run routing's actions)
+    ("bot",),  # automated answers from articles, handover to routing
     ("outbound",),  # to come: proactive messages (email through mail)
     ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages
     ("insights",),  # to come: learning from users

@@ -190,7 +190,9 @@ def test_a_teammates_reply_stops_the_assumed_close(workspace, contact, agent, ar
     conversation = started_and_answered(workspace, contact, run_tasks)
     question = BotQuestion.objects.get(conversation=conversation)
     conversations.reply_as_teammate(conversation, agent, "Let me check that for you")
-    assert run_tasks(until=question.asked_at + timedelta(hours=2)) == ["nothing to do"]
+    results = run_tasks(until=question.asked_at + timedelta(hours=2))
+    # The bot's check does nothing; other apps' reactions to the reply (the coach, email) run too.
+    assert "nothing to do" in results and set(results) <= {"nothing to do", "done"}
     conversation.refresh_from_db()
     assert conversation.state == "open"
 

@@ -52,16 +52,29 @@ def nothing_heard_yet():
     heard.clear()
 
 
+def _every_kind_of(announcement: type) -> list[type]:
+    kinds = [announcement]
+    for kind in announcement.__subclasses__():
+        kinds.extend(_every_kind_of(kind))
+    return kinds
+
+
 @pytest.fixture
 def only_the_tests_subscribers():
-    """The apps' own subscribers (the bot answers a conversation that starts) are set aside for the
+    """The apps' own subscribers to a conversation's changes (the bot answers a conversation that
+    starts, routing runs its rules and clocks, the coach reviews a reply, …) are set aside for the
     test, so it counts the tasks and runs of its own subscribers only."""
-    apps = [s for s in subscriptions(ConversationStarted) if s.announcement is ConversationStarted]
-    for subscription in apps:
-        unsubscribe(ConversationStarted, subscription.react)
+    apps = [
+        (kind, subscription)
+        for kind in set(_every_kind_of(ConversationChanged))
+        for subscription in subscriptions(kind)
+        if subscription.announcement is kind
+    ]
+    for kind, subscription in apps:
+        unsubscribe(kind, subscription.react)
     yield
-    for subscription in apps:
-        subscribe(ConversationStarted, subscription.react, runs=subscription.runs)
+    for kind, subscription in apps:
+        subscribe(kind, subscription.react, runs=subscription.runs)
 
 
 @pytest.fixture

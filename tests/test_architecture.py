@@ -82,6 +82,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "request_guard": "refusing NUL in a request at the door",
         "security_headers": "the Content-Security-Policy and the other security headers",
         "database_busy": "a write that finds the database busy answered 503 with Retry-After, not 500",
+        "embeddings": "static word embeddings loaded once per process for the bot and the coach",
         "search": "one search interface over FTS5 / tsvector: folding, typo correction, highlighting",
     },
     "workspaces": {

@@ -21,8 +21,6 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
-from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -40,6 +38,7 @@ from concierge.bot.languages import (  # noqa: E402
     language_of,
     rules_for,
 )
+from concierge.core.embeddings import word_embeddings  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -125,27 +124,6 @@ def confidence_from(features: dict[str, float], weights: dict[str, float] = CONF
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
-@cache
-def _word_embeddings():
-    """wordllama's model, read from inside its installed package; downloading is turned off."""
-    wordllama, WordLlama = _import_wordllama()
-    package = Path(wordllama.__file__).parent
-    return WordLlama.load(cache_dir=package, disable_download=True)
-
-
-def _import_wordllama():
-    """wordllama configures the root logger when imported (logging.basicConfig); the project's logging
-    is the project's, so whatever that import added to the root logger is taken back."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    import wordllama
-    from wordllama import WordLlama
-
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    return wordllama, WordLlama
-
-
 class Stems:
     def __init__(self, rules: LanguageRules):
         self.rules = rules
@@ -176,7 +154,7 @@ class LanguageIndex:
         self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index(documents, show_progress=False)
         self._term_ids = self.bm25.vocab_dict
-        self.embeddings = _word_embeddings().embed(
+        self.embeddings = word_embeddings().embed(
             [_embedded_text(section) for section in sections], norm=True
         )
 
@@ -210,7 +188,7 @@ class LanguageIndex:
             else np.zeros(len(self.sections))
         )
         lexical = np.clip(lexical, 0.0, 1.0)
-        query = _word_embeddings().embed([" ".join(words) or question], norm=True)[0]
+        query = word_embeddings().embed([" ".join(words) or question], norm=True)[0]
         semantic = np.clip(self.embeddings @ query, 0.0, 1.0)
         fused = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * semantic
         return Ranking(self._best_per_article(lexical, semantic, fused), unknown)

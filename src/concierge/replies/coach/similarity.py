@@ -2,15 +2,14 @@
 and the cosine similarity of static word embeddings (wordllama, whose weights ship inside its wheel:
 nothing is downloaded)."""
 
-import logging
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import numpy
 import Stemmer
 
+from concierge.core.embeddings import word_embeddings
 from concierge.replies.coach.languages import LanguageRules
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -46,7 +45,7 @@ def shared_meanings(asked: list[str], sentences: list[list[str]], threshold: flo
     vocabulary = sorted(set(asked).union(*sentences))
     if not asked or not vocabulary:
         return [0 for _ in sentences]
-    vectors = dict(zip(vocabulary, _word_embeddings().embed(vocabulary, norm=True), strict=True))
+    vectors = dict(zip(vocabulary, word_embeddings().embed(vocabulary, norm=True), strict=True))
     counts = []
     for words in sentences:
         if not words:
@@ -56,26 +55,6 @@ def shared_meanings(asked: list[str], sentences: list[list[str]], threshold: flo
         closeness = numpy.stack([vectors[word] for word in asked]) @ said.T
         counts.append(int((closeness.max(axis=1) >= threshold).sum()))
     return counts
-
-
-@cache
-def _word_embeddings():
-    """wordllama's model read from inside its installed package, downloading turned off: its loader
-    looks for the tokenizer in the cache directory, so the package's own folder is given as that."""
-    wordllama, WordLlama = _import_wordllama()
-    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-
-
-def _import_wordllama():
-    """wordllama calls logging.basicConfig when imported; the project's logging stays the project's."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    import wordllama
-    from wordllama import WordLlama
-
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    return wordllama, WordLlama
 
 
 def stems_of(words: list[str], rules: LanguageRules) -> list[str]:

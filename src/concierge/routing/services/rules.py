@@ -31,7 +31,7 @@ from concierge.routing.selectors.rules import (
 )
 from concierge.routing.services.assignment import assign_by_team_method
 from concierge.workspaces.models import Team, Teammate, Workspace
-from concierge.workspaces.services import SYSTEM, Actor, record_audit
+from concierge.workspaces.services import SYSTEM, Actor, changed_fields, record_audit
 
 logger = logging.getLogger("concierge.routing")
 
@@ -125,7 +125,12 @@ def create_rule(
                 **cleaned,
             )
             record_audit(
-                workspace, "rule.created", actor=actor, target=rule, changes=_changes({}, cleaned), at=at
+                workspace,
+                "rule.created",
+                actor=actor,
+                target=rule,
+                changes=changed_fields({}, cleaned),
+                at=at,
             )
     except IntegrityError as exc:
         raise Conflict(f"A rule named '{cleaned['name']}' already exists.", field="name") from exc
@@ -136,7 +141,7 @@ def update_rule(rule: Rule, given: RuleInput, *, actor: Actor = SYSTEM, at: date
     at = at or timezone.now()
     cleaned = clean_rule(rule.workspace, given)
     before = {name: getattr(rule, name) for name in cleaned}
-    changes = _changes(before, cleaned)
+    changes = changed_fields(before, cleaned)
     if not changes:
         return rule
     try:
@@ -201,10 +206,6 @@ def move_rule(rule: Rule, *, to: int, actor: Actor = SYSTEM) -> list[Rule]:
             changes={"position": [current + 1, to + 1]},
         )
     return ordered
-
-
-def _changes(before: dict, after: dict) -> dict[str, list]:
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 # Checking a rule

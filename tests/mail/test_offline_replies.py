@@ -131,7 +131,7 @@ def test_the_link_opens_the_conversation_marks_it_seen_and_takes_a_reply(convers
     assert page.status_code == 200
     html = page.content.decode()
     assert "Export menu" in html and "Can I export to CSV?" in html and "Internal remark" not in html
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     conversation.refresh_from_db()
     assert conversation.contact_seen_at is not None
 

@@ -71,6 +71,8 @@ def offline_conversation(request, workspace_slug: str, conversation_token: str):
     }
     response = render(request, "mail/offline_conversation.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    # The token is in the address: never sent to another site as a referrer. ("no-referrer" would
+    # make the browser send `Origin: null` with the reply form, which CSRF protection refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

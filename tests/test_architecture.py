@@ -123,6 +123,8 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "parsing": "the one parser every way in hands its raw message to (no database)",
         "composing": "the emails Concierge sends, composed with their threading headers (no database)",
         "listener": "the SMTP listener (aiosmtpd) behind `concierge mail listen`",
+        "public_urls": "the conversation's page a customer opens from an email of unseen messenger replies",
+        "public_views": "that page: the conversation of the link's signed token, marked seen, with a reply box",
     },
     "reports": {
         "funnel": "the funnel's definitions (shared/spec/support-report.md), without the database",
@@ -144,6 +146,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "articles": "the demo's help center: its articles imported, and two months of readers",
         "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
         "routing": "the demo's routing rules by area and the teams' assignment methods",
+        "site": "the demo's product site on its own port, with the messenger embedded by the snippet",
     },
 }
 

@@ -194,6 +194,9 @@ MAIL_REFUSED_ATTACHMENT_TYPES = env_list(
     "MAIL_REFUSED_ATTACHMENT_TYPES", ".exe,.bat,.cmd,.com,.scr,.msi,.vbs,.js,.jar,.ps1,.dll"
 )
 MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "5"))
+# A teammate's messenger reply the customer has not seen after this many seconds goes to them by
+# email (docs/messenger-setup.md).
+MESSENGER_OFFLINE_EMAIL_AFTER = int(os.environ.get("MESSENGER_OFFLINE_EMAIL_AFTER", "300"))
 SMTP_PORT = int(os.environ.get("SMTP_PORT", "2525"))
 
 # Background work: the database is the queue (django-tasks-db); RQ on Redis for the largest installs.

@@ -115,6 +115,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
     from concierge.helpcenter.services.writing import create_article, create_collection
     from concierge.mail.services.inbound import receive_mail
     from concierge.mail.services.mailboxes import create_mailbox
+    from concierge.mail.services.offline import conversation_link
     from concierge.routing.services.rules import RuleInput, create_rule
     from concierge.workspaces.services import Actor, create_api_key, create_team, invite_teammate
     from tests.mail import samples
@@ -174,6 +175,10 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "rule_id": [str(rule.pk)],
         "kind": ["condition", "action", "nonsense"],
         "closed_day_id": ["1"],
+        "conversation_token": [
+            conversation_link(everything["conversation"]).rsplit("/c/", 1)[1].rstrip("/"),
+            "forged",
+        ],
     }
     client = teammate_client
     server_errors = []

@@ -103,7 +103,7 @@ def test_the_owner_invites_a_teammate_who_joins_gets_a_team_and_answers(
     assert Part.objects.filter(conversation=conversation, author_teammate=teammate).exists()
 
 
-SETTINGS_PAGES = ["", "teammates/", "teams/", "tags/", "api-keys/", "identity/", "audit/"]
+SETTINGS_PAGES = ["", "teammates/", "teams/", "tags/", "api-keys/", "messenger/", "identity/", "audit/"]
 
 
 @pytest.mark.browser

@@ -90,6 +90,13 @@ ACTIONS = [
     ("POST", "settings_api_key_revoke", lambda o: [o.key.pk], lambda o: {}),
     ("GET", "settings_identity", lambda o: [], None),
     ("POST", "settings_identity_rotate", lambda o: [], lambda o: {"confirm": "on"}),
+    ("GET", "settings_messenger", lambda o: [], None),
+    (
+        "POST",
+        "settings_messenger_save",
+        lambda o: [],
+        lambda o: {"allowed_origins": "https://app.acme.com", "greeting": "Hello", "color": "#112233"},
+    ),
     ("GET", "audit_trail", lambda o: [], None),
 ]
 # Stands for any workspace's objects, to tell the actions that name one.

@@ -11,10 +11,10 @@ from ninja.security import APIKeyHeader
 
 from concierge.contacts import selectors, services
 from concierge.contacts.models import Contact
-from concierge.core.errors import Conflict, NotFound
+from concierge.core.errors import Conflict, InvalidInput, NotFound
 from concierge.core.throttling import Throttle, client_address, longest_refusal, runs_of
 from concierge.workspaces.models import Workspace
-from concierge.workspaces.selectors import workspace_by_slug
+from concierge.workspaces.selectors import normalised_origin, origin_allowed, workspace_by_slug
 
 WORKSPACE_HEADER = "X-Workspace"
 VISITOR_HEADER = "X-Visitor-Id"
@@ -76,6 +76,11 @@ class MessengerContact(APIKeyHeader):
     When both are sent the verified user wins. A visitor id that belongs to an identified user is
     refused: only the user id and its hash open a user's conversations.
 
+    The workspace's messenger settings apply too (docs/messenger-setup.md): a request whose `Origin`
+    header names a site the workspace does not allow is refused (403), and with "verified users only"
+    an anonymous visitor is refused (403). A user id is never taken without its valid hash, whatever
+    the settings.
+
     On success sets request.workspace and request.contact (and returns the contact); any failure is
     a 401 with a `detail` saying what to send. Use it as `Router(auth=MessengerContact())`.
     """
@@ -89,7 +94,14 @@ class MessengerContact(APIKeyHeader):
 
     def authenticate(self, request, key: str | None) -> Contact:
         workspace = self._workspace(key)
+        self._check_origin(request, workspace)
         user_id = request.headers.get(USER_HEADER)
+        if user_id is None and workspace.messenger_require_verified_identity:
+            raise HttpError(
+                403,
+                "This workspace's messenger is for verified users only: send "
+                f"{USER_HEADER} and {USER_HASH_HEADER} (anonymous visitors are turned off in its settings).",
+            )
         if user_id is not None:
             contact = self._verified_user(
                 workspace, user_id, request.headers.get(USER_HASH_HEADER), client_address(request)
@@ -100,6 +112,25 @@ class MessengerContact(APIKeyHeader):
         request.workspace = workspace
         request.contact = contact
         return contact
+
+    @staticmethod
+    def _check_origin(request, workspace: Workspace) -> None:
+        """A browser names the page that sends a cross-site request in `Origin`: it must be one the
+        workspace allows. Concierge's own pages (the messenger's frame) are always allowed; a request
+        without the header (a server, a same-origin GET) is not a browser on another site."""
+        origin = request.headers.get("Origin")
+        if origin is None or origin_allowed(workspace, origin):
+            return
+        try:
+            if normalised_origin(origin) == normalised_origin(f"{request.scheme}://{request.get_host()}"):
+                return
+        except InvalidInput:  # an unreadable origin or host is simply not ours
+            pass
+        raise HttpError(
+            403,
+            f"This workspace's messenger is not allowed on {origin[:100]!r}: add the origin to the "
+            "workspace's allowed origins (Settings → Messenger).",
+        )
 
     def _workspace(self, slug: str | None) -> Workspace:
         if not slug:

@@ -106,3 +106,8 @@ class ConversationsMovedToContact(Announcement):
     conversation_ids: list[int]
     from_contact_id: int
     to_contact_id: int
+
+
+@dataclass(frozen=True)
+class ConversationSeenByContact(ConversationChanged):
+    """The customer has read the conversation up to `at` (teammates' inboxes show "Seen")."""

@@ -75,6 +75,9 @@ class Conversation(models.Model):
     bot_answered = models.BooleanField(default=False)
     last_activity_at = models.DateTimeField()
     last_part_preview = models.CharField(max_length=200, blank=True, default="")
+    # Read state: the latest instant the customer had the conversation in front of them (the
+    # messenger's "seen", the conversation's page from an email). Messages after it are unread.
+    contact_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -271,10 +271,23 @@ class MessengerConversationOut(Schema):
     rating: int | None
     rating_remark: str
     created_at: datetime
+    unread_count: int = Field(
+        description="The team's and the bot's messages after the contact last saw the conversation "
+        "(POST …/seen marks them read)."
+    )
+    seen_at: datetime | None = Field(description="When the contact last saw the conversation.")
 
     @staticmethod
     def resolve_state(conversation) -> str:
         return "closed" if conversation.state == "closed" else "open"
+
+    @staticmethod
+    def resolve_unread_count(conversation) -> int:
+        return getattr(conversation, "unread_count", 0)  # annotated or set by the API
+
+    @staticmethod
+    def resolve_seen_at(conversation) -> datetime | None:
+        return conversation.contact_seen_at
 
 
 class MessengerConversationPage(Schema):

@@ -1,4 +1,5 @@
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from concierge.contacts.models import Contact
 from concierge.conversations.models import Conversation, Part, Tag
@@ -60,8 +61,37 @@ def conversation_by_id(workspace: Workspace, conversation_id: int) -> Conversati
 
 
 def conversations_of_contact(workspace: Workspace, contact: Contact) -> QuerySet[Conversation]:
-    """What the messenger lists for a contact: their conversations, newest first."""
-    return Conversation.objects.filter(workspace=workspace, contact=contact).order_by("-created_at", "-id")
+    """What the messenger lists for a contact: their conversations, newest first, each with
+    `unread_count` (the team's and the bot's messages after the contact last saw it)."""
+    unread = (
+        _unread_messages()
+        .filter(conversation=OuterRef("pk"))
+        .order_by()
+        .values("conversation")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return (
+        Conversation.objects.filter(workspace=workspace, contact=contact)
+        .annotate(unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        .order_by("-created_at", "-id")
+    )
+
+
+def _unread_messages() -> QuerySet[Part]:
+    return Part.objects.filter(
+        kind__in=[Part.Kind.COMMENT, Part.Kind.BOT_ANSWER],
+        author_type__in=[Part.Author.TEAMMATE, Part.Author.BOT],
+    ).filter(
+        Q(conversation__contact_seen_at__isnull=True) | Q(created_at__gt=F("conversation__contact_seen_at"))
+    )
+
+
+def unread_count_for_contact(conversation: Conversation) -> int:
+    """The team's and the bot's messages the contact has not seen yet in this conversation."""
+    return (
+        _unread_messages().filter(workspace_id=conversation.workspace_id, conversation=conversation).count()
+    )
 
 
 def conversation_of_contact(workspace: Workspace, contact: Contact, conversation_id: int) -> Conversation:

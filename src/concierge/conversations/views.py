@@ -107,9 +107,11 @@ def _conversation_or_404(request, conversation_id: int) -> Conversation:
 
 def _detail_context(request, conversation: Conversation, *, error=None, action=None, kept=None) -> dict:
     teammates = [t for t in workspace_selectors.teammates(request.workspace) if t.is_active]
+    parts = list(selectors.parts_of(conversation))
     return {
         "conversation": conversation,
-        "parts": list(selectors.parts_of(conversation)),
+        "parts": parts,
+        "seen_part_id": _last_reply_seen(conversation, parts),
         "teammates": teammates,
         "teams": list(workspace_selectors.teams(request.workspace)),
         "known_tags": list(selectors.tags(request.workspace)),
@@ -119,6 +121,15 @@ def _detail_context(request, conversation: Conversation, *, error=None, action=N
         "error_action": action,
         "kept": kept or {},
     }
+
+
+def _last_reply_seen(conversation: Conversation, parts: list) -> int | None:
+    """The team's last reply, when the customer has seen it: "Seen" shows under it."""
+    seen_at = conversation.contact_seen_at
+    replies = [p for p in parts if p.kind == "comment" and p.author_type == "teammate"]
+    if seen_at is None or not replies or replies[-1].created_at > seen_at:
+        return None
+    return replies[-1].pk
 
 
 def _vary_on_htmx(response):

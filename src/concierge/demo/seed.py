@@ -44,6 +44,7 @@ from concierge.workspaces.services import (
     invite_teammate,
     mark_api_key_used,
     revoke_api_key,
+    update_messenger_settings,
     update_teammate,
 )
 
@@ -52,6 +53,8 @@ DEMO_NAME = "Acme"
 DEMO_TIMEZONE = "America/New_York"
 DEMO_OWNER_EMAIL = "owner@acme.test"
 DEMO_MAILBOX = "support@acme.test"
+# The demo's product site (demo/site.py) on the default ports; `concierge demo --serve` adds its own.
+DEMO_SITE_ORIGINS = ["http://127.0.0.1:8001", "http://localhost:8001"]
 DEMO_PASSWORD = "acme-demo-password"  # every demo teammate signs in with it; `concierge demo` prints it
 HISTORY_DAYS = 60
 READ_BEFORE_WRITING = 0.3  # the share of customers who looked in the help center before writing
@@ -241,6 +244,12 @@ class DemoDesk:
             self.workspace, name="Old helpdesk import", teammate=owner_teammate, actor=self.owner
         )
         revoke_api_key(old_key, actor=self.owner)
+        update_messenger_settings(
+            self.workspace,
+            allowed_origins=DEMO_SITE_ORIGINS,
+            greeting="Hi there 👋 Ask us anything about Acme Analytics.",
+            actor=self.owner,
+        )
         self.open_mailbox()
         invite_teammate(
             self.workspace,

@@ -102,6 +102,7 @@ class MailMessage(models.Model):
         REPLY = "reply"  # a teammate's reply, sent
         AUTO_ACK = "auto_ack"  # the mailbox's acknowledgement, sent
         OUTBOUND = "outbound"  # a conversation a teammate started by email
+        OFFLINE = "offline"  # messenger replies the customer had not seen (mail.services.offline)
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     mailbox = models.ForeignKey(
@@ -140,7 +141,11 @@ class MailMessage(models.Model):
                 fields=["workspace", "direction", "message_id"],
                 condition=~models.Q(message_id=""),
                 name="mail_message_id_once_per_direction",
-            )
+            ),
+            # Messenger replies go by email once: one email per last reply it carries.
+            models.UniqueConstraint(
+                fields=["part"], condition=models.Q(via="offline"), name="mail_offline_once_per_reply"
+            ),
         ]
         indexes = [
             models.Index(fields=["workspace", "message_id"], name="mail_ws_message_id"),

@@ -1,5 +1,6 @@
-"""Background work of the email channel: sending a queued email (with retries), and polling the
-IMAP mailboxes (recurring, every minute)."""
+"""Background work of the email channel: sending a queued email (with retries), emailing messenger
+replies the customer has not seen (mail.services.offline), and polling the IMAP mailboxes
+(recurring, every minute)."""
 
 from datetime import timedelta
 
@@ -13,6 +14,13 @@ def send_mail_message_task(message_pk: int) -> str:
     from concierge.mail.services.outbound import send_mail_message
 
     return send_mail_message(message_pk, max_attempts=settings.MAIL_SEND_ATTEMPTS)
+
+
+@task()
+def email_unseen_replies_task(part_pk: int) -> str:
+    from concierge.mail.services.offline import email_unseen_replies
+
+    return email_unseen_replies(part_pk)
 
 
 @task()

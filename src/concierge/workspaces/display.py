@@ -30,6 +30,7 @@ ACTIONS = {
     "workspace.created": "Workspace created",
     "workspace.updated": "Workspace settings changed",
     "workspace.identity_secret_rotated": "Identity secret rotated",
+    "workspace.messenger_updated": "Messenger settings changed",
     "teammate.added": "Teammate added",
     "teammate.updated": "Teammate changed",
     "teammate.role_changed": "Role changed",
@@ -69,6 +70,10 @@ ACTIONS = {
 
 FIELDS = {
     "timezone": "Time zone",
+    "messenger_allowed_origins": "Messenger: allowed origins",
+    "messenger_require_verified_identity": "Messenger: verified users only",
+    "messenger_greeting": "Messenger: greeting",
+    "messenger_color": "Messenger: colour",
     "locale": "Language",
     "is_active": "Active",
     "external_id": "External id",

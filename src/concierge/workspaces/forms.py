@@ -127,3 +127,44 @@ def first_error(form: forms.Form) -> InvalidInput:
     name, errors = next(iter(form.errors.items()))
     label = "" if name == "__all__" else f"{form.fields[name].label}: "
     return InvalidInput(label + " ".join(errors), field=None if name == "__all__" else name)
+
+
+class MessengerSettingsForm(forms.Form):
+    allowed_origins = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Allowed origins",
+        help_text="The sites that may show the messenger, one a line, as scheme://host[:port] "
+        "(e.g. https://app.acme.com, or https://*.acme.com for every subdomain). Empty: any site.",
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "none"}),
+    )
+    require_verified_identity = forms.BooleanField(
+        required=False,
+        label="Only verified users: refuse anonymous visitors",
+        help_text="Signed-in users always need a valid user_hash. With this on, visitors who are not "
+        "signed in to your product cannot use the messenger either.",
+    )
+    greeting = forms.CharField(
+        max_length=160, label="Greeting", help_text="The first words of the messenger's home."
+    )
+    color = forms.CharField(
+        max_length=7,
+        label="Colour",
+        help_text="The launcher's and the messenger's header colour.",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+
+    def __init__(self, *args, workspace, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "allowed_origins": "\n".join(workspace.messenger_allowed_origins or []),
+                "require_verified_identity": workspace.messenger_require_verified_identity,
+                "greeting": workspace.messenger_greeting,
+                "color": workspace.messenger_color,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def origins(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]

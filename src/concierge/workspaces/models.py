@@ -8,6 +8,10 @@ def new_identity_secret() -> str:
     return secrets.token_hex(32)
 
 
+DEFAULT_MESSENGER_GREETING = "Hi there 👋 How can we help?"
+DEFAULT_MESSENGER_COLOR = "#2f5bd3"
+
+
 def initials_of(name: str) -> str:
     words = [word for word in name.split() if word[:1].isalnum()]
     if not words:
@@ -23,6 +27,12 @@ class Workspace(models.Model):
     locale = models.CharField(max_length=20, default="en")
     # Secret for the messenger's identity verification: user_hash = HMAC-SHA256(secret, user_id).
     identity_secret = models.CharField(max_length=64, default=new_identity_secret)
+    # The messenger (docs/messenger-setup.md): the sites that may embed it (origins like
+    # "https://app.acme.com"; empty: any), whether only verified users may use it, and how it looks.
+    messenger_allowed_origins = models.JSONField(default=list, blank=True)
+    messenger_require_verified_identity = models.BooleanField(default=False)
+    messenger_greeting = models.CharField(max_length=160, default=DEFAULT_MESSENGER_GREETING)
+    messenger_color = models.CharField(max_length=7, default=DEFAULT_MESSENGER_COLOR)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

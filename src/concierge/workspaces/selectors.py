@@ -182,3 +182,103 @@ def _instant(value: datetime | None, *, field: str) -> datetime | None:
         return value.astimezone(UTC)
     except OverflowError:
         raise InvalidInput(f"{field} is out of range.", field=field) from None
+
+
+# ---------- The messenger's origins ----------
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_ORIGIN_LENGTH = 253 + 20
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def normalised_origin(text: str) -> str:
+    """An origin as the settings keep it and a browser sends it: "scheme://host[:port]", lowercase,
+    without a default port ("HTTPS://App.Acme.com:443/" -> "https://app.acme.com"). A host may start
+    with "*." for every subdomain ("https://*.acme.com"). Anything else (a path, a query, a user name,
+    another scheme) raises InvalidInput saying what is wrong."""
+    raw = (text or "").strip()
+    if not raw:
+        raise InvalidInput("An origin is empty.", field="messenger_allowed_origins")
+    shown = raw[:100]
+    if len(raw) > MAX_ORIGIN_LENGTH or not raw.isascii() or any(c.isspace() for c in raw):
+        raise InvalidInput(
+            f"'{shown}' is not an origin: use scheme://host[:port] in plain ASCII (e.g. https://app.acme.com).",
+            field="messenger_allowed_origins",
+        )
+    scheme, separator, rest = raw.partition("://")
+    scheme = scheme.lower()
+    if not separator or scheme not in DEFAULT_PORTS:
+        raise InvalidInput(
+            f"'{shown}' must start with http:// or https:// (e.g. https://app.acme.com).",
+            field="messenger_allowed_origins",
+        )
+    if rest.endswith("/"):
+        rest = rest[:-1]
+    if any(mark in rest for mark in "/?#"):
+        raise InvalidInput(
+            f"'{shown}' has a path, a query or a fragment: an origin is only scheme://host[:port].",
+            field="messenger_allowed_origins",
+        )
+    if "@" in rest:
+        raise InvalidInput(f"'{shown}' must not name a user.", field="messenger_allowed_origins")
+    host, port = _host_and_port(rest, shown)
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}:{port}"
+    return f"{scheme}://{host}"
+
+
+def _host_and_port(rest: str, shown: str) -> tuple[str, int | None]:
+    if rest.startswith("["):  # an IPv6 address: [::1]:8000
+        end = rest.find("]")
+        host, after = rest[: end + 1], rest[end + 1 :]
+        if end < 0 or not re.fullmatch(r"\[[0-9a-fA-F:.]+\]", host):
+            raise InvalidInput(f"'{shown}' has an unreadable IPv6 host.", field="messenger_allowed_origins")
+        port_text = after[1:] if after.startswith(":") else None
+        if after and port_text is None:
+            raise InvalidInput(f"'{shown}' is not scheme://host[:port].", field="messenger_allowed_origins")
+    else:
+        host, _, port_text = rest.partition(":")
+        port_text = port_text if ":" in rest else None
+        labels = host.lower().split(".")
+        if labels[0] == "*" and len(labels) > 2:
+            labels = labels[1:]
+        if not host or not all(HOST_LABEL.match(label) for label in labels):
+            raise InvalidInput(
+                f"'{shown}' has no valid host name (letters, digits, hyphens and dots; '*.' first for "
+                "every subdomain).",
+                field="messenger_allowed_origins",
+            )
+    port = None
+    if port_text is not None:
+        if not (port_text.isascii() and port_text.isdigit()) or not 1 <= int(port_text) <= 65535:
+            raise InvalidInput(
+                f"'{shown}' has a port that is not a number from 1 to 65535.",
+                field="messenger_allowed_origins",
+            )
+        port = int(port_text)
+    return host.lower(), port
+
+
+def origin_allowed(workspace: Workspace, origin: str | None) -> bool:
+    """May a page of `origin` (a browser's Origin header) embed and talk to this workspace's
+    messenger? Any origin when the workspace names none; otherwise one of them, compared after
+    normalising case and default ports; "https://*.acme.com" allows acme.com's subdomains (not
+    acme.com itself). An unreadable origin, or "null" (a sandboxed or file page), is not allowed when
+    the workspace names origins."""
+    allowed = workspace.messenger_allowed_origins or []
+    if not allowed:
+        return True
+    try:
+        origin = normalised_origin(origin or "")
+    except InvalidInput:
+        return False
+    if origin in allowed:
+        return True
+    scheme, _, host_port = origin.partition("://")
+    for pattern in allowed:
+        pattern_scheme, _, pattern_host = pattern.partition("://")
+        if pattern_scheme == scheme and pattern_host.startswith("*."):
+            suffix = pattern_host[1:]  # ".acme.com[:port]"
+            if host_port.endswith(suffix) and len(host_port) > len(suffix):
+                return True
+    return False

@@ -37,5 +37,7 @@ urlpatterns = [
     path("api-keys/<int:key_id>/revoke/", views.revoke_api_key, name="settings_api_key_revoke"),
     path("identity/", views.identity_page, name="settings_identity"),
     path("identity/rotate/", views.rotate_identity_secret, name="settings_identity_rotate"),
+    path("messenger/", views.messenger_page, name="settings_messenger"),
+    path("messenger/save/", views.update_messenger_settings, name="settings_messenger_save"),
     path("audit/", views.audit_trail_page, name="audit_trail"),
 ]

@@ -7,6 +7,7 @@ the service's status (403, 404, 409, 422), having written nothing.
 
 The invitation's page (/invite/<token>/) is outside any workspace: the person has no account yet."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
@@ -24,6 +25,7 @@ from concierge.workspaces.forms import (
     ApiKeyForm,
     AuditFilterForm,
     InviteForm,
+    MessengerSettingsForm,
     NameForm,
     RoleForm,
     RotateSecretForm,
@@ -429,6 +431,57 @@ def rotate_identity_secret(request):
         "A new identity secret is in use: give it to your servers; hashes made with the old one are refused.",
         "web:settings_identity",
     )
+
+
+# ---------- The messenger ----------
+
+
+@settings_page
+@require_GET
+def messenger_page(request):
+    return _render_messenger(request, MessengerSettingsForm(workspace=request.workspace))
+
+
+def _render_messenger(request, form, *, error=None, status=200):
+    workspace = request.workspace
+    context = {
+        "section": "settings",
+        "settings_section": "messenger",
+        "form": form,
+        "error": error,
+        "install_snippet": install_snippet(workspace),
+    }
+    return render(request, "workspaces/settings_messenger.html", context, status=status)
+
+
+def install_snippet(workspace) -> str:
+    """The two script tags a product's pages carry (the contract in docs/messenger-setup.md)."""
+    return (
+        f'<script src="{settings.PUBLIC_URL}/messenger.js" data-workspace="{workspace.slug}" async></script>\n'
+        "<script>window.Concierge = window.Concierge || function(){(Concierge.q = Concierge.q || []).push(arguments)};\n"
+        'Concierge(\'boot\', {user_id: "u_42", user_hash: "<hmac>", name: "Ana", email: "ana@example.com"});</script>'
+    )
+
+
+@settings_page
+@require_POST
+def update_messenger_settings(request):
+    form = MessengerSettingsForm(request.POST, workspace=request.workspace)
+    try:
+        if not form.is_valid():
+            raise first_error(form)
+        services.update_messenger_settings(
+            request.workspace,
+            allowed_origins=form.origins(),
+            require_verified_identity=form.cleaned_data["require_verified_identity"],
+            greeting=form.cleaned_data["greeting"],
+            color=form.cleaned_data["color"],
+            actor=actor_of(request),
+        )
+    except ServiceError as exc:
+        request.workspace.refresh_from_db()
+        return _render_messenger(request, form, error=exc, status=exc.status_code)
+    return _done(request, "The messenger's settings are saved.", "web:settings_messenger")
 
 
 # ---------- The audit trail ----------

@@ -28,6 +28,11 @@ router = Router(auth=MessengerContact(), tags=["messenger"])
 
 def _with_messages(conversation: Conversation) -> Conversation:
     conversation.parts_in_order = list(selectors.parts_visible_to_contact(conversation))
+    return _with_unread_count(conversation)
+
+
+def _with_unread_count(conversation: Conversation) -> Conversation:
+    conversation.unread_count = selectors.unread_count_for_contact(conversation)
     return conversation
 
 
@@ -87,5 +92,18 @@ def reply(request, conversation_id: ObjectId, payload: MessengerReplyIn):
 def rate(request, conversation_id: ObjectId, payload: RatingIn):
     conversation = selectors.conversation_of_contact(request.workspace, request.contact, conversation_id)
     return MessengerConversationOut.from_orm(
-        services.rate_conversation(conversation, rating=payload.rating, remark=payload.remark)
+        _with_unread_count(
+            services.rate_conversation(conversation, rating=payload.rating, remark=payload.remark)
+        )
     )
+
+
+@router.post(
+    "/conversations/{conversation_id}/seen",
+    response=MessengerConversationOut,
+    summary="The contact has seen the conversation: every message up to now is read",
+)
+def seen(request, conversation_id: ObjectId):
+    conversation = selectors.conversation_of_contact(request.workspace, request.contact, conversation_id)
+    services.mark_seen_by_contact(conversation)
+    return _with_unread_count(conversation)

@@ -19,6 +19,7 @@ from concierge.conversations.services.messages import (
 )
 from concierge.conversations.services.priority import set_conversation_priority
 from concierge.conversations.services.ratings import rate_conversation
+from concierge.conversations.services.seen import mark_seen_by_contact
 from concierge.conversations.services.starting import start_conversation
 from concierge.conversations.services.states import (
     close_conversation,
@@ -44,6 +45,7 @@ __all__ = [
     "delete_tag",
     "deliver_bot_answer",
     "hand_over_to_team",
+    "mark_seen_by_contact",
     "move_conversations_to_contact",
     "rate_conversation",
     "record_delivery",

@@ -19,6 +19,7 @@ from concierge.workspaces.services.invites import (
     open_invite_for_token,
     resend_invite,
 )
+from concierge.workspaces.services.messenger import update_messenger_settings
 from concierge.workspaces.services.teammates import (
     acting_role,
     add_teammate,
@@ -69,6 +70,7 @@ __all__ = [
     "remove_team_member",
     "revoke_api_key",
     "set_account_password",
+    "update_messenger_settings",
     "update_teammate",
     "update_workspace",
 ]

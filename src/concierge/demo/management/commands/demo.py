@@ -12,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from concierge.core.management.commands.serve import add_server_arguments, serve_from_options
 from concierge.core.management.migrating import migrate_with_progress
 from concierge.core.management.production_server import follow_the_served_address, port_from_environment
-from concierge.demo.seed import DEMO_MAILBOX, DEMO_OWNER_EMAIL, DEMO_PASSWORD, seed_demo_workspace
+from concierge.demo.seed import DEMO_MAILBOX, DEMO_OWNER_EMAIL, DEMO_PASSWORD, DEMO_SLUG, seed_demo_workspace
+from concierge.demo.site import DemoSite, allow_the_demo_site, demo_site_pages, demo_site_port, site_origin
+from concierge.workspaces.selectors import workspace_by_slug
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
@@ -69,13 +71,21 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         address = f"http://{options['host']}:{port}/"
         smtp_port = settings.SMTP_PORT
+        site_port = None
         if options["serve"]:
+            try:
+                site_port = demo_site_port(port)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
             # The links the seeded sessions' emails carry name the address it will serve at (unless
             # PUBLIC_URL says otherwise); without --serve they follow $PORT (settings.PUBLIC_URL).
             follow_the_served_address(options["host"], port)
         mail_folder = send_demo_mail_to_files()
         migrate_with_progress(console)
         self.seed(console, options)
+        site = None
+        if site_port is not None:
+            site = self.start_site(options["host"], site_port, settings.PUBLIC_URL + "/")
 
         def print_sign_in():
             console.print(f"\n  Concierge demo:  [bold]{address}[/bold]")
@@ -86,6 +96,12 @@ class Command(BaseCommand):
                 console.print(
                     f"  Mail in:         [bold]smtp://{options['host']}:{smtp_port}[/bold] to {DEMO_MAILBOX} "
                     f"(e.g. swaks --server {options['host']}:{smtp_port} --to {DEMO_MAILBOX})"
+                )
+            if site is not None:
+                site_address = site_origin(options["host"], site.port)
+                console.print(
+                    f"  Product site:    [bold]{site_address}/[/bold] (the messenger as a customer; "
+                    f"{site_address}/?visitor as an anonymous visitor)"
                 )
             if mail_folder:
                 console.print(f"  Mail it sends:   written to {mail_folder} (set EMAIL_HOST to send it)")
@@ -102,6 +118,20 @@ class Command(BaseCommand):
         finally:
             listener.terminate()
             listener.wait(timeout=15)
+            site.stop()
+
+    @staticmethod
+    def start_site(host: str, port: int, concierge_address: str) -> DemoSite:
+        """The demo's product site with the messenger embedded (demo/site.py), allowed to embed it."""
+        try:
+            site = DemoSite(host=host, port=port)
+        except OSError as exc:
+            raise CommandError(
+                f"The demo's product site cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "set DEMO_SITE_PORT to a free port."
+            ) from exc
+        workspace = allow_the_demo_site(workspace_by_slug(DEMO_SLUG), site_origin(host, site.port))
+        return site.start(demo_site_pages(workspace, concierge_address))
 
     def seed(self, console: Console, options: dict) -> None:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -117,7 +117,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "engine": "the automated-answer engine: ranks a help center's sections for a question, or stays quiet",
         "languages": "each language's rules for the engine (stemmer, stop words, small talk, asking for a person)",
     },
-    "replies": {"coach": "the reply coach's engine and its rules, one module per language"},
+    "replies": {
+        "coach": "the reply coach's engine and its rules, one module per language",
+        "variables": "a saved reply's variables ({{contact.first_name|there}}) filled in and checked, no database",
+    },
     "mail": {
         "credentials": "IMAP passwords encrypted at rest with a key derived from SECRET_KEY",
         "parsing": "the one parser every way in hands its raw message to (no database)",

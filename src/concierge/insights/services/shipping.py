@@ -2,8 +2,6 @@
 a durable task that claims each conversation in the reply's own transaction, so a retried, doubled or
 interrupted run never sends a conversation's reply twice."""
 
-import re
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,44 +14,19 @@ from concierge.core.text import clean_message_body
 from concierge.insights.models import ProductIssue, ShippedNotice, ShippedReply
 from concierge.insights.selectors import conversations_not_yet_replied
 from concierge.insights.services.issues import mark_issue_shipped
+from concierge.replies.variables import check_variables, fill_variables
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services import Actor, record_audit
 
 MAX_BODY_LENGTH = 10_000
-VARIABLE = re.compile(r"\{\{\s*([a-z_]+)\.([A-Za-z0-9_]+)\s*(?:\|([^}]*))?\}\}")
 
 
 def fill_reply_for_contact(
     text: str, *, contact: Contact, teammate: Teammate, workspace: Workspace, locale: str
 ) -> str:
-    """The reply's text with its variables filled for this contact: `{{contact.first_name|there}}`,
-    `{{contact.name}}`, `{{contact.<attribute>}}`, `{{teammate.first_name}}`, `{{teammate.name}}`,
-    `{{workspace.name}}`; a missing value takes the fallback after `|` (or nothing)."""
-
-    def value(match: re.Match) -> str:
-        scope, name, fallback = match.group(1), match.group(2), (match.group(3) or "").strip()
-        found = ""
-        if scope == "contact":
-            full = contact.name.strip()
-            if name == "first_name":
-                found = full.split()[0] if full else ""
-            elif name == "name":
-                found = full
-            elif name == "email":
-                found = contact.email
-            else:
-                attribute = (contact.attributes or {}).get(name)
-                found = "" if attribute is None or isinstance(attribute, dict | list) else str(attribute)
-        elif scope == "teammate":
-            if name == "first_name":
-                found = teammate.name.split()[0] if teammate.name.strip() else ""
-            elif name == "name":
-                found = teammate.name
-        elif scope == "workspace" and name == "name":
-            found = workspace.name
-        return found or fallback
-
-    return VARIABLE.sub(value, text)
+    """The reply's text with its variables filled for this contact (the saved replies' variables:
+    `{{contact.first_name|there}}`, `{{contact.<attribute>}}`, `{{teammate.first_name}}`, …)."""
+    return fill_variables(text, contact=contact, teammate=teammate, workspace=workspace, locale=locale)
 
 
 def reply_to_all_who_asked(issue: ProductIssue, *, teammate: Teammate, body: str) -> ShippedNotice:
@@ -68,6 +41,7 @@ def reply_to_all_who_asked(issue: ProductIssue, *, teammate: Teammate, body: str
         raise InvalidInput(
             f"The reply is {len(body):,} characters long; the limit is {MAX_BODY_LENGTH:,}.", field="body"
         )
+    check_variables(body)
     clean_message_body(body)  # refuses what a reply may not hold before anything is written
     actor = Actor.for_teammate(teammate)
     from concierge.insights.tasks import send_shipped_replies_task

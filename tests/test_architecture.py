@@ -36,7 +36,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("bot",),  # automated answers from articles, handover to routing
     ("outbound",),  # to come: proactive messages (email through mail)
     ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages
-    ("insights",),  # to come: learning from users
+    ("insights",),  # learning from users: the product stand-up, product issues, the weekly digest
     ("reports",),  # the support funnel report, derived from the log
     ("web", "demo"),  # the pages' shell; the demo workspace, seeded through everyone's services
 ]
@@ -147,6 +147,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "articles": "the demo's help center: its articles imported, and two months of readers",
         "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
         "routing": "the demo's routing rules by area and the teams' assignment methods",
+        "insights": "the demo's product feedback: more feature requests tagged, product issues linked",
     },
 }
 

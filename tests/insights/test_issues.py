@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from concierge.conversations.models import Part
+from concierge.core.errors import Conflict
 from concierge.insights import selectors
 from concierge.insights.models import IssueLink, ProductIssue, ShippedNotice, ShippedReply
 from concierge.insights.services.issues import create_product_issue, link_conversation_to_issue
@@ -169,7 +170,7 @@ def test_reply_to_all_in_the_messenger_adds_one_reply_per_conversation_even_when
     assert AuditEntry.objects.filter(action="product_issue.shipped").count() == 1
     assert AuditEntry.objects.get(action="product_issue.replied_to_all").changes["conversations"] == [None, 3]
     # Asked again: nobody is left to tell.
-    with pytest.raises(Exception, match="had the reply already"):
+    with pytest.raises(Conflict, match="had the reply already"):
         reply_to_all_who_asked(issue, teammate=agent, body="Again")
     # A customer linked later gets theirs from a second round, and only they do.
     link_conversation_to_issue(issue, feedback["ben_bug"], teammate=agent)

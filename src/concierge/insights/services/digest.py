@@ -2,6 +2,8 @@
 and bugs of the week before, in their language, once per week (a row per teammate and week, claimed in
 the transaction that sends it). A teammate can turn it off (audited)."""
 
+import logging
+import smtplib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,8 @@ from concierge.insights.selectors import (
 )
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services import SYSTEM, Actor, record_audit
+
+logger = logging.getLogger(__name__)
 
 SEND_HOUR = 9  # Monday, 9:00 in the teammate's zone
 LATE_BY_AT_MOST = timedelta(days=1)  # a worker down on Monday morning still sends until Tuesday 9:00
@@ -151,5 +155,11 @@ def send_due_digests(now: datetime | None = None) -> int:
             week_of = digest_week_due(teammate, now)
             if week_of is None or DigestSent.objects.filter(teammate=teammate, week_of=week_of).exists():
                 continue
-            sent += send_digest(teammate, week_of, now=now)
+            try:
+                sent += send_digest(teammate, week_of, now=now)
+            except (smtplib.SMTPException, OSError):
+                # Nothing was written; the next run (every 15 minutes) tries again. The others still go.
+                logger.warning(
+                    "The weekly digest to teammate %s could not be sent", teammate.pk, exc_info=True
+                )
     return sent

@@ -169,6 +169,7 @@ def drill_down_page(request):
             "back_href": _url(request, "web:insights", _period_query(form)),
             "issues": selectors.issues(request.workspace, state=ProductIssue.State.OPEN),
             "no_plan": selectors.NO_PLAN,
+            "teammate_city": city_name(request.teammate.timezone or "UTC", request.teammate.locale),
         }
     )
     return render(request, "insights/conversations.html", context)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from concierge.conversations.models import Tag
 from concierge.insights.models import FeedbackTag
-from concierge.insights.selectors import counts_as_feedback
+from concierge.insights.selectors import is_default_feedback_tag
 from concierge.workspaces.services import SYSTEM, Actor, record_audit
 
 
@@ -14,9 +14,9 @@ def set_tag_product_feedback(tag: Tag, is_product_feedback: bool, *, actor: Acto
     if not isinstance(is_product_feedback, bool):
         raise TypeError("is_product_feedback must be True or False")
     with transaction.atomic():
-        locked = Tag.objects.select_for_update().select_related("feedback_setting").get(pk=tag.pk)
-        before = counts_as_feedback(locked)
+        locked = Tag.objects.select_for_update().get(pk=tag.pk)  # two at once: one after the other
         setting = FeedbackTag.objects.filter(tag=locked).first()
+        before = setting.is_product_feedback if setting else is_default_feedback_tag(locked.name)
         if setting is not None and setting.is_product_feedback == is_product_feedback:
             return False
         if setting is None:

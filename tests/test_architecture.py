@@ -36,7 +36,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("bot",),  # automated answers from articles, handover to routing
     ("outbound",),  # to come: proactive messages (email through mail)
     ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages
-    ("insights",),  # to come: learning from users
+    ("insights",),  # learning from users: the product stand-up, product issues, the weekly digest
     ("reports",),  # the support funnel report, derived from the log
     ("web", "demo"),  # the pages' shell; the demo workspace, seeded through everyone's services
 ]
@@ -117,7 +117,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "engine": "the automated-answer engine: ranks a help center's sections for a question, or stays quiet",
         "languages": "each language's rules for the engine (stemmer, stop words, small talk, asking for a person)",
     },
-    "replies": {"coach": "the reply coach's engine and its rules, one module per language"},
+    "replies": {
+        "coach": "the reply coach's engine and its rules, one module per language",
+        "variables": "a saved reply's variables ({{contact.first_name|there}}) filled in and checked, no database",
+    },
     "mail": {
         "credentials": "IMAP passwords encrypted at rest with a key derived from SECRET_KEY",
         "parsing": "the one parser every way in hands its raw message to (no database)",
@@ -147,6 +150,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
         "routing": "the demo's routing rules by area and the teams' assignment methods",
         "site": "the demo's product site on its own port, with the messenger embedded by the snippet",
+        "insights": "the demo's product feedback: more feature requests tagged, product issues linked",
     },
 }
 

@@ -113,6 +113,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
     teammate_client, workspace, owner, agent, one_of_everything, shard, settings, tmp_path
 ):
     from concierge.helpcenter.services.writing import create_article, create_collection
+    from concierge.insights.services.issues import create_product_issue, link_conversation_to_issue
     from concierge.mail.services.inbound import receive_mail
     from concierge.mail.services.mailboxes import create_mailbox
     from concierge.mail.services.offline import conversation_link
@@ -147,6 +148,8 @@ def test_no_page_answers_bad_input_with_a_server_error(
     settings.MEDIA_ROOT = tmp_path / "media"
     mailbox = create_mailbox(workspace, address="support@acme.test", sender_name="Acme", actor=by_owner)
     email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
+    issue = create_product_issue(workspace, title="Faster exports", actor=by_owner)
+    link_conversation_to_issue(issue, everything["conversation"], teammate=owner)
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -179,6 +182,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
             conversation_link(everything["conversation"]).rsplit("/c/", 1)[1].rstrip("/"),
             "forged",
         ],
+        "issue_id": [str(issue.pk)],
     }
     client = teammate_client
     server_errors = []

@@ -26,6 +26,7 @@ from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
 from concierge.demo import people, routing, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
+from concierge.demo.insights import seed_product_feedback
 from concierge.demo.sessions import seed_demo_sessions
 from concierge.mail.services.mailboxes import create_mailbox
 from concierge.routing.services.assignment import set_team_routing
@@ -111,6 +112,7 @@ def seed_demo_workspace(
         desk.merge_leads_who_signed_up()
         desk.correct_a_contact()
         booked = desk.book_one_to_one_sessions(sessions) if sessions else 0
+        seed_product_feedback(desk.workspace, desk.owner, random.Random(seed + 2), desk.now)
         report(total, total)
     return DemoSeedResult(
         desk.workspace, created=True, contacts=contacts, conversations=conversations, sessions=booked

@@ -19,6 +19,7 @@ workspace_pages = [
     path("sessions/", include("concierge.meetings.urls")),
     path("articles/", include("concierge.helpcenter.urls")),
     path("reports/", include("concierge.reports.urls")),
+    path("insights/", include("concierge.insights.urls")),
     path("coach/", coach_page, name="coach"),
     path("coach/voice/", coach_voice_setting, name="coach-voice"),
     path("coach/conversations/", coach_conversations, name="coach-conversations"),

@@ -196,6 +196,36 @@ def test_search_with_a_typo_shows_showing_results_for(reader, workspace, article
     assert "We found no article for “exprot”" in exact
 
 
+def test_search_instead_for_the_query_as_typed_shows_what_it_finds(
+    reader, workspace, billing, article, monkeypatch
+):
+    # A typo written into an article ("exprot") is a word of the help center: searching it shows the
+    # results for the far more frequent "export", and "Search instead for exprot" the article
+    # holding the typo.
+    from concierge.core import search
+
+    monkeypatch.setattr(search, "RARE_WORD_RATIO", 1)  # one article holds each word here
+    create_article(
+        workspace,
+        slug="old-exports",
+        locale="en",
+        title="Older files",
+        body="Files from the old exprot tool stay in the archive.",
+        collection=billing,
+        state="published",
+        at=AT,
+    )
+    text = reader.get("/help/acme/en/search/", {"q": "exprot"}).content.decode()
+    assert "Showing results for <strong>export</strong>" in text
+    assert 'href="/help/acme/en/articles/export-csv/"' in text
+    assert 'href="/help/acme/en/articles/old-exports/"' not in text
+    assert 'href="/help/acme/en/search/?q=exprot&amp;exact=1">Search instead for exprot</a>' in text
+    exact = reader.get("/help/acme/en/search/", {"q": "exprot", "exact": "1"}).content.decode()
+    assert "Showing results for" not in exact
+    assert 'href="/help/acme/en/articles/old-exports/"' in exact and "<mark>exprot</mark>" in exact
+    assert 'href="/help/acme/en/articles/export-csv/"' not in exact
+
+
 def test_a_submitted_search_is_recorded_and_typing_is_not(reader, workspace, article):
     reader.get("/help/acme/en/search/suggestions/", {"q": "expo"})
     assert not Event.objects.filter(type="article.searched").exists()

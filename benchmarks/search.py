@@ -13,8 +13,10 @@ ten in Spanish) and reused by later runs. Then a fixed mix of queries (single wo
 words, typos, prefixes as typed, queries that find nothing, questions as visitors type them) runs
 once to warm up, then --rounds times through `search_documents` and --substring-rounds times
 through the substring search, the kinds shuffled together; it prints the machine's cores and load,
-and the median, p95 and p99 per kind of query and overall, in milliseconds. Results go to
-docs/benchmarks.md by hand.
+and the median, p95 and p99 per kind of query and overall, in milliseconds: wall time, the CPU time
+of this process, and on PostgreSQL running on the same (Linux) machine the server backend's CPU time
+(from its scheduler figures) and the sum of both, what a query costs apart from waiting for a core
+on a busy machine. Results go to docs/benchmarks.md by hand.
 """
 
 import argparse
@@ -219,18 +221,45 @@ def measure(args, workspace, mix) -> dict[str, dict[str, list[float]]]:
 
     run_mix(mix, ours, rounds=1, label="Warming up")  # caches filled, as on a server that has run a while
     cpu: dict[str, list[float]] = {}
-    timings = {"core.search": run_mix(mix, ours, rounds=args.rounds, label="core.search", cpu=cpu)}
+    server: dict[str, list[float]] = {}
+    timings = {
+        "core.search": run_mix(mix, ours, rounds=args.rounds, label="core.search", cpu=cpu, server=server)
+    }
     sampled = {kind: queries[: args.substring_sample] for kind, queries in mix.items()}
     timings["substring"] = run_mix(sampled, substring, rounds=args.substring_rounds, label="substring search")
     timings["core.search CPU"] = cpu
+    if server:
+        timings["server CPU"] = server
     return timings
 
 
-def run_mix(mix, search, *, rounds: int, label: str, cpu: dict | None = None) -> dict[str, list[float]]:
+def server_cpu_clock():
+    """The PostgreSQL backend's CPU time in milliseconds, when the server runs on this machine and its
+    process's scheduler figures are readable (Linux); None otherwise. On a busy machine it says what a
+    query cost the server apart from its waits for a core."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        figures = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+    try:
+        figures.read_text()
+    except OSError:
+        return None
+    return lambda: int(figures.read_text().split()[0]) / 1e6
+
+
+def run_mix(
+    mix, search, *, rounds: int, label: str, cpu: dict | None = None, server: dict | None = None
+) -> dict[str, list[float]]:
     """Milliseconds per query, by kind of query; the kinds interleaved, so a burst of load on the
     machine falls on every kind alike. `cpu` receives the milliseconds this process computed (all of
     the work on SQLite, which runs inside it; the client's share on PostgreSQL): on a busy machine,
-    what a query costs apart from its wait for a core."""
+    what a query costs apart from its wait for a core. `server` receives the PostgreSQL backend's
+    CPU milliseconds, when they can be read (server_cpu_clock)."""
+    server_clock = server_cpu_clock() if server is not None else None
     from rich.console import Console
     from rich.progress import Progress
 
@@ -241,11 +270,14 @@ def run_mix(mix, search, *, rounds: int, label: str, cpu: dict | None = None) ->
         task = progress.add_task(label, total=rounds * len(order))
         for _ in range(rounds):
             for kind, (query, prefix, locale) in order:
+                serving = server_clock() if server_clock else 0.0
                 started, computing = time.perf_counter(), time.process_time()
                 search(query, prefix, locale)
                 timings[kind].append((time.perf_counter() - started) * 1000)
                 if cpu is not None:
                     cpu.setdefault(kind, []).append((time.process_time() - computing) * 1000)
+                if server_clock:
+                    server.setdefault(kind, []).append(server_clock() - serving)
                 progress.advance(task)
     return timings
 
@@ -261,16 +293,22 @@ def report(timings, mix, database: str, articles: int) -> None:
     load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"{database}, {articles:,} articles; {os.cpu_count()} cores, load average {load} (1 / 5 / 15 min)")
     print("milliseconds per query (median / p95 / p99)")
+    server = "server CPU" in timings
     print(
         f"{'kind of query':<16} {'core.search':>24} {'substring (ILIKE)':>24} {'ratio of medians':>17}"
-        f" {'core.search CPU':>24}"
+        f" {'core.search CPU':>24}" + (f" {'server CPU':>24} {'client + server CPU':>24}" if server else "")
     )
     for kind in [*mix, "overall"]:
         ours = _values(timings["core.search"], kind)
         theirs = _values(timings["substring"], kind)
         ratio = statistics.median(theirs) / statistics.median(ours)
         cpu = _values(timings["core.search CPU"], kind)
-        print(f"{kind:<16} {_figures(ours):>24} {_figures(theirs):>24} {ratio:>16.1f}x {_figures(cpu):>24}")
+        line = f"{kind:<16} {_figures(ours):>24} {_figures(theirs):>24} {ratio:>16.1f}x {_figures(cpu):>24}"
+        if server:
+            served = _values(timings["server CPU"], kind)
+            both = [a + b for a, b in zip(cpu, served, strict=True)]
+            line += f" {_figures(served):>24} {_figures(both):>24}"
+        print(line)
     sample = mix["typo"][0]
     workspace_id = _workspace_id()
     corrected = search_documents(workspace_id, "article", sample[0], locale=sample[2]).corrected_query

@@ -328,3 +328,72 @@ def test_a_word_in_most_documents_is_left_out_when_rarer_words_remain(workspace,
     # Only common words: they are all there is to look for.
     assert sorted(ids(search_documents(workspace.id, "article", "setup guide"))) == [1, 2, 3]
     assert ids(search_documents(workspace.id, "article", "refunds webhooks")) == []
+
+
+def test_a_rare_word_next_to_a_common_one_is_corrected_and_the_query_as_typed_still_searchable(workspace):
+    # A typo written into one article ("pasword") is in the vocabulary: the query finds that article,
+    # but a word one edit away is in many times more, so the results are for it, as search engines
+    # do ("Showing results for password"); the query as typed is still there to ask for.
+    index_documents(
+        [doc(workspace, i, f"Password help {i}", "Change your password.") for i in range(1, 21)]
+        + [doc(workspace, 21, "Sign-in trouble", "Reset the pasword from the sign-in page.")]
+    )
+    results = search_documents(workspace.id, "article", "pasword", limit=5)
+    assert results.corrected_query == "password"
+    assert len(results.hits) == 5 and results.has_more and 21 not in ids(results)
+    typed = search_documents(workspace.id, "article", "pasword", correct=False)
+    assert ids(typed) == [21] and typed.corrected_query is None
+    # A rare word with no far more frequent neighbour is what the writer meant.
+    index_documents([doc(workspace, 22, "Passkeys", "Sign in with a passkey.")])
+    results = search_documents(workspace.id, "article", "passkey")
+    assert ids(results) == [22] and results.corrected_query is None
+
+
+def test_a_query_found_through_its_stem_is_not_corrected(help_center):
+    results = search_documents(help_center.id, "article", "subscriptions")
+    assert ids(results) == [2] and results.corrected_query is None
+
+
+@pytest.mark.parametrize("share", [0.0, 2.0], ids=["unscoped", "scoped"])
+def test_both_ways_of_matching_a_scope_find_the_same(workspace, other_workspace, monkeypatch, share):
+    # SQLite matches unscoped (keeping the workspace's entries by id) when a workspace holds most of
+    # the index, inside the scope otherwise: the same results either way.
+    from concierge.core import db
+
+    monkeypatch.setattr(db, "UNSCOPED_FROM_SHARE", share)
+    index_documents(
+        [
+            doc(ws, n, "Webhook guide", "Sign every webhook.", audience=audience, locale=locale)
+            for n, (ws, audience, locale) in enumerate(
+                [
+                    (w, a, loc)
+                    for w in (workspace, other_workspace)
+                    for a in ("public", "internal")
+                    for loc in ("en", "es")
+                ]
+            )
+        ]
+        + [doc(workspace, 100 + n, "Guide", "A webhook in the body.") for n in range(3)]
+    )
+    found = ids(search_documents(workspace.id, "article", "webhook", locale="en", limit=20))
+    assert found == [0, 100, 101, 102]
+    everyone = ids(
+        search_documents(workspace.id, "article", "webhook", audiences=("public", "internal"), limit=20)
+    )
+    assert sorted(everyone[:4]) == [0, 1, 2, 3] and everyone[4:] == [100, 101, 102]
+
+
+def test_past_the_ranked_body_matches_further_ones_follow_each_once(workspace, monkeypatch):
+    from concierge.core import db
+
+    monkeypatch.setattr(db, "RANKED_BODY_MATCHES", 2)
+    index_documents(
+        [doc(workspace, 1, "Webhook")]
+        + [doc(workspace, i, f"Guide {i}", "A webhook. " * (i % 3 + 1)) for i in range(2, 9)]
+    )
+    pages = [search_documents(workspace.id, "article", "webhook", limit=3, offset=o) for o in (0, 3, 6)]
+    found = [object_id for page in pages for object_id in ids(page)]
+    assert found[0] == 1 and sorted(found) == list(range(1, 9))
+    scores = [hit.score for page in pages for hit in page.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert [page.has_more for page in pages] == [True, True, False]

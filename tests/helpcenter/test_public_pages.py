@@ -196,6 +196,50 @@ def test_search_with_a_typo_shows_showing_results_for(reader, workspace, article
     assert "We found no article for “exprot”" in exact
 
 
+def test_search_instead_for_the_query_as_typed_shows_what_it_finds(
+    reader, workspace, billing, article, monkeypatch
+):
+    # A typo written into articles ("exprot") is a word of the help center: searching it shows the
+    # results for the more frequent "export", and "Search instead for exprot" the articles holding
+    # the typo, page after page.
+    from concierge.core import search
+    from concierge.helpcenter import public_views
+
+    monkeypatch.setattr(search, "RARE_WORD_RATIO", 1)  # a help center this small has no frequent words
+    monkeypatch.setattr(public_views, "RESULTS_PER_PAGE", 1)
+    for slug, title, body in [
+        ("old-exports", "Older files", "Files from the old exprot tool stay in the archive."),
+        ("archive", "The archive", "The exprot tool kept every file."),
+        ("export-pdf", "Export a PDF", "A PDF export of one conversation."),
+    ]:
+        create_article(
+            workspace,
+            slug=slug,
+            locale="en",
+            title=title,
+            body=body,
+            collection=billing,
+            state="published",
+            at=AT,
+        )
+    text = reader.get("/help/acme/en/search/", {"q": "exprot"}).content.decode()
+    assert "Showing results for <strong>export</strong>" in text
+    assert (
+        "/articles/export-" in text
+        and "/articles/old-exports/" not in text
+        and "/articles/archive/" not in text
+    )
+    assert 'href="/help/acme/en/search/?q=exprot&amp;exact=1">Search instead for exprot</a>' in text
+    exact = reader.get("/help/acme/en/search/", {"q": "exprot", "exact": "1"}).content.decode()
+    assert "Showing results for" not in exact and "<mark>exprot</mark>" in exact
+    assert "/articles/export-" not in exact
+    assert 'href="/help/acme/en/search/?q=exprot&amp;exact=1&amp;page=2"' in exact
+    second = reader.get("/help/acme/en/search/", {"q": "exprot", "exact": "1", "page": "2"}).content.decode()
+    assert "Showing results for" not in second and "<mark>exprot</mark>" in second
+    shown = {slug for slug in ("old-exports", "archive") if f"/articles/{slug}/" in exact + second}
+    assert shown == {"old-exports", "archive"}
+
+
 def test_a_submitted_search_is_recorded_and_typing_is_not(reader, workspace, article):
     reader.get("/help/acme/en/search/suggestions/", {"q": "expo"})
     assert not Event.objects.filter(type="article.searched").exists()

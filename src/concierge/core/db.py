@@ -11,6 +11,7 @@ locks) sit behind these functions and nothing else in the code knows about them
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -526,6 +527,7 @@ def delete_search_entries(kind: str, object_ids: Sequence[int]) -> list[tuple]:
     (SQLite: a trigger; PostgreSQL: the same row)."""
     from concierge.core.models import SearchEntry
 
+    forget_search_figures()
     removed = []
     for chunk in chunked(list(object_ids)):
         condition, params = one_of("object_id", chunk)
@@ -544,6 +546,7 @@ def insert_search_entries(rows: Sequence[tuple], folded: Sequence[tuple[str, str
     and index their folded (title, headings, body), row for row."""
     from concierge.core.models import SearchEntry
 
+    forget_search_figures()
     columns = "workspace_id, kind, object_id, locale, audience, title, headings, body"
     if is_postgresql():
         weighted = " || ".join(f"setweight(to_tsvector(%s::regconfig, %s), '{weight}')" for weight in "ABC")
@@ -619,10 +622,16 @@ def _scope_condition(alias: str, workspace_id: int, kind: str, locales, audience
 # A title or headings match outranks every body-only match, whatever their relevance.
 HEADINGS_TIER = 1000.0
 # Ranking reads every document it ranks (SQLite: its position lists and length; PostgreSQL: its
-# whole tsvector), so a tier ranks its first matches in index order, this many, and its further
-# matches follow them unranked, in index order. A word in most documents then costs the same as a
-# word in a few hundred.
+# tsvector), so a tier ranks its first matches in index order, this many, and its further matches
+# follow them unranked, in index order. A word in most documents then costs the same as a word in a
+# few hundred. The title-and-headings tier's matches are short to read; the body-only tier's are
+# whole documents, and its matches are the weaker ones: it ranks fewer.
 RANKED_MATCHES = 200
+RANKED_BODY_MATCHES = 50
+# SQLite: when a workspace's documents of a kind are at least this share of the whole index, its
+# search matches the words unscoped and keeps its own entries by their ids (a look-up each), rather
+# than intersecting the words' lists with the scope word's, which lists nearly every document.
+UNSCOPED_FROM_SHARE = 0.5
 
 
 def match_search_entries(
@@ -642,20 +651,30 @@ def match_search_entries(
     then the others, ranked among themselves. A common word's body matches are thousands; its title
     and headings matches are far fewer and usually fill the page, so the body-only tier is looked
     at only when a page reaches it. Within a tier: SQLite's bm25 with column weights, PostgreSQL's
-    ts_rank over A/B/C weights, for its first RANKED_MATCHES matches (0 for the rest). The title
-    and body are read for the page's entries only."""
+    ts_rank over A/B/C weights, for its first RANKED_MATCHES (body-only: RANKED_BODY_MATCHES)
+    matches, 0 for the rest. The title and body are read for the page's entries only."""
     wanted = offset + limit
-    if is_postgresql() and locales is None:
-        locales = _postgresql_locales_of(workspace_id, kind)
-        if not locales:
-            return []
+    if is_postgresql():
+        if locales is None:
+            locales = _postgresql_locales_of(workspace_id, kind)
+            if not locales:
+                return []
+        page = _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offset)
+        if page is not None:
+            return page
+    scoped = is_postgresql() or _sqlite_scoped(workspace_id, kind, locales)
     found: list[tuple[int, float]] = []
+    headings: _TierMatch | None = None
     for tier in (_HEADINGS, _BODY_ONLY):
         if len(found) >= wanted:
             break
         bonus = HEADINGS_TIER if tier == _HEADINGS else 0.0
-        match = _TierMatch(tier, workspace_id, kind, groups, locales, audiences)
+        # The body-only tier leaves out the first tier's entries: by their ids when the first tier
+        # read them all (cheaper than matching the headings again), else by matching.
+        excluded = headings.all_ids if headings is not None else None
+        match = _TierMatch(tier, workspace_id, kind, groups, locales, audiences, scoped, excluded)
         found += [(entry_id, score + bonus) for entry_id, score in match.best(wanted - len(found))]
+        headings = match
     page = found[offset:]
     texts = _entry_texts([entry_id for entry_id, _ in page])
     return [(texts[entry_id][0], score, *texts[entry_id][1:]) for entry_id, score in page]
@@ -674,6 +693,41 @@ def _entry_texts(entry_ids: list[int]) -> dict[int, tuple[int, str, str]]:
     return {entry_id: (object_id, title, body) for entry_id, object_id, title, body in rows}
 
 
+# How many entries a scope holds, and which locales a workspace writes a kind in, change only when
+# documents are indexed or removed: each process keeps what it read for a minute, and forgets it
+# at once when it writes the index itself. Searches use them to choose how to match (and which
+# words are common), never to decide what matches, so another process's minute-old figure costs
+# a slower plan at worst.
+SEARCH_FIGURES_SECONDS = 60.0
+_search_figures: dict[tuple, tuple[float, object]] = {}
+
+
+def _remembered(key: tuple, read: Callable[[], object]):
+    key = (connection.vendor, connection.settings_dict.get("NAME"), *key)
+    now = time.monotonic()
+    kept = _search_figures.get(key)
+    if kept is not None and now - kept[0] < SEARCH_FIGURES_SECONDS:
+        return kept[1]
+    value = read()
+    if len(_search_figures) > 10_000:
+        _search_figures.clear()
+    _search_figures[key] = (now, value)
+    return value
+
+
+def forget_search_figures() -> None:
+    _search_figures.clear()
+
+
+def _sqlite_scoped(workspace_id: int, kind: str, locales: Sequence[str] | None) -> bool:
+    """Whether a SQLite search matches inside its scope (a workspace among many) or unscoped (a
+    workspace holding most of the index)."""
+    from concierge.core.models import SearchEntry
+
+    everything = _remembered(("all",), lambda: select(f"SELECT COUNT(*) FROM {table(SearchEntry)}")[0][0])
+    return count_search_entries(workspace_id, kind, locales) < everything * UNSCOPED_FROM_SHARE
+
+
 def _postgresql_locales_of(workspace_id: int, kind: str) -> list[str]:
     """The locales a workspace's documents of a kind are written in, by hops along the scope index
     (a handful of look-ups however many documents): searching every locale then stems the query by
@@ -681,86 +735,171 @@ def _postgresql_locales_of(workspace_id: int, kind: str) -> list[str]:
     from concierge.core.models import SearchEntry
 
     entries = table(SearchEntry)
-    rows = select(
-        f"WITH RECURSIVE present(locale) AS ("
-        f"  (SELECT locale FROM {entries} WHERE workspace_id = %s AND kind = %s ORDER BY locale LIMIT 1)"
-        f"  UNION ALL"
-        f"  SELECT (SELECT e.locale FROM {entries} e WHERE e.workspace_id = %s AND e.kind = %s"
-        f"          AND e.locale > present.locale ORDER BY e.locale LIMIT 1)"
-        f"  FROM present WHERE present.locale IS NOT NULL"
-        f") SELECT locale FROM present WHERE locale IS NOT NULL",
-        [workspace_id, kind, workspace_id, kind],
+
+    def read() -> list[str]:
+        rows = select(
+            f"WITH RECURSIVE present(locale) AS ("
+            f"  (SELECT locale FROM {entries} WHERE workspace_id = %s AND kind = %s ORDER BY locale LIMIT 1)"
+            f"  UNION ALL"
+            f"  SELECT (SELECT e.locale FROM {entries} e WHERE e.workspace_id = %s AND e.kind = %s"
+            f"          AND e.locale > present.locale ORDER BY e.locale LIMIT 1)"
+            f"  FROM present WHERE present.locale IS NOT NULL"
+            f") SELECT locale FROM present WHERE locale IS NOT NULL",
+            [workspace_id, kind, workspace_id, kind],
+        )
+        return [row[0] for row in rows]
+
+    return list(_remembered(("locales", workspace_id, kind), read))
+
+
+def _postgresql_matches(tier, workspace_id, kind, groups, locales, audiences) -> tuple[str, list, str, list]:
+    """A tier's matching entries as a condition (FROM the entries as `e`), and its rank of `r`."""
+    from concierge.core.models import SearchEntry
+
+    scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
+    query, query_params = _tsquery(groups, locales)
+    vector = "heading_document" if tier == _HEADINGS else "document"
+    condition, params = f"e.{vector} @@ {query}", [*query_params]
+    if tier == _BODY_ONLY:
+        condition += f" AND NOT e.heading_document @@ {query}"
+        params += query_params
+    matches = f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition}"
+    return matches, [*scope_params, *params], f"ts_rank(r.{vector}, {query})", query_params
+
+
+def _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offset):
+    """The page in one statement (one round trip): each tier's first matches chosen by the full-text
+    index, ranked, the body-only tier only when the first does not fill the page, and the page's
+    titles and bodies. None when the page lies past a tier's ranked matches (a deep page of a common
+    word): the tiers are then read one by one."""
+    from concierge.core.models import SearchEntry
+
+    entries, wanted = table(SearchEntry), offset + limit
+    head, head_params, head_rank, head_rank_params = _postgresql_matches(
+        _HEADINGS, workspace_id, kind, groups, locales, audiences
     )
-    return [row[0] for row in rows]
+    body, body_params, body_rank, body_rank_params = _postgresql_matches(
+        _BODY_ONLY, workspace_id, kind, groups, locales, audiences
+    )
+    # "+ 0": in the entries' own order, the planner would walk the primary key and test each
+    # entry's document, unindexed, until it has enough; this way it takes the full-text index's
+    # matches, then orders those. Ranking reads each document, so it runs on the first matches
+    # only, outside the subquery.
+    sql = (
+        f"WITH head AS MATERIALIZED ("
+        f"  SELECT r.id, {head_rank} + %s AS score FROM {entries} r"
+        f"  WHERE r.id = ANY(ARRAY(SELECT e.id {head} ORDER BY e.id + 0 LIMIT %s))"
+        f"), body AS MATERIALIZED ("
+        f"  SELECT r.id, {body_rank} AS score FROM {entries} r"
+        f"  WHERE (SELECT COUNT(*) FROM head) < %s"
+        f"  AND r.id = ANY(ARRAY(SELECT e.id {body} ORDER BY e.id + 0 LIMIT %s))"
+        f"), page AS ("
+        f"  SELECT id, score FROM head UNION ALL SELECT id, score FROM body"
+        f"  ORDER BY score DESC, id LIMIT %s OFFSET %s"
+        f") SELECT e.object_id, p.score, e.title, e.body, (SELECT COUNT(*) FROM head), (SELECT COUNT(*) FROM body)"
+        f" FROM page p JOIN {entries} e ON e.id = p.id ORDER BY p.score DESC, p.id"
+    )
+    params = [
+        *head_rank_params,
+        HEADINGS_TIER,
+        *head_params,
+        RANKED_MATCHES,
+        *body_rank_params,
+        wanted,
+        *body_params,
+        RANKED_BODY_MATCHES,
+        limit,
+        offset,
+    ]
+    rows = select(sql, params)
+    in_head, in_body = (rows[0][4], rows[0][5]) if rows else (0, 0)
+    # Every match is ranked when neither tier was cut short where the page reaches.
+    head_cut = in_head == RANKED_MATCHES
+    body_cut = in_body == RANKED_BODY_MATCHES
+    if (head_cut and wanted > in_head) or (body_cut and wanted > in_head + in_body):
+        return None
+    if not rows and offset > 0:
+        return None  # past both tiers' ranked matches, or nothing at all: the slow path says which
+    return [(object_id, float(score), title, body) for object_id, score, title, body, _, _ in rows]
 
 
 class _TierMatch:
-    """One tier's matches as SQL for the database in use: `first` reads the first RANKED_MATCHES
-    matches in index order with their rank (computed for those rows only), `after` the further
-    matches' entry ids in index order, past a given one."""
+    """One tier's matches as SQL for the database in use: `first` reads the first ranked matches in
+    index order with their rank (computed for those rows only), `after` the further matches' entry
+    ids in index order, past a given one."""
 
-    def __init__(self, tier, workspace_id, kind, groups, locales, audiences):
+    def __init__(self, tier, workspace_id, kind, groups, locales, audiences, scoped, excluded):
+        self.ranked = RANKED_MATCHES if tier == _HEADINGS else RANKED_BODY_MATCHES
+        self.all_ids: list[int] | None = None  # every match's entry id, when `best` read them all
         if is_postgresql():
             self._postgresql(tier, workspace_id, kind, groups, locales, audiences)
         else:
-            self._sqlite(tier, workspace_id, kind, groups, locales, audiences)
+            self._sqlite(tier, workspace_id, kind, groups, locales, audiences, scoped, excluded)
 
     def _postgresql(self, tier, workspace_id, kind, groups, locales, audiences):
         from concierge.core.models import SearchEntry
 
-        scope, scope_params = _scope_condition("e", workspace_id, kind, locales, audiences)
-        query, query_params = _tsquery(groups, locales)
-        vector = "heading_document" if tier == _HEADINGS else "document"
-        condition, params = f"e.{vector} @@ {query}", [*query_params]
-        if tier == _BODY_ONLY:
-            condition += f" AND NOT e.heading_document @@ {query}"
-            params += query_params
-        matches = f"FROM {table(SearchEntry)} e WHERE {scope} AND {condition}"
-        # "+ 0": in the entries' own order, the planner would walk the primary key and test each
-        # entry's document, unindexed, until it has enough; this way it takes the full-text index's
-        # matches, then orders those. Ranking reads each document whole, so it runs on the first
-        # matches only, outside the subquery.
+        matches, params, rank, rank_params = _postgresql_matches(
+            tier, workspace_id, kind, groups, locales, audiences
+        )
         self.first = (
-            f"SELECT r.id, ts_rank(r.{vector}, {query}) FROM {table(SearchEntry)} r "
+            f"SELECT r.id, {rank} FROM {table(SearchEntry)} r "
             f"WHERE r.id = ANY(ARRAY(SELECT e.id {matches} ORDER BY e.id + 0 LIMIT %s))",
-            [*query_params, *scope_params, *params, RANKED_MATCHES],
+            [*rank_params, *params, self.ranked],
         )
-        self.after = (
-            f"SELECT e.id {matches} AND e.id > %s ORDER BY e.id + 0 LIMIT %s",
-            [*scope_params, *params],
-        )
+        self.after = (f"SELECT e.id {matches} AND e.id > %s ORDER BY e.id + 0 LIMIT %s", params)
 
-    def _sqlite(self, tier, workspace_id, kind, groups, locales, audiences):
+    def _sqlite(self, tier, workspace_id, kind, groups, locales, audiences, scoped, excluded):
+        from concierge.core.models import SearchEntry
+
         words = _fts5_query(groups)
-        scope = " OR ".join(
-            f'"{search_scope_token(workspace_id, kind, locale, audience)}"'
-            for locale in (locales if locales is not None else [None])
-            for audience in audiences
-        )
         in_headings = f"{SQLITE_HEADING_COLUMNS} : ({words})"
         in_text = f"{SQLITE_TEXT_COLUMNS} : ({words})"
-        match = f"(scope : ({scope})) AND " + (
-            f"({in_headings})" if tier == _HEADINGS else f"(({in_text}) NOT ({in_headings}))"
-        )
+        if tier == _HEADINGS:
+            match = f"({in_headings})"
+        elif excluded is not None:
+            match = f"({in_text})"
+        else:
+            match = f"(({in_text}) NOT ({in_headings}))"
+        where, params = "core_search_documents MATCH %s", [match]
+        if scoped:
+            scope = " OR ".join(
+                f'"{search_scope_token(workspace_id, kind, locale, audience)}"'
+                for locale in (locales if locales is not None else [None])
+                for audience in audiences
+            )
+            params = [f"(scope : ({scope})) AND {match}"]
+            source = "core_search_documents d"
+        else:
+            condition, more = _scope_condition("e", workspace_id, kind, locales, audiences)
+            source = f"core_search_documents d JOIN {table(SearchEntry)} e ON e.id = d.rowid"
+            where, params = f"{where} AND {condition}", [*params, *more]
+        if excluded:
+            condition, more = one_of("d.rowid", excluded)
+            where, params = f"{where} AND NOT {condition}", [*params, *more]
         # FTS5 yields matches in rowid order: the LIMIT stops it, and bm25 runs for those rows only.
-        matches = "FROM core_search_documents WHERE core_search_documents MATCH %s"
         self.first = (
-            f"SELECT rowid, -bm25(core_search_documents, {SQLITE_COLUMN_WEIGHTS}) {matches} "
-            "ORDER BY rowid LIMIT %s",
-            [match, RANKED_MATCHES],
+            f"SELECT d.rowid, -bm25(core_search_documents, {SQLITE_COLUMN_WEIGHTS}) FROM {source} "
+            f"WHERE {where} ORDER BY d.rowid LIMIT %s",
+            [*params, self.ranked],
         )
-        self.after = (f"SELECT rowid {matches} AND rowid > %s ORDER BY rowid LIMIT %s", [match])
+        self.after = (
+            f"SELECT d.rowid FROM {source} WHERE {where} AND d.rowid > %s ORDER BY d.rowid LIMIT %s",
+            params,
+        )
 
     def best(self, limit: int) -> list[tuple[int, float]]:
-        """Up to `limit` (entry id, score): the first RANKED_MATCHES matches by relevance, then the rest."""
+        """Up to `limit` (entry id, score): the first ranked matches by relevance, then the rest."""
         if limit <= 0:
             return []
         first = select(*self.first)
+        if len(first) < self.ranked:
+            self.all_ids = [entry_id for entry_id, _ in first]
         rows = sorted(
             ((entry_id, float(score)) for entry_id, score in first), key=lambda row: (-row[1], row[0])
         )
         rows = rows[:limit]
-        if len(first) == RANKED_MATCHES and len(rows) < limit:
+        if len(first) == self.ranked and len(rows) < limit:
             sql, params = self.after
             rest = select(sql, [*params, max(entry_id for entry_id, _ in first), limit - len(rows)])
             rows += [(entry_id, 0.0) for (entry_id,) in rest]
@@ -786,20 +925,6 @@ def _tsquery(groups, locales: Sequence[str]) -> tuple[str, list]:
     return f"({query})", [value for config in configs for value in (config, text)]
 
 
-def search_terms_among(
-    workspace_id: int, kind: str, locales: Sequence[str] | None, words: Sequence[str]
-) -> set[str]:
-    """Which of these words the vocabulary holds."""
-    from concierge.core.models import SearchTerm
-
-    scope, params = _scope_condition("t", workspace_id, kind, locales, None)
-    condition, more = one_of("t.term", list(words))
-    rows = select(
-        f"SELECT DISTINCT t.term FROM {table(SearchTerm)} t WHERE {scope} AND {condition}", [*params, *more]
-    )
-    return {row[0] for row in rows}
-
-
 def search_term_documents(
     workspace_id: int, kind: str, locales: Sequence[str] | None, words: Sequence[str]
 ) -> dict[str, int]:
@@ -817,10 +942,15 @@ def search_term_documents(
 
 
 def count_search_entries(workspace_id: int, kind: str, locales: Sequence[str] | None) -> int:
+    """How many documents of a kind a workspace has indexed (in these locales): as read in the last
+    minute (SEARCH_FIGURES_SECONDS), or just now when this process has written the index since."""
     from concierge.core.models import SearchEntry
 
     scope, params = _scope_condition("e", workspace_id, kind, locales, None)
-    return select(f"SELECT COUNT(*) FROM {table(SearchEntry)} e WHERE {scope}", params)[0][0]
+    return _remembered(
+        ("count", workspace_id, kind, None if locales is None else tuple(sorted(locales))),
+        lambda: select(f"SELECT COUNT(*) FROM {table(SearchEntry)} e WHERE {scope}", params)[0][0],
+    )
 
 
 def search_terms_from(
@@ -831,16 +961,34 @@ def search_terms_from(
     high: str,
     *,
     limit: int | None = None,
+    lengths: tuple[int, int] | None = None,
 ) -> list[tuple[str, int]]:
     """The vocabulary's terms from `low` (included) to `high` (excluded), with their number of
-    documents, the most frequent first."""
+    documents, the most frequent first; `lengths`: only terms of these many letters (from, to)."""
+
+    return search_terms_within(workspace_id, kind, locales, [(low, high)], limit=limit, lengths=lengths)
+
+
+def search_terms_within(
+    workspace_id: int,
+    kind: str,
+    locales: Sequence[str] | None,
+    ranges: Sequence[tuple[str, str]],
+    *,
+    limit: int | None = None,
+    lengths: tuple[int, int] | None = None,
+) -> list[tuple[str, int]]:
+    """search_terms_from for several ranges at once (one statement): the terms in any of them."""
     from concierge.core.models import SearchTerm
 
     scope, params = _scope_condition("t", workspace_id, kind, locales, None)
+    if lengths is not None:
+        scope, params = f"{scope} AND LENGTH(t.term) BETWEEN %s AND %s", [*params, *lengths]
+    within = " OR ".join(["(t.term >= %s AND t.term < %s)"] * len(ranges))
     rows = select(
         f"SELECT t.term, SUM(t.documents) AS documents FROM {table(SearchTerm)} t "
-        f"WHERE {scope} AND t.term >= %s AND t.term < %s GROUP BY t.term ORDER BY documents DESC, t.term"
+        f"WHERE {scope} AND ({within}) GROUP BY t.term ORDER BY documents DESC, t.term"
         + (" LIMIT %s" if limit is not None else ""),
-        [*params, low, high, *([limit] if limit is not None else [])],
+        [*params, *[bound for pair in ranges for bound in pair], *([limit] if limit is not None else [])],
     )
     return [(term, int(documents)) for term, documents in rows]

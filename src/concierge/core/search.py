@@ -59,6 +59,8 @@ PREFIX_EXPANSIONS = 20  # search as you type: the most frequent words a typed pr
 SNIPPET_WORDS = 30
 COMMON_WORD_SHARE = 0.5  # a word in more than this share of the documents searched is common...
 COMMON_WORDS_FROM = 200  # ...when they are at least this many (a small help center keeps every word)
+RARE_WORD_DOCUMENTS = 2  # a known word in this many documents or fewer may be a typo...
+RARE_WORD_RATIO = 20  # ...when a word an edit or two away is in this many times more
 WORD = re.compile(r"[^\W_]+")  # letters and digits, as both databases' tokenizers cut words
 
 
@@ -183,10 +185,16 @@ def search_documents(
     prefix: bool = False,
     limit: int = 10,
     offset: int = 0,
+    correct: bool = True,
 ) -> SearchResults:
-    """A workspace's documents of one kind that hold every word of the query, best first. When none
-    does and a word is not in the vocabulary, the query is corrected to the closest known words and
-    searched again (`corrected_query`). `prefix`: the last word is still being typed."""
+    """A workspace's documents of one kind that hold every word of the query, best first.
+
+    Typos: when a word is not in the vocabulary and the query finds nothing, or a word is in a
+    handful of documents and a word one or two edits away is in many times more (a typo written
+    into an article: "pasword" in one, "password" in forty), the query is corrected to the closest
+    known words and searched again; when that finds something, its results come back with
+    `corrected_query` set (the caller offers the query as typed: "Search instead for …").
+    `correct=False` searches the query as typed only. `prefix`: the last word is still being typed."""
     limit, offset = max(1, min(limit, 100)), max(0, offset)
     locales = None if locale is None else [locale]
     words = _query_words(query)
@@ -197,12 +205,16 @@ def search_documents(
     scope = _Scope(workspace_id, kind, locales, tuple(audiences))
     found = _search(scope, [w for _, w in words], prefix, limit, offset)
     corrected_query = None
-    if not found:
-        corrections = _corrections(scope, [w for _, w in words], prefix)
+    # A query with a rare word finds at most RARE_WORD_DOCUMENTS documents: one that finds more, on
+    # any page, has nothing to correct, and is not looked up again.
+    if correct and len(found) <= RARE_WORD_DOCUMENTS:
+        corrections = _corrections(scope, [w for _, w in words], prefix, found_nothing=not found)
         if corrections:
             corrected = [corrections.get(w, w) for _, w in words]
-            found = _search(scope, corrected, prefix, limit, offset)
-            corrected_query = _with_words_replaced(query, words, corrections)
+            found_corrected = _search(scope, corrected, prefix, limit, offset)
+            if found_corrected or not found:
+                found = found_corrected
+                corrected_query = _with_words_replaced(query, words, corrections)
     return SearchResults(
         query=query,
         corrected_query=corrected_query,
@@ -289,16 +301,23 @@ def _without_common_words(
 # Typo tolerance ---------------------------------------------------------------------------------
 
 
-def _corrections(scope: _Scope, words: list[str], prefix: bool) -> dict[str, str]:
-    """The closest known word for each word of the query the vocabulary does not hold."""
-    known = db.search_terms_among(scope.workspace_id, scope.kind, scope.locales, sorted(set(words)))
+def _corrections(scope: _Scope, words: list[str], prefix: bool, *, found_nothing: bool) -> dict[str, str]:
+    """The closest known word for each word of the query the vocabulary does not hold (when the
+    query found nothing), or holds in RARE_WORD_DOCUMENTS documents at most while a close word is in
+    RARE_WORD_RATIO times more."""
+    known = db.search_term_documents(scope.workspace_id, scope.kind, scope.locales, sorted(set(words)))
     corrections = {}
     for position, word in enumerate(words):
-        if word in known or len(word) < 3 or word.isdigit():
+        if len(word) < 3 or word.isdigit():
+            continue
+        documents = known.get(word)
+        if documents is None and not found_nothing:
+            continue  # found through its stem ("cancelled" finds "cancel"): nothing to correct
+        if documents is not None and documents > RARE_WORD_DOCUMENTS:
             continue
         if prefix and position == len(words) - 1 and _is_a_known_prefix(scope, word):
             continue
-        closest = _closest_known_word(scope, word)
+        closest = _closest_known_word(scope, word, at_least=(documents or 0) * RARE_WORD_RATIO)
         if closest is not None:
             corrections[word] = closest
     return corrections
@@ -312,18 +331,23 @@ def _is_a_known_prefix(scope: _Scope, word: str) -> bool:
     )
 
 
-def _closest_known_word(scope: _Scope, word: str) -> str | None:
+def _closest_known_word(scope: _Scope, word: str, *, at_least: int = 0) -> str | None:
     """The vocabulary's word fewest edits away (a letter added, dropped, changed or two swapped), the
-    more frequent of equals. Candidates start with the word's first or second letter: people rarely
+    more frequent of equals, among those in `at_least` documents or more (the word itself is never
+    its own correction). Candidates start with the word's first or second letter: people rarely
     mistype both."""
     most_edits = 1 if len(word) <= 4 else 2
-    candidates: dict[str, int] = {}
-    for letter in dict.fromkeys(word[:2]):
-        for term, documents in db.search_terms_from(
-            scope.workspace_id, scope.kind, scope.locales, letter, letter + "\U0010ffff"
-        ):
-            if abs(len(term) - len(word)) <= most_edits:
-                candidates[term] = candidates.get(term, 0) + documents
+    candidates = {
+        term: documents
+        for term, documents in db.search_terms_within(
+            scope.workspace_id,
+            scope.kind,
+            scope.locales,
+            [(letter, letter + "\U0010ffff") for letter in dict.fromkeys(word[:2])],
+            lengths=(len(word) - most_edits, len(word) + most_edits),
+        )
+        if term != word and documents >= at_least
+    }
     matches = process.extract(
         word, list(candidates), scorer=OSA.distance, score_cutoff=most_edits, limit=None
     )

@@ -374,11 +374,12 @@ def search_page(request, workspace_slug, locale):
     context = {"query": query, "page": page}
     center.record_visit()
     if query:
+        exact = request.GET.get("exact") == "1"
         results = public_selectors.search_public_articles(
             center.workspace,
             locale,
             query,
-            exact=request.GET.get("exact") == "1",
+            exact=exact,
             limit=RESULTS_PER_PAGE,
             offset=(page - 1) * RESULTS_PER_PAGE,
         )
@@ -386,7 +387,9 @@ def search_page(request, workspace_slug, locale):
         if results.corrected_query:
             context["original_url"] = center.url("search") + "?" + urlencode({"q": query, "exact": "1"})
         if results.has_more:
-            context["next_url"] = center.url("search") + "?" + urlencode({"q": query, "page": page + 1})
+            # The next page of the query as typed stays as typed.
+            more = {"q": query, **({"exact": "1"} if exact else {}), "page": page + 1}
+            context["next_url"] = center.url("search") + "?" + urlencode(more)
         contact = center.reader.contact()
         if contact is not None and page == 1:
             record_article_search(center.workspace, contact, query, locale=locale, results=len(results.found))

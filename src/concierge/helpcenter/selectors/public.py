@@ -207,8 +207,9 @@ def search_public_articles(
     highlighted snippets. The index holds only published public translations; each hit is checked
     against the table again, so one the index has not caught up with is never shown.
 
-    A query that finds nothing as typed is corrected (core.search); `exact` asks for the query as
-    typed only ("Search instead for …"), so it then finds nothing."""
+    A query with a typo is corrected (core.search: a word the help center lacks, or one in a
+    handful of articles next to a word in many); `exact` asks for the query as typed, uncorrected
+    ("Search instead for …"): what the articles hold of it, when any does."""
     results = search_documents(
         workspace.pk,
         ARTICLE_KIND,
@@ -218,9 +219,8 @@ def search_public_articles(
         prefix=prefix,
         limit=limit,
         offset=offset,
+        correct=not exact,
     )
-    if exact and results.corrected_query:
-        return PublicSearch(results.query, None, [], False)
     readable = public_translations(workspace, locale=locale).in_bulk([hit.object_id for hit in results.hits])
     found = [
         FoundArticle(readable[hit.object_id], hit.title_html, hit.snippet_html)

@@ -10,3 +10,8 @@ class RepliesConfig(AppConfig):
         from concierge.replies.reactions import subscribe_to_announcements
 
         subscribe_to_announcements()
+
+        from concierge.core.search import register_source
+        from concierge.replies.selectors.saved_replies import SAVED_REPLY_KIND, search_documents_of
+
+        register_source(SAVED_REPLY_KIND, search_documents_of)

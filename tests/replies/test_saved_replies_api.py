@@ -92,7 +92,7 @@ def test_another_workspaces_reply_is_404(workspace, owner, other_workspace):
         (
             {"title": "x", "versions": {"en": "x"}, "actions": [{"type": "snooze", "minutes": "²"}]},
             422,
-            "Action 1",
+            "whole number",
         ),
     ],
 )

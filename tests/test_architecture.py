@@ -147,6 +147,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "articles": "the demo's help center: its articles imported, and two months of readers",
         "helpcenter": "the demo help center's articles, Markdown files with front matter (no code)",
         "routing": "the demo's routing rules by area and the teams' assignment methods",
+        "saved_replies": "the demo's saved replies and macros, in English and some in Spanish",
     },
 }
 

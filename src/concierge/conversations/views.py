@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -52,6 +53,18 @@ def show_in_inbox_header(template: str, context: Callable) -> None:
     note = InboxHeaderNote(template, context)
     if note not in _header_notes:
         _header_notes.append(note)
+
+
+# What higher floors do when the composer sends, inside the send's transaction: (request, conversation,
+# part, as_note=...). The saved replies run the macro the teammate inserted; one that raises a
+# ServiceError undoes the message too, and the composer shows its message.
+_after_composer_send: list[Callable] = []
+
+
+def after_composer_send(handler: Callable) -> None:
+    """Called in AppConfig.ready by an app that acts on what the composer sends."""
+    if handler not in _after_composer_send:
+        _after_composer_send.append(handler)
 
 
 def _wants_fragment(request, target: str) -> bool:
@@ -179,7 +192,10 @@ def _render_detail(request, context: dict, *, status: int):
 def reply(request, conversation_id: int):
     def send(conversation):
         body = message_from_composer(request.POST.get("body"))
-        services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
+        with transaction.atomic():
+            part = services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
+            for handler in _after_composer_send:
+                handler(request, conversation, part, as_note=False)
 
     return _run_action(request, conversation_id, "compose", send)
 
@@ -189,7 +205,10 @@ def reply(request, conversation_id: int):
 def note(request, conversation_id: int):
     def write(conversation):
         body = message_from_composer(request.POST.get("body"))
-        services.add_note(conversation, request.teammate, body, keep_html=False)
+        with transaction.atomic():
+            part = services.add_note(conversation, request.teammate, body, keep_html=False)
+            for handler in _after_composer_send:
+                handler(request, conversation, part, as_note=True)
 
     return _run_action(request, conversation_id, "compose", write)
 

@@ -15,3 +15,8 @@ class RepliesConfig(AppConfig):
         from concierge.replies.selectors.saved_replies import SAVED_REPLY_KIND, search_documents_of
 
         register_source(SAVED_REPLY_KIND, search_documents_of)
+
+        from concierge.conversations.views import after_composer_send
+        from concierge.replies.views.composer import run_chosen_macro
+
+        after_composer_send(run_chosen_macro)

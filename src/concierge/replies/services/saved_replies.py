@@ -478,6 +478,12 @@ def apply_saved_reply(
         SavedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1, last_used_at=at)
 
 
+def count_saved_reply_use(reply: SavedReply, *, at: datetime | None = None) -> None:
+    """Count one use of a reply sent without the composer (a history replayed: the demo, an import)."""
+    at = at or timezone.now()
+    SavedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1, last_used_at=at)
+
+
 def send_saved_reply(
     conversation: Conversation,
     reply: SavedReply,

@@ -146,6 +146,22 @@ def test_no_page_answers_bad_input_with_a_server_error(
     settings.MEDIA_ROOT = tmp_path / "media"
     mailbox = create_mailbox(workspace, address="support@acme.test", sender_name="Acme", actor=by_owner)
     email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concierge.replies.services.saved_replies import (
+        SavedReplyInput,
+        add_attachment,
+        create_folder,
+        create_saved_reply,
+    )
+
+    folder = create_folder(workspace, "Billing", actor=by_owner)
+    saved_reply = create_saved_reply(
+        workspace,
+        SavedReplyInput("Refund", {"en": "Hi {{contact.first_name|there}}"}, folder=folder),
+        owner=owner,
+    )
+    saved_file = add_attachment(saved_reply, SimpleUploadedFile("refund.pdf", b"%PDF-1.4 x"))
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -174,6 +190,9 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "rule_id": [str(rule.pk)],
         "kind": ["condition", "action", "nonsense"],
         "closed_day_id": ["1"],
+        "reply_id": [str(saved_reply.pk)],
+        "folder_id": [str(folder.pk)],
+        "file_id": [str(saved_file.pk)],
     }
     client = teammate_client
     server_errors = []

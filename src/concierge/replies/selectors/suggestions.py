@@ -4,7 +4,8 @@ articles (internal ones too) closest to the customer's last message.
 Closeness is the bot's and the coach's kind: the content words the message shares with a candidate
 (stemmed, in the message's language where the coach has rules for it), and the cosine of static word
 embeddings (core.embeddings) of the two texts. A candidate must share at least one content word or be
-close in meaning (EMBEDDING_FLOOR) to be shown at all; a greeting shows nothing.
+close in meaning (EMBEDDING_FLOOR), score at least MIN_SCORE, and come near the best one
+(NEAR_THE_BEST) to be shown at all; a greeting or a thank-you shows nothing.
 """
 
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from concierge.workspaces.models import Teammate
 
 SHOWN = 3  # of each kind
 MAX_CANDIDATES = 300  # of each kind, the most used replies / the latest articles
-MIN_SCORE = 0.35
-EMBEDDING_FLOOR = 0.55  # without a shared word, this close in meaning at least
+MIN_SCORE = 0.2
+EMBEDDING_FLOOR = 0.4  # without a shared word, this close in meaning at least
+NEAR_THE_BEST = 0.7  # a runner-up is shown when it scores at least this share of the best
 WORDS_WEIGHT = 0.5
 
 
@@ -79,7 +81,8 @@ def rank(message: str, candidates: list[tuple[str, str]], locale: str) -> list[t
         score = WORDS_WEIGHT * shared + (1 - WORDS_WEIGHT) * cosine
         if score >= MIN_SCORE:
             ranked.append((index, score))
-    return sorted(ranked, key=lambda pair: -pair[1])
+    ranked.sort(key=lambda pair: -pair[1])
+    return [pair for pair in ranked if pair[1] >= NEAR_THE_BEST * ranked[0][1]]
 
 
 def suggestions_for(conversation: Conversation, teammate: Teammate, *, shown: int = SHOWN) -> Suggestions:

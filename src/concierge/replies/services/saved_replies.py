@@ -304,6 +304,12 @@ def update_saved_reply(
     at = at or timezone.now()
     _check_may_change(reply, teammate)
     owner = reply.owner or teammate
+    if (
+        given.visibility == SavedReply.Visibility.PERSONAL
+        and reply.visibility != given.visibility
+        and teammate
+    ):
+        owner = teammate  # made personal: it becomes the reply of whoever made it so
     cleaned = _clean(reply.workspace, given, owner)
     versions = cleaned.pop("versions")
     with transaction.atomic():

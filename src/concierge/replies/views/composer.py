@@ -51,7 +51,7 @@ def composer_menu(request, conversation_id: int):
             {
                 "reply": reply,
                 "locale": version.locale if version else "",
-                "excerpt": " ".join((version.body if version else "").split())[:90],
+                "excerpt": " ".join(services.filled_text(reply, conversation, request.teammate).split())[:90],
                 "does": sorted({label for a in reply.actions if (label := _menu_label(a))}),
             }
         )

@@ -204,7 +204,9 @@ def _editor(request, reply: SavedReply | None, *, error=None, status=200):
 
     post = request.POST if error is not None else None
     values = _edit_values(reply, post, request.workspace.locale)
-    first_body = values["rows"][0][2] if values["rows"] else ""
+    values["rows"] = [
+        (index, locale, body, *_preview_html(request, body)) for index, locale, body in values["rows"]
+    ]
     context = {
         "section": "replies",
         "reply": reply,
@@ -230,7 +232,6 @@ def _editor(request, reply: SavedReply | None, *, error=None, status=200):
         "snooze_choices": SNOOZE_CHOICES,
         "visibilities": SavedReply.Visibility.choices,
         "languages": CUSTOMER_LANGUAGES,
-        "preview": _preview_html(request, first_body)[0],
         "attachments": list(reply.attachments.all()) if reply else [],
         "max_attachments": services.MAX_ATTACHMENTS,
         "max_attachment_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,

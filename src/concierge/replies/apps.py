@@ -17,6 +17,6 @@ class RepliesConfig(AppConfig):
         register_source(SAVED_REPLY_KIND, search_documents_of)
 
         from concierge.conversations.views import after_composer_send
-        from concierge.replies.views.composer import run_chosen_macro
+        from concierge.replies.views.composer import run_chosen_macro, used_a_saved_reply
 
-        after_composer_send(run_chosen_macro)
+        after_composer_send(run_chosen_macro, wants=used_a_saved_reply)

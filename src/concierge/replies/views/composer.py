@@ -95,6 +95,11 @@ def composer_suggestions(request, conversation_id: int):
     )
 
 
+def used_a_saved_reply(request) -> bool:
+    """The composer's form names the saved reply the teammate inserted (and kept)."""
+    return bool(request.POST.get("saved_reply"))
+
+
 def run_chosen_macro(request, conversation, part, *, as_note: bool) -> None:
     """After the composer's send, inside its transaction (conversations.views.after_composer_send):
     the saved reply the teammate inserted (the form's `saved_reply`) runs its actions and counts its

@@ -32,7 +32,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("helpcenter",),  # collections, articles, the public help center
     ("mail",),  # the email channel (mailboxes, inbound, threading, sending)
     ("routing",),  # triage rules, assignment methods, office hours, the rotation
-    ("replies",),  # the reply coach; saved replies and macros to come (they run routing's actions)
+    ("replies",),  # saved replies and macros (they run routing's actions), the reply coach
     ("bot",),  # automated answers from articles, handover to routing
     ("outbound",),  # to come: proactive messages (email through mail)
     ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages

@@ -32,7 +32,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("helpcenter",),  # collections, articles, the public help center
     ("mail",),  # the email channel (mailboxes, inbound, threading, sending)
     ("routing",),  # triage rules, assignment methods, office hours, the rotation
-    ("replies",),  # the reply coach; saved replies and macros to come (they run routing's actions)
+    ("replies",),  # saved replies and macros (they run routing's actions), the reply coach
     ("bot",),  # automated answers from articles, handover to routing
     ("outbound",),  # to come: proactive messages (email through mail)
     ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages
@@ -151,6 +151,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "routing": "the demo's routing rules by area and the teams' assignment methods",
         "site": "the demo's product site on its own port, with the messenger embedded by the snippet",
         "insights": "the demo's product feedback: more feature requests tagged, product issues linked",
+        "saved_replies": "the demo's saved replies and macros, in English and some in Spanish",
     },
 }
 

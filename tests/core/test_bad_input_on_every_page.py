@@ -150,6 +150,22 @@ def test_no_page_answers_bad_input_with_a_server_error(
     email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
     issue = create_product_issue(workspace, title="Faster exports", actor=by_owner)
     link_conversation_to_issue(issue, everything["conversation"], teammate=owner)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concierge.replies.services.saved_replies import (
+        SavedReplyInput,
+        add_attachment,
+        create_folder,
+        create_saved_reply,
+    )
+
+    folder = create_folder(workspace, "Billing", actor=by_owner)
+    saved_reply = create_saved_reply(
+        workspace,
+        SavedReplyInput("Refund", {"en": "Hi {{contact.first_name|there}}"}, folder=folder),
+        owner=owner,
+    )
+    saved_file = add_attachment(saved_reply, SimpleUploadedFile("refund.pdf", b"%PDF-1.4 x"))
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -183,6 +199,9 @@ def test_no_page_answers_bad_input_with_a_server_error(
             "forged",
         ],
         "issue_id": [str(issue.pk)],
+        "reply_id": [str(saved_reply.pk)],
+        "folder_id": [str(folder.pk)],
+        "file_id": [str(saved_file.pk)],
     }
     client = teammate_client
     server_errors = []

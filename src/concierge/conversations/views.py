@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -52,6 +53,30 @@ def show_in_inbox_header(template: str, context: Callable) -> None:
     note = InboxHeaderNote(template, context)
     if note not in _header_notes:
         _header_notes.append(note)
+
+
+# What higher floors do when the composer sends, inside the send's transaction: handler(request,
+# conversation, part, as_note=...), for a send that `wants(request)`. The saved replies run the macro the
+# teammate inserted; one that raises a ServiceError undoes the message too, and the composer shows its
+# message. A send no handler wants is written as before (no transaction of its own around it).
+_after_composer_send: list[tuple[Callable, Callable]] = []
+
+
+def after_composer_send(handler: Callable, *, wants: Callable) -> None:
+    """Called in AppConfig.ready by an app that acts on what the composer sends."""
+    if (handler, wants) not in _after_composer_send:
+        _after_composer_send.append((handler, wants))
+
+
+def _send_with_handlers(request, conversation, write: Callable, *, as_note: bool) -> None:
+    handlers = [handler for handler, wants in _after_composer_send if wants(request)]
+    if not handlers:
+        write()
+        return
+    with transaction.atomic():
+        part = write()
+        for handler in handlers:
+            handler(request, conversation, part, as_note=as_note)
 
 
 def _wants_fragment(request, target: str) -> bool:
@@ -190,7 +215,12 @@ def _render_detail(request, context: dict, *, status: int):
 def reply(request, conversation_id: int):
     def send(conversation):
         body = message_from_composer(request.POST.get("body"))
-        services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
+        _send_with_handlers(
+            request,
+            conversation,
+            lambda: services.reply_as_teammate(conversation, request.teammate, body, keep_html=False),
+            as_note=False,
+        )
 
     return _run_action(request, conversation_id, "compose", send)
 
@@ -200,7 +230,12 @@ def reply(request, conversation_id: int):
 def note(request, conversation_id: int):
     def write(conversation):
         body = message_from_composer(request.POST.get("body"))
-        services.add_note(conversation, request.teammate, body, keep_html=False)
+        _send_with_handlers(
+            request,
+            conversation,
+            lambda: services.add_note(conversation, request.teammate, body, keep_html=False),
+            as_note=True,
+        )
 
     return _run_action(request, conversation_id, "compose", write)
 

@@ -27,8 +27,10 @@ from concierge.core.errors import NotFound
 from concierge.demo import people, routing, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.insights import seed_product_feedback
+from concierge.demo.saved_replies import seed_saved_replies
 from concierge.demo.sessions import seed_demo_sessions
 from concierge.mail.services.mailboxes import create_mailbox
+from concierge.replies.services.saved_replies import count_saved_reply_use
 from concierge.routing.services.assignment import set_team_routing
 from concierge.routing.services.hours import set_office_hours, set_service_level_targets
 from concierge.routing.services.rotation import generate_roster, set_rotation
@@ -141,6 +143,7 @@ class DemoDesk:
     owner: Actor | None = None
     used_emails: set[str] = field(default_factory=set)
     contacts_who_wrote: list[Contact] = field(default_factory=list)
+    saved_replies: dict = field(default_factory=dict)  # story subject -> its saved reply
 
     @cached_property
     def bot_can_answer(self) -> bool:
@@ -237,6 +240,12 @@ class DemoDesk:
                 if name and name not in self.tags:
                     self.tags[name] = conversations.tag_for_name(self.workspace, name, actor=self.owner)
         self.make_routing_rules()
+        for name in ("feature-request", "incident", "refund"):
+            if name not in self.tags:
+                self.tags[name] = conversations.tag_for_name(self.workspace, name, actor=self.owner)
+        self.saved_replies = seed_saved_replies(
+            self.workspace, self.owner, self.teams, self.tags, at=self.now - timedelta(days=HISTORY_DAYS + 2)
+        )
         owner_teammate = self.owner.teammate
         crm_key, _ = create_api_key(
             self.workspace, name="CRM sync", teammate=owner_teammate, actor=self.owner
@@ -613,9 +622,11 @@ class ConversationPlay:
                 self.conversation, self.agent, story.note, at=self.later(rng.uniform(2, 15))
             )
         replies = list(story.teammate_replies)
-        conversations.reply_as_teammate(
+        first_reply = conversations.reply_as_teammate(
             self.conversation, self.agent, self.say(replies.pop(0)), at=self.later(self.response_delay())
         )
+        if story.subject in self.desk.saved_replies:  # the team answers this story with a saved reply
+            count_saved_reply_use(self.desk.saved_replies[story.subject], at=first_reply.created_at)
         for follow_up in story.customer_follow_ups:
             conversations.reply_as_contact(
                 self.conversation, self.say(follow_up), at=self.later(self.customer_delay())

@@ -10,3 +10,13 @@ class RepliesConfig(AppConfig):
         from concierge.replies.reactions import subscribe_to_announcements
 
         subscribe_to_announcements()
+
+        from concierge.core.search import register_source
+        from concierge.replies.selectors.saved_replies import SAVED_REPLY_KIND, search_documents_of
+
+        register_source(SAVED_REPLY_KIND, search_documents_of)
+
+        from concierge.conversations.views import after_composer_send
+        from concierge.replies.views.composer import run_chosen_macro, used_a_saved_reply
+
+        after_composer_send(run_chosen_macro, wants=used_a_saved_reply)

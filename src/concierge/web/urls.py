@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
 from concierge.mail.urls import mail_pages, mailbox_settings_pages
+from concierge.replies.urls import composer_pages, saved_reply_pages
 from concierge.replies.views.coach import coach_conversations, coach_hints, coach_page, coach_voice_setting
 from concierge.web import views
 from concierge.workspaces.views import accept_invite_page
@@ -24,6 +25,8 @@ workspace_pages = [
     path("coach/voice/", coach_voice_setting, name="coach-voice"),
     path("coach/conversations/", coach_conversations, name="coach-conversations"),
     path("inbox/<int:conversation_id>/coach/", coach_hints, name="coach-hints"),
+    path("inbox/", include(composer_pages)),
+    path("replies/", include(saved_reply_pages)),
     path("bot/", include("concierge.bot.urls")),
     path("routing/", include("concierge.routing.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),

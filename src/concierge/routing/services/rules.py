@@ -445,24 +445,60 @@ def _run_actions(rule: Rule, facts: Facts, references: References) -> str:
     return "ran"
 
 
-def _run_action(action: dict, facts: Facts, data: dict) -> None:
+def clean_actions(workspace: Workspace, actions, *, allowed: tuple[str, ...] = ACTIONS) -> list[dict]:
+    """Actions as a rule takes them, checked for another app that runs them (the saved replies'
+    macros): each one of `allowed`, naming this workspace's tags, teams and teammates."""
+    if not isinstance(actions, list):
+        raise InvalidInput("The actions are a list.", field="actions")
+    if len(actions) > MAX_ACTIONS:
+        raise InvalidInput(f"At most {MAX_ACTIONS} actions.", field="actions")
+    cleaned = []
+    for number, action in enumerate(actions, start=1):
+        if isinstance(action, dict) and action.get("type") in ACTIONS and action["type"] not in allowed:
+            raise InvalidInput(
+                f"Action {number}: the type is one of {', '.join(allowed)}.", field=f"actions.{number}"
+            )
+        cleaned.append(_clean_action(workspace, action, number))
+    return cleaned
+
+
+def run_actions(
+    conversation: Conversation,
+    actions: list[dict],
+    *,
+    teammate: Teammate | None = None,
+    at: datetime | None = None,
+    data: dict | None = None,
+) -> None:
+    """Run cleaned actions on a conversation, in order, for another app (a macro sent by `teammate`).
+    All or none: one that cannot run raises (a ServiceError, or ObjectDoesNotExist for what was
+    deleted) and undoes the others; the caller's transaction decides what else goes with them."""
+    facts = Facts(conversation=conversation, message="", at=at or timezone.now())
+    with transaction.atomic():
+        for action in actions:
+            _run_action(action, facts, dict(data or {}), teammate=teammate)
+
+
+def _run_action(action: dict, facts: Facts, data: dict, *, teammate: Teammate | None = None) -> None:
     conversation, at, kind = facts.conversation, facts.at, action["type"]
     workspace_id = conversation.workspace_id
     if kind == "tag":
         tag = Tag.objects.get(workspace_id=workspace_id, pk=action["tag_id"])
-        conversations.tag_conversation(conversation, tag, at=at, data=data)
+        conversations.tag_conversation(conversation, tag, teammate=teammate, at=at, data=data)
         facts.tag_ids = None
     elif kind == "set_priority":
-        conversations.set_conversation_priority(conversation, action["priority"], at=at, data=data)
+        conversations.set_conversation_priority(
+            conversation, action["priority"], teammate=teammate, at=at, data=data
+        )
     elif kind == "assign_team":
         team = Team.objects.get(workspace_id=workspace_id, pk=action["team_id"])
         conversations.assign_conversation(
-            conversation, teammate=None, assignee=None, team=team, at=at, data=data
+            conversation, teammate=teammate, assignee=None, team=team, at=at, data=data
         )
     elif kind == "assign_teammate":
         assignee = Teammate.objects.get(workspace_id=workspace_id, pk=action["teammate_id"])
         conversations.assign_conversation(
-            conversation, teammate=None, assignee=assignee, team=conversation.team, at=at, data=data
+            conversation, teammate=teammate, assignee=assignee, team=conversation.team, at=at, data=data
         )
     elif kind == "assign_by_method":
         team = Team.objects.get(workspace_id=workspace_id, pk=action["team_id"])
@@ -474,10 +510,10 @@ def _run_action(action: dict, facts: Facts, data: dict) -> None:
         available.send(conversation, action["saved_reply_id"], at=at, data=data)
     elif kind == "snooze":
         conversations.snooze_conversation(
-            conversation, until=at + timedelta(minutes=action["minutes"]), at=at, data=data
+            conversation, until=at + timedelta(minutes=action["minutes"]), teammate=teammate, at=at, data=data
         )
     elif kind == "close":
-        conversations.close_conversation(conversation, by="teammate", at=at, data=data)
+        conversations.close_conversation(conversation, by="teammate", teammate=teammate, at=at, data=data)
     elif kind == "add_note":
         conversations.add_note(conversation, None, action["body"], at=at, data=data, keep_html=False)
 

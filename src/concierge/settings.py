@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "concierge.routing",
     "concierge.replies",
     "concierge.bot",
+    "concierge.live",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

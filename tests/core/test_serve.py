@@ -37,7 +37,7 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:

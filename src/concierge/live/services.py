@@ -24,6 +24,11 @@ WAYS = ("in_page", "browser", "email")
 TEAM = "team"
 
 
+def now():
+    """The live app's clock (tests move it)."""
+    return timezone.now()
+
+
 def teammate_audience(teammate_id: int) -> str:
     return f"teammate:{teammate_id}"
 
@@ -45,7 +50,7 @@ def publish(workspace_id: int, audience: str, kind: str, payload: dict, *, sende
             kind=kind,
             payload=payload,
             sender=sender,
-            created_at=timezone.now(),
+            created_at=now(),
         )
         notify_listeners(CHANNEL, str(change.pk))
     return change
@@ -53,8 +58,8 @@ def publish(workspace_id: int, audience: str, kind: str, payload: dict, *, sende
 
 def prune_live_changes(*, older_than: timedelta = KEEP_CHANGES_FOR) -> int:
     """Drop the changes no stream can still resume from; returns how many."""
-    deleted, _ = LiveChange.objects.filter(created_at__lt=timezone.now() - older_than).delete()
-    ConversationViewer.objects.filter(seen_at__lt=timezone.now() - older_than).delete()
+    deleted, _ = LiveChange.objects.filter(created_at__lt=now() - older_than).delete()
+    ConversationViewer.objects.filter(seen_at__lt=now() - older_than).delete()
     return deleted
 
 
@@ -72,14 +77,14 @@ def announce_typing(
     if who not in ("teammate", "contact"):
         raise InvalidInput("who must be 'teammate' or 'contact'.", field="who")
     sender = f"{who}:{sender_id}"
-    now = timezone.now()
-    if LiveChange.objects.filter(sender=sender, kind="typing", created_at__gt=now - TYPING_EVERY).exists():
+    at = now()
+    if LiveChange.objects.filter(sender=sender, kind="typing", created_at__gt=at - TYPING_EVERY).exists():
         raise TooManyAttempts("Typing is told at most once every 2 seconds.", retry_after=2)
     payload = {
         "conversation_id": conversation_id,
         "who": who,
         "name": name,
-        "until": (now + TYPING_LASTS).isoformat(),
+        "until": (at + TYPING_LASTS).isoformat(),
     }
     with transaction.atomic():
         change = publish(workspace_id, TEAM, "typing", payload, sender=sender)
@@ -91,22 +96,22 @@ def announce_typing(
 def note_viewing(teammate: Teammate, conversation_id: int) -> list[dict]:
     """The teammate has the conversation open (a heartbeat): the team hears who is viewing it, and the
     teammate's notifications about it count as seen. Returns the viewers."""
-    now = timezone.now()
+    at = now()
     with transaction.atomic():
         ConversationViewer.objects.update_or_create(
             conversation_id=conversation_id,
             teammate=teammate,
-            defaults={"workspace_id": teammate.workspace_id, "seen_at": now},
+            defaults={"workspace_id": teammate.workspace_id, "seen_at": at},
         )
         Notification.objects.filter(
             teammate=teammate, conversation_id=conversation_id, seen_at__isnull=True
-        ).update(seen_at=now)
+        ).update(seen_at=at)
         viewers = [
             {"id": viewer.teammate_id, "name": viewer.teammate.name}
             for viewer in ConversationViewer.objects.filter(
                 workspace_id=teammate.workspace_id,
                 conversation_id=conversation_id,
-                seen_at__gt=now - VIEWING_LASTS,
+                seen_at__gt=at - VIEWING_LASTS,
             )
             .select_related("teammate")
             .order_by("teammate__name", "teammate_id")
@@ -190,7 +195,7 @@ def notify_teammate(
             title=title[:200],
             body=body[:300],
             url=url[:300],
-            created_at=timezone.now(),
+            created_at=now(),
         )
         if ways["in_page"] or ways["browser"]:
             publish(
@@ -221,15 +226,19 @@ def notify_teammate(
 
 def mark_notification_seen(teammate: Teammate, notification_id: int) -> Notification:
     """The teammate saw it (the page showed it while they looked): no email follows."""
-    notification = Notification.objects.filter(pk=notification_id, teammate=teammate).first()
+    notification = (
+        Notification.objects.filter(pk=notification_id, teammate=teammate).first()
+        if 0 < notification_id < 2**63
+        else None
+    )
     if notification is None:
         raise NotFound("No such notification.")
     if notification.seen_at is None:
-        notification.seen_at = timezone.now()
+        notification.seen_at = now()
         notification.save(update_fields=["seen_at"])
     return notification
 
 
 def mark_notification_emailed(notification: Notification) -> None:
-    notification.emailed_at = timezone.now()
+    notification.emailed_at = now()
     notification.save(update_fields=["emailed_at"])

@@ -9,4 +9,5 @@ urlpatterns = [
     path("typing", views.typing, name="live-typing"),
     path("viewing", views.viewing, name="live-viewing"),
     path("notifications/<int:notification_id>/seen", views.notification_seen, name="live-notification-seen"),
+    path("notifications/preferences", views.notification_preferences, name="live-notification-preferences"),
 ]

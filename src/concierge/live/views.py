@@ -13,7 +13,9 @@ import asyncio
 
 from asgiref.sync import sync_to_async
 from django.core import signing
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from concierge.conversations.selectors import conversation_by_id
@@ -97,7 +99,11 @@ async def _events(workspace_id: int, audiences: tuple[str, ...], last_event_id: 
         hub.close(stream)
 
 
-def _event_stream_response(workspace_id: int, audiences: tuple[str, ...], last_event_id: int | None):
+def _event_stream_response(request, workspace_id: int, audiences: tuple[str, ...], last_event_id: int | None):
+    if not isinstance(request, ASGIRequest):
+        # A WSGI server (a development or test server) would hold a thread for ever and never send a
+        # byte: no stream there. 204 tells an EventSource not to come back at once (stream.js backs off).
+        return HttpResponse(status=204, headers={"X-Concierge-Live": "streams need the ASGI server"})
     response = StreamingHttpResponse(
         _events(workspace_id, audiences, last_event_id), content_type="text/event-stream; charset=utf-8"
     )
@@ -127,7 +133,7 @@ async def team_stream(request, slug: str):
     if isinstance(last_event_id, HttpResponse):
         return last_event_id
     audiences = (services.TEAM, services.teammate_audience(teammate.pk))
-    return _event_stream_response(teammate.workspace_id, audiences, last_event_id)
+    return _event_stream_response(request, teammate.workspace_id, audiences, last_event_id)
 
 
 @require_GET
@@ -145,7 +151,9 @@ async def messenger_stream(request):
     last_event_id = _last_event_id(request)
     if isinstance(last_event_id, HttpResponse):
         return last_event_id
-    return _event_stream_response(workspace_id, (services.contact_audience(contact_id),), last_event_id)
+    return _event_stream_response(
+        request, workspace_id, (services.contact_audience(contact_id),), last_event_id
+    )
 
 
 def _conversation_id(request) -> int | None:
@@ -209,3 +217,31 @@ def notification_seen(request, notification_id: int):
     except NotFound as exc:
         return _refusal(404, exc.message)
     return HttpResponse(status=204)
+
+
+@require_POST
+@teammate_page
+def notification_preferences(request):
+    """The account page's notification choices: a checked box is on, a missing one off."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from concierge.live.models import Notification
+    from concierge.workspaces.services import Actor
+
+    chosen = {}
+    for kind in Notification.Kind.values:
+        chosen[kind] = {}
+        for way in services.WAYS:
+            value = request.POST.get(f"{kind}.{way}")
+            if value not in (None, "on"):
+                return _refusal(422, f"{kind}.{way} is a checkbox: 'on' or left out.")
+            chosen[kind][way] = value == "on"
+    try:
+        services.set_notification_preferences(
+            request.teammate, chosen, actor=Actor.for_teammate(request.teammate)
+        )
+    except ServiceError as exc:
+        return _refusal(exc.status_code, exc.message)
+    messages.success(request, "Your notification choices are saved.")
+    return redirect(f"{reverse('web:account', args=[request.workspace.slug])}#notifications")

@@ -1,5 +1,5 @@
 """One server process's fan-out: a thread reads the new changes once for every open stream of the
-process (woken by PostgreSQL's NOTIFY, or polling SQLite every ~150 ms) and hands each to the queues
+process (woken by PostgreSQL's NOTIFY, or polling SQLite every 100 ms) and hands each to the queues
 of the streams whose workspace and audience it is for. Never one query per connection.
 
 A change's event text is made once and shared by all the streams it goes to. A stream whose queue
@@ -24,7 +24,7 @@ from concierge.live.services import CHANNEL
 
 logger = logging.getLogger("concierge.live")
 
-POLL_EVERY = 0.15  # seconds, SQLite (and PostgreSQL's fallback when a NOTIFY is lost: every second)
+POLL_EVERY = 0.1  # seconds, SQLite (and PostgreSQL's fallback when a NOTIFY is lost: every second)
 WAKE_CHECK_EVERY = 1.0
 GAP_WAIT = 5.0  # seconds an id skipped by a transaction still open is looked for again
 QUEUE_SIZE = 1000

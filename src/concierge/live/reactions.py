@@ -4,6 +4,7 @@ open streams (after the change commits), and an assignment or an @mention become
 
 import re
 
+from django.db import transaction
 from django.urls import reverse
 
 from concierge.conversations.announcements import (
@@ -104,6 +105,11 @@ def publish_conversation_change(changed: ConversationChanged) -> None:
     change = CHANGE_NAMES.get(type(changed))
     if change is None:
         return
+    with transaction.atomic():  # the change's events in one write: one commit, one NOTIFY round
+        _publish_events(changed, change)
+
+
+def _publish_events(changed: ConversationChanged, change: str) -> None:
     conversation = (
         Conversation.objects.filter(pk=changed.conversation_id, workspace_id=changed.workspace_id)
         .select_related("contact")

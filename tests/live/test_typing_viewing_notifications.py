@@ -100,6 +100,8 @@ def test_viewing_tells_the_team_who_has_the_conversation_open(workspace, owner, 
     assert latest.audience == "team" and latest.payload["conversation_id"] == conversation.pk
 
 
+# The worker closes its connection after each task: a transactional test, as the coach's.
+@pytest.mark.django_db(transaction=True)
 def test_an_assignment_by_someone_else_notifies_the_assignee_and_emails_them_if_unseen(
     workspace, owner, agent, conversation, mailbox
 ):
@@ -117,12 +119,16 @@ def test_an_assignment_by_someone_else_notifies_the_assignee_and_emails_them_if_
     assert email_unseen_notification_task.call(notification.pk) is False  # once
 
 
+# The worker closes its connection after each task: a transactional test, as the coach's.
+@pytest.mark.django_db(transaction=True)
 def test_assigning_oneself_notifies_no_one(workspace, agent, conversation):
     assign_conversation(conversation, teammate=agent, assignee=agent)
     run_the_worker()
     assert not Notification.objects.exists()
 
 
+# The worker closes its connection after each task: a transactional test, as the coach's.
+@pytest.mark.django_db(transaction=True)
 def test_a_seen_notification_is_not_emailed(workspace, owner, agent, conversation, mailbox):
     assign_conversation(conversation, teammate=owner, assignee=agent)
     run_the_worker()
@@ -138,6 +144,8 @@ def test_a_seen_notification_is_not_emailed(workspace, owner, agent, conversatio
     )
 
 
+# The worker closes its connection after each task: a transactional test, as the coach's.
+@pytest.mark.django_db(transaction=True)
 def test_opening_the_conversation_counts_as_seeing_its_notifications(workspace, owner, agent, conversation):
     assign_conversation(conversation, teammate=owner, assignee=agent)
     run_the_worker()
@@ -145,6 +153,8 @@ def test_opening_the_conversation_counts_as_seeing_its_notifications(workspace, 
     assert Notification.objects.get().seen_at is not None
 
 
+# The worker closes its connection after each task: a transactional test, as the coach's.
+@pytest.mark.django_db(transaction=True)
 def test_a_note_mentioning_teammates_by_first_name_or_email_notifies_them(
     workspace, owner, agent, conversation
 ):
@@ -156,6 +166,8 @@ def test_a_note_mentioning_teammates_by_first_name_or_email_notifies_them(
     assert Notification.objects.get(teammate=agent).title.startswith(f"{owner.name} mentioned you")
 
 
+# The worker closes its connection after each task: a transactional test, as the coach's.
+@pytest.mark.django_db(transaction=True)
 def test_preferences_choose_how_each_kind_is_told_and_are_audited(
     workspace, owner, agent, conversation, mailbox
 ):

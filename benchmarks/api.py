@@ -49,6 +49,11 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (default: serve's)")
     parser.add_argument("--no-server", action="store_true", help="use a server already listening on --port")
+    parser.add_argument(
+        "--server-python",
+        default=None,
+        help="the Python whose Concierge serves (another checkout's, to compare before and after a change)",
+    )
     parser.add_argument("--only", default="create,reply,list,open,pages", help="scenarios to run")
     return parser.parse_args()
 
@@ -149,13 +154,14 @@ def describe_database(connection) -> str:
 
 
 def start_server(args: argparse.Namespace) -> subprocess.Popen:
-    command = [sys.executable, "-m", "concierge.cli", "serve", "--port", str(args.port)]
+    python = args.server_python or sys.executable
+    command = [python, "-m", "concierge.cli", "serve", "--no-migrate", "--port", str(args.port)]
     if args.workers:
         command += ["--workers", str(args.workers)]
     return subprocess.Popen(command, env=os.environ.copy(), stdout=subprocess.DEVNULL)
 
 
-def wait_until_serving(port: int, api_key: str, seconds: float = 60) -> None:
+def wait_until_serving(port: int, api_key: str, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "concierge.routing",
     "concierge.replies",
     "concierge.bot",
+    "concierge.live",
     "concierge.insights",
     "concierge.reports",
     "concierge.web",

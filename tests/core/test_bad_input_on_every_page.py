@@ -186,6 +186,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "number": ["1"],
         "collection_id": [str(collection.pk)],
         "mailbox_pk": [str(mailbox.pk)],
+        "notification_id": ["1", "99999999999999999999"],
         "message_pk": [str(email.pk)],
         "attachment_pk": [str(email.attachments.get().pk)],
         "workspace_slug": [workspace.slug, "nowhere"],

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -70,6 +71,13 @@ def test_serve_migrates_and_serves_pages_and_static_files_on_loopback_and_port(t
         status, _, script = get(f"http://127.0.0.1:{port}/static/concierge/vendor/htmx.min.js")
         assert status == 200 and b"htmx" in script
         assert listening_addresses(port) == {f"127.0.0.1:{port}"}
+        # The live streams are served from the same port (ASGI): without a token, a clear 401.
+        try:
+            get(f"http://127.0.0.1:{port}/live/messenger/stream")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 401 and b"token" in refused.read()
+        else:
+            raise AssertionError("a stream without a token was served")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

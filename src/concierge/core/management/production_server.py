@@ -1,4 +1,6 @@
-"""The production web server (gunicorn) that `concierge serve` and `concierge demo --serve` run."""
+"""The production web server that `concierge serve` and `concierge demo --serve` run: gunicorn managing
+uvicorn worker processes, each serving Concierge's ASGI application (pages, the API and the live event
+streams from one port; docs/decisions/asgi-server.md)."""
 
 import gc
 import os
@@ -6,10 +8,11 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
+from django.core.asgi import get_asgi_application
 from django.db import connections
 from django.urls import get_resolver
 from gunicorn.app.base import BaseApplication
+from uvicorn_worker import UvicornWorker
 
 
 def default_worker_count() -> int:
@@ -40,8 +43,8 @@ def follow_the_served_address(host: str, port: int) -> str:
     return settings.PUBLIC_URL
 
 
-class ConciergeWsgiServer(BaseApplication):
-    """gunicorn configured from Python, serving Concierge's WSGI application."""
+class ConciergeAsgiServer(BaseApplication):
+    """gunicorn configured from Python, its uvicorn workers serving Concierge's ASGI application."""
 
     def __init__(self, options: dict):
         self.options = options
@@ -53,7 +56,8 @@ class ConciergeWsgiServer(BaseApplication):
 
     def load(self):
         # Each worker process builds the application after the fork, with its own database connections.
-        application = get_wsgi_application()
+        os.environ.setdefault("ASGI_THREADS", str(self.options.get("threads") or 4))
+        application = get_asgi_application()
         freeze_startup_objects()
         return application
 
@@ -66,6 +70,18 @@ def freeze_startup_objects() -> None:
     get_resolver().url_patterns  # noqa: B018  (builds the URL map and the API now, before freezing)
     gc.collect()
     gc.freeze()
+
+
+class ConciergeUvicornWorker(UvicornWorker):
+    """uvicorn's worker for gunicorn, without its lifespan events (Django has none) and without
+    uvicorn's own access log (gunicorn's options say what is logged)."""
+
+    CONFIG_KWARGS = {
+        **UvicornWorker.CONFIG_KWARGS,
+        "lifespan": "off",
+        "access_log": False,
+        "timeout_graceful_shutdown": 5,
+    }
 
 
 def run_production_server(
@@ -83,7 +99,7 @@ def run_production_server(
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync",
+        "worker_class": "concierge.core.management.production_server.ConciergeUvicornWorker",
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -96,7 +112,7 @@ def run_production_server(
     background_worker = _start_background_worker() if with_worker else None
     server_pid = os.getpid()
     try:
-        ConciergeWsgiServer(options).run()
+        ConciergeAsgiServer(options).run()
     finally:
         # gunicorn's forked web workers unwind through here too when they exit; only the server stops it.
         if background_worker is not None and os.getpid() == server_pid:

@@ -1,4 +1,4 @@
-"""`concierge serve`: migrate, then serve Concierge with gunicorn on 127.0.0.1:$PORT."""
+"""`concierge serve`: migrate, then serve Concierge (gunicorn with uvicorn workers: ASGI) on 127.0.0.1:$PORT."""
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
@@ -65,7 +65,7 @@ def serve_from_options(options: dict, *, console: Console, on_ready=None) -> Non
 
 
 class Command(BaseCommand):
-    help = "Apply migrations, then serve Concierge with gunicorn (a production server) on 127.0.0.1:$PORT."
+    help = "Apply migrations, then serve Concierge (gunicorn with uvicorn workers, ASGI: pages, API and live streams) on 127.0.0.1:$PORT."
 
     def add_arguments(self, parser):
         add_server_arguments(parser)

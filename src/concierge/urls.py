@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("book/", include("concierge.meetings.public_urls")),
     path("help/", include("concierge.helpcenter.public_urls")),
+    path("", include("concierge.messenger.urls")),
     path("", include("concierge.web.urls")),
 ]
 

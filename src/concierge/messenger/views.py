@@ -24,7 +24,7 @@ from concierge.workspaces.selectors import workspace_by_slug
 LOADER = Path(__file__).parent / "static" / "messenger" / "loader.js"
 # The languages the messenger speaks (messenger/locale); another falls back to English.
 LANGUAGES = ("en", "es", "de", "fr")
-ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]{1,250}$")
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]{1,250}$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +137,8 @@ def strings() -> dict[str, str]:
 def frame(request, workspace_slug: str):
     """The messenger in its iframe. `origin` (the host page's, from the loader) must be an allowed
     one; `lang` picks among the messenger's languages (else the browser's, else English)."""
-    language = customer_language(request.GET.get("lang", "")[:35], request.headers.get("Accept-Language", ""))
+    wanted = request.GET.get("lang", "")[:35].replace(",", "").replace(";", "")
+    language = customer_language(None, f"{wanted},{request.headers.get('Accept-Language', '')}")
     language = language if language in LANGUAGES else "en"
     try:
         workspace = workspace_by_slug(workspace_slug)

@@ -282,7 +282,7 @@
     var file = el("input", { type: "file", id: "file", class: "visually-hidden", accept: "image/png,image/jpeg,image/gif,image/webp,.pdf,.txt,.csv,.log,.json,.zip,.docx,.xlsx" });
     var status = el("p", { class: "composer-status", role: "status" });
     var form = el("form", { class: "composer" }, [
-      c.id ? el("label", { class: "icon-button attach", for: "file", title: S.attach }, [el("span", { "aria-hidden": "true", text: "📎" }), el("span", { class: "visually-hidden", text: S.attach })]) : null,
+      c.id ? el("label", { class: "icon-button attach", for: "file", title: S.attach }, [clipIcon(), el("span", { class: "visually-hidden", text: S.attach })]) : null,
       c.id ? file : null,
       text,
       el("button", { type: "submit", class: "primary" }, [S.send]),
@@ -319,6 +319,12 @@
       }).catch(function (e) { status.appendChild(errorNote(e.message)); });
     });
     return form;
+  }
+  function clipIcon() {
+    var icon = el("span", { "aria-hidden": "true" });
+    icon.innerHTML = '<svg width="22" height="22" viewBox="0 0 24 24"><path fill="none" stroke="currentColor" stroke-width="2" ' +
+      'stroke-linecap="round" d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7L14 4.5a3.3 3.3 0 0 1 4.7 4.7L10.2 17.7a1.7 1.7 0 0 1-2.4-2.4L15.5 7.6"/></svg>';
+    return icon;
   }
   function emailAsk() {
     var input = el("input", { type: "email", name: "email", required: true, autocomplete: "email", "aria-label": S.email_placeholder, placeholder: S.email_placeholder });

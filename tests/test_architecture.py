@@ -34,6 +34,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("routing",),  # triage rules, assignment methods, office hours, the rotation
     ("replies",),  # the reply coach; saved replies and macros to come (they run routing's actions)
     ("bot",),  # automated answers from articles, handover to routing
+    ("live",),  # the live streams, typing and viewing, the teammates' notifications
     ("outbound",),  # to come: proactive messages (email through mail)
     ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages
     ("insights",),  # to come: learning from users
@@ -130,6 +131,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "charts": "the report's charts as data",
         "display": "the report's figures as a person reads them",
         "exports": "the report as CSV and JSON",
+    },
+    "live": {
+        "hub": "one server process's fan-out of the recent changes to its open streams",
+        "public_urls": "the customer's live stream, outside the workspace's pages",
     },
     "routing": {
         "feeds": "a teammate's support days as an iCalendar feed",

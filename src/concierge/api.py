@@ -110,6 +110,7 @@ def register_routers() -> None:
     from concierge.events.api import router as events_router
     from concierge.helpcenter.api import collections_router as help_collections_router
     from concierge.helpcenter.api import router as articles_router
+    from concierge.live.api import messenger_router as live_messenger_router
     from concierge.mail.api import router as mail_router
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
@@ -129,6 +130,7 @@ def register_routers() -> None:
     api.add_router("/v1/", bot_router)
     api.add_router("/v1/messenger/", bot_messenger_router)
     api.add_router("/v1/messenger/", messenger_app_router)
+    api.add_router("/v1/messenger/", live_messenger_router)
     api.add_router("/v1/", events_router)
     api.add_router("/v1/", articles_router)
     api.add_router("/v1/", help_collections_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "concierge.replies",
     "concierge.bot",
     "concierge.messenger",
+    "concierge.live",
     "concierge.reports",
     "concierge.web",
     "concierge.demo",

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.api_client import api, other_api, signed_in_customer, visitor  # noqa: F401  (API fixtures)
+from tests.live.conftest import asgi_server  # noqa: F401  (the ASGI server, for the live streams)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ import pytest
 
 from concierge.contacts.models import Contact
 from concierge.conversations import selectors, services
+from concierge.live.services import announce_typing
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -24,30 +25,46 @@ Concierge('onUnreadCount', function (n) {{ document.title = "(" + n + ") Shop"; 
 </body></html>""".encode()
 
 
+class HostSite:
+    """A tiny site on 127.0.0.1 embedding the messenger of a Concierge on localhost: another origin."""
+
+    def __init__(self, concierge_url: str):
+        concierge = concierge_url.replace("127.0.0.1", "localhost")
+        pages = {"/": host_page(concierge), "/es": host_page(concierge, "es")}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802  (http.server's name)
+                body = pages.get(self.path.split("?")[0])
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture
 def other_origin(live_server):
-    """A tiny site on 127.0.0.1 (Concierge's test server answers on localhost: another origin)."""
-    pages = {}
+    site = HostSite(live_server.url)
+    yield site.url
+    site.stop()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802  (http.server's name)
-            body = pages.get(self.path.split("?")[0])
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body or b"")
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    concierge = live_server.url.replace("127.0.0.1", "localhost")
-    pages["/"] = host_page(concierge)
-    pages["/es"] = host_page(concierge, "es")
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+@pytest.fixture
+def other_origin_of_asgi(asgi_server):
+    """The same site, embedding a Concierge served by the ASGI server (the live streams need it)."""
+    site = HostSite(asgi_server.url)
+    yield site.url
+    site.stop()
 
 
 @pytest.mark.browser
@@ -116,4 +133,46 @@ def test_the_messenger_is_full_screen_on_a_phone_and_speaks_spanish(browser, oth
     frame.get_by_role("button", name="Envíanos un mensaje").focus()
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Open the messenger").wait_for()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_stream_brings_the_teams_typing_and_reply_and_counts_unread_while_closed(
+    browser, other_origin_of_asgi, workspace, agent
+):
+    context = browser.new_context(
+        locale="en-US", timezone_id="Asia/Tokyo", viewport={"width": 1400, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(other_origin_of_asgi + "/")
+    page.get_by_role("button", name="Open the messenger").click()
+    frame = page.frame_locator("iframe[data-concierge-frame]")
+    frame.get_by_role("button", name="Send us a message").click()
+    frame.get_by_role("textbox", name="Write a message…").fill("Is anyone there?")
+    frame.get_by_role("textbox", name="Write a message…").press("Enter")
+    frame.locator(".bubble.contact").first.wait_for()
+    lead = Contact.objects.get(
+        workspace=workspace, visitor_id=page.evaluate("localStorage.getItem('concierge.visitor.acme')")
+    )
+    [conversation] = selectors.conversations_of_contact(workspace, lead)
+    # Typing is told by the stream only (nothing polls for it).
+    frame.locator("html[data-live='open']").wait_for(state="attached")
+    announce_typing(
+        workspace.pk, conversation.pk, who="teammate", sender_id=agent.pk, name=agent.name, contact_id=lead.pk
+    )
+    frame.get_by_text(f"{agent.name} is typing…").wait_for()
+    services.reply_as_teammate(conversation, agent, "Yes, right here")
+    frame.locator(".bubble.teammate", has_text="Yes, right here").wait_for()
+    assert frame.locator(".bubble.teammate").count() == 1  # once, from the stream or the fetch, never twice
+
+    # Closed, the launcher counts what came meanwhile, and so does the site's onUnreadCount.
+    frame.get_by_role("button", name="Close the messenger").click()
+    services.reply_as_teammate(conversation, agent, "Anything else?")
+    page.locator("[data-concierge-badge]", has_text="1").wait_for()
+    page.wait_for_function("document.title === '(1) Shop'")
+    page.get_by_role("button", name="Open the messenger").click()
+    frame.locator(".bubble.teammate", has_text="Anything else?").wait_for()
+    page.wait_for_function("document.title === '(0) Shop'")
     context.close()

@@ -844,3 +844,48 @@ def search_terms_from(
         [*params, low, high, *([limit] if limit is not None else [])],
     )
     return [(term, int(documents)) for term, documents in rows]
+
+
+# Live changes (concierge.live): how a server process learns that a change was written for its
+# streams. PostgreSQL wakes every listening process with NOTIFY, sent in the change's transaction
+# and so delivered when it commits; SQLite has no such thing and each process polls the table.
+
+
+def notify_listeners(channel: str, payload: str = "") -> None:
+    """PostgreSQL: NOTIFY `channel` when the current transaction commits. SQLite: nothing (the
+    listening processes poll)."""
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [channel, payload])
+
+
+def change_listener(channel: str) -> Callable[[float], bool] | None:
+    """A waiter for NOTIFY on `channel` over a connection of its own (autocommit, LISTEN), or None on
+    SQLite, where the caller polls. The waiter blocks for at most `timeout` seconds and says whether
+    a notification came (one or many: they are drained together). Call it from one thread only."""
+    if not is_postgresql():
+        return None
+    import psycopg  # PostgreSQL's driver, installed with Concierge
+
+    params = connection.settings_dict
+    listener = psycopg.connect(
+        dbname=params["NAME"],
+        user=params.get("USER") or None,
+        password=params.get("PASSWORD") or None,
+        host=params.get("HOST") or None,
+        port=params.get("PORT") or None,
+        autocommit=True,
+    )
+    listener.execute(f"LISTEN {connection.ops.quote_name(channel)}")
+
+    def wait(timeout: float) -> bool:
+        came = False
+        for _ in listener.notifies(timeout=timeout, stop_after=1):
+            came = True
+        if came:  # drain whatever else is already there, without waiting
+            for _ in listener.notifies(timeout=0):
+                pass
+        return came
+
+    wait.close = listener.close  # type: ignore[attr-defined]
+    return wait

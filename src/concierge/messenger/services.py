@@ -156,7 +156,14 @@ def send_attachment(conversation: Conversation, uploaded, *, body: str = "", at=
                 size=size,
                 created_at=at,
             )
-            described = {"id": attachment.pk, "name": name, "content_type": content_type, "size": size}
+            # "type" too: the live stream's part names a file's type so (docs/live.md).
+            described = {
+                "id": attachment.pk,
+                "name": name,
+                "content_type": content_type,
+                "type": content_type,
+                "size": size,
+            }
             words = escape(body.strip()) if body and body.strip() else ""
             text = f"{words}<br>📎 {escape(name)}" if words else f"📎 {escape(name)}"
             part = conversation_services.reply_as_contact(

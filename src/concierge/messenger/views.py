@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -161,7 +160,6 @@ def frame(request, workspace_slug: str):
             "origin": origin,
             "lang": language,
             "api": "/api/v1/messenger",
-            "live_script": static("live/stream.js"),
             "strings": strings(),
         }
         response = render(

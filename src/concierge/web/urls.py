@@ -31,6 +31,7 @@ workspace_pages = [
     path("mail/", include(mail_pages)),
     path("settings/mailboxes/", include(mailbox_settings_pages)),
     path("settings/", include("concierge.workspaces.urls")),
+    path("live/", include("concierge.live.urls")),
     path("account/", views.account, name="account"),
     path("account/profile/", views.update_profile, name="account_profile"),
     path("account/password/", views.change_password, name="account_password"),

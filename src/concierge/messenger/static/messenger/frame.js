@@ -93,7 +93,11 @@
     if (event.source !== w.parent || event.origin !== origin) return;
     var data = event.data || {};
     if (data.type === "boot") boot(data);
-    else if (data.type === "show") { visible = true; if (openConversation) markSeen(openConversation); focusFirst(); }
+    else if (data.type === "show") {
+      visible = true;
+      if (openConversation) { unreadByConversation[openConversation] = 0; reportUnread(); markSeen(openConversation); }
+      focusFirst();
+    }
     else if (data.type === "hide") visible = false;
     else if (data.type === "update" && identity) quietly(api("PATCH", "/contact", { attributes: data.attributes || {} }));
     else if (data.type === "track" && identity) quietly(api("POST", "/events", { name: data.name, data: data.data || {} }));
@@ -227,7 +231,8 @@
         return r.blob();
       }).then(function (blob) { blobUrls[file.id] = URL.createObjectURL(blob); return blobUrls[file.id]; });
     }
-    if (file.content_type.indexOf("image/") === 0) {
+    var type = file.content_type || file.type || "";
+    if (type.indexOf("image/") === 0) {
       var image = el("img", { class: "file-image", alt: file.name });
       fetchBlob().then(function (url) { image.src = url; }).catch(function () { /* the link still works */ });
       link.textContent = "";
@@ -366,10 +371,15 @@
   // Live: one function. The stream when the server offers it; otherwise the open conversation is
   // fetched again every few seconds.
   function connectStream() {
-    if (stream) return;
-    quietly(api("POST", "/stream-token", {})).then(function (answer) {
-      if (!answer || !answer.url || !w.ConciergeLive) return;
-      stream = w.ConciergeLive.connect(answer.url, onLiveEvent);
+    if (stream || !w.ConciergeLive) return;
+    function token() { return api("POST", "/stream-token", {}).then(function (answer) { return answer.url; }); }
+    quietly(token()).then(function (url) {
+      if (!url || stream) return;
+      stream = w.ConciergeLive.connect(url, onLiveEvent, {
+        key: "messenger:" + config.workspace + ":" + (identity.user_id || identity.visitor_id),
+        refreshUrl: token,
+        onState: function (state) { d.documentElement.setAttribute("data-live", state); }
+      });
     });
   }
   function onLiveEvent(name, data) {
@@ -377,7 +387,8 @@
       var part = data.part;
       part.author = part.author || part.author_kind;
       part.html = part.html || part.body_html || "";
-      if (!appendPart(data.conversation_id, part) && part.author !== "contact") {
+      var appended = appendPart(data.conversation_id, part);
+      if (part.author !== "contact" && (!appended || !visible)) {
         unreadByConversation[data.conversation_id] = (unreadByConversation[data.conversation_id] || 0) + 1;
         reportUnread();
       }

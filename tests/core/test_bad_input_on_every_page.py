@@ -174,6 +174,8 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "rule_id": [str(rule.pk)],
         "kind": ["condition", "action", "nonsense"],
         "closed_day_id": ["1"],
+        "attachment_id": ["1"],
+        "notification_id": ["1"],
     }
     client = teammate_client
     server_errors = []

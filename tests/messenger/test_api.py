@@ -262,3 +262,22 @@ def test_the_help_center_inside_the_messenger(visitor, workspace):
 def test_a_bad_help_search_is_a_4xx(visitor, query):
     answer = visitor.get(f"{M}/help/search", **query)
     assert answer.status_code in (400, 422) and answer.json()["detail"]
+
+
+def test_the_team_opens_the_file_from_the_message_that_names_it(visitor, workspace, owner, other_workspace):
+    conversation_id = visitor.post(f"{M}/conversations", {"body": "hi"}).json()["id"]
+    part = upload(visitor, conversation_id, "report.pdf", b"%PDF-1.4 report").json()
+    file_id = part["attachments"][0]["id"]
+    link = f"/w/acme/messenger/files/{file_id}/"
+    assert f'href="{link}"' in part["html"]
+    assert Client().get(link).status_code == 302  # signed out: to the sign-in page
+    teammate = Client()
+    teammate.force_login(owner.user)
+    got = teammate.get(link)
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    assert b"".join(got.streaming_content) == b"%PDF-1.4 report"
+    assert teammate.get("/w/acme/messenger/files/999999/").status_code == 404
+    stranger = Client()
+    stranger.force_login(other_workspace.teammates.get().user)
+    assert stranger.get(link).status_code == 404
+    assert stranger.get(f"/w/globex/messenger/files/{file_id}/").status_code == 404

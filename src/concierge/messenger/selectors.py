@@ -92,3 +92,11 @@ def attachment_of_contact(workspace: Workspace, contact: Contact, attachment_id:
     if attachment is None:
         raise NotFound(f"No file with id {attachment_id} for this contact.")
     return attachment
+
+
+def attachment_by_id(workspace: Workspace, attachment_id: int) -> Attachment:
+    """A file sent in one of the workspace's conversations (for its teammates)."""
+    attachment = Attachment.objects.filter(workspace=workspace, pk=attachment_id, part__isnull=False).first()
+    if attachment is None:
+        raise NotFound(f"No file with id {attachment_id}.")
+    return attachment

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -165,7 +166,10 @@ def send_attachment(conversation: Conversation, uploaded, *, body: str = "", at=
                 "size": size,
             }
             words = escape(body.strip()) if body and body.strip() else ""
-            text = f"{words}<br>📎 {escape(name)}" if words else f"📎 {escape(name)}"
+            # The teammates open it from the inbox through this link; the messenger shows the file itself.
+            link = reverse("web:messenger-file", args=[conversation.workspace.slug, attachment.pk])
+            named = f'📎 <a href="{link}">{escape(name)}</a>'
+            text = f"{words}<br>{named}" if words else named
             part = conversation_services.reply_as_contact(
                 conversation, text, at=at, data={"attachments": [described]}
             )

@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_GET
 from concierge.core.errors import NotFound
 from concierge.core.security_headers import widen_content_security_policy
 from concierge.core.zones import customer_language
+from concierge.messenger import selectors
+from concierge.workspaces.access import teammate_page
 from concierge.workspaces.selectors import workspace_by_slug
 
 LOADER = Path(__file__).parent / "static" / "messenger" / "loader.js"
@@ -169,3 +172,24 @@ def frame(request, workspace_slug: str):
         )
     response["Cache-Control"] = "no-store"
     return widen_content_security_policy(response, frame_ancestors=[origin], img_src=["blob:"])
+
+
+@teammate_page
+@require_GET
+def teammate_file(request, attachment_id: int):
+    """A file a customer sent in the messenger, for the workspace's teammates (the message that came
+    with it links here). Images are shown; anything else is downloaded, never run."""
+    try:
+        attachment = selectors.attachment_by_id(request.workspace, attachment_id)
+        handle = default_storage.open(attachment.stored_name, "rb")
+    except (NotFound, OSError) as exc:
+        raise Http404("No such file.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

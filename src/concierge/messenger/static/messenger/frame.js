@@ -206,6 +206,12 @@
     var who = part.author === "contact" ? S.you : (part.author === "bot" ? S.bot : (part.author_name || S.team));
     var body = el("div", { class: "bubble-body" });
     body.innerHTML = part.html; // sanitised by the server (nh3): no script, handler or style survives
+    // The teammates' link to a file sent here; the messenger shows the file itself below.
+    Array.prototype.forEach.call(body.querySelectorAll("a[href*='/messenger/files/']"), function (a) {
+      var before = a.previousSibling;
+      if (before && before.nodeType === 3) before.textContent = before.textContent.replace(/📎\s*$/, "");
+      a.remove();
+    });
     var files = (part.attachments || []).map(attachmentNode);
     var node = el("li", { class: "bubble " + part.author, "data-part": part.id }, [
       el("span", { class: "bubble-who", text: who }),

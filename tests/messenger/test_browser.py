@@ -53,15 +53,9 @@ class HostSite:
 
 
 @pytest.fixture
-def other_origin(live_server):
-    site = HostSite(live_server.url)
-    yield site.url
-    site.stop()
-
-
-@pytest.fixture
-def other_origin_of_asgi(asgi_server):
-    """The same site, embedding a Concierge served by the ASGI server (the live streams need it)."""
+def other_origin(asgi_server):
+    """The site, embedding a Concierge served by the ASGI server (as `concierge serve` does: the live
+    streams need it)."""
     site = HostSite(asgi_server.url)
     yield site.url
     site.stop()
@@ -139,14 +133,14 @@ def test_the_messenger_is_full_screen_on_a_phone_and_speaks_spanish(browser, oth
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_stream_brings_the_teams_typing_and_reply_and_counts_unread_while_closed(
-    browser, other_origin_of_asgi, workspace, agent
+    browser, other_origin, workspace, agent
 ):
     context = browser.new_context(
         locale="en-US", timezone_id="Asia/Tokyo", viewport={"width": 1400, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(other_origin_of_asgi + "/")
+    page.goto(other_origin + "/")
     page.get_by_role("button", name="Open the messenger").click()
     frame = page.frame_locator("iframe[data-concierge-frame]")
     frame.get_by_role("button", name="Send us a message").click()

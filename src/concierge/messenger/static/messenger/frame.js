@@ -10,7 +10,7 @@
   var view = d.getElementById("view"), titleEl = d.getElementById("view-title");
   var announcer = d.getElementById("announcer"), tabBadge = d.getElementById("tab-badge");
   var identity = null, contact = null, current = { tab: "home" }, visible = false;
-  var openConversation = null, pollTimer = null, stream = null, typingTimer = null, lastTypingSent = 0;
+  var openConversation = null, pollTimer = null, stream = null, liveState = "", typingTimer = null, lastTypingSent = 0;
   var unreadByConversation = {}, seenParts = {}, blobUrls = {};
 
   // Words and times ------------------------------------------------------------------------------
@@ -384,7 +384,7 @@
       stream = w.ConciergeLive.connect(url, onLiveEvent, {
         key: "messenger:" + config.workspace + ":" + (identity.user_id || identity.visitor_id),
         refreshUrl: token,
-        onState: function (state) { d.documentElement.setAttribute("data-live", state); }
+        onState: function (state) { liveState = state; d.documentElement.setAttribute("data-live", state); }
       });
     });
   }
@@ -407,7 +407,7 @@
   function startPolling() {
     if (pollTimer) return;
     pollTimer = setInterval(function () {
-      if (stream || !openConversation || d.hidden) return;
+      if (liveState === "open" || liveState === "follower" || !openConversation || d.hidden) return;
       var id = openConversation;
       quietly(api("GET", "/conversations/" + id)).then(function (c) {
         if (!c || openConversation !== id) return;

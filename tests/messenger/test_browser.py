@@ -170,3 +170,37 @@ def test_the_stream_brings_the_teams_typing_and_reply_and_counts_unread_while_cl
     frame.locator(".bubble.teammate", has_text="Anything else?").wait_for()
     page.wait_for_function("document.title === '(0) Shop'")
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_update_track_and_shutdown_from_the_sites_page(browser, other_origin, workspace):
+    from concierge.events.models import Event
+
+    context = browser.new_context(locale="en-US", timezone_id="Europe/Madrid")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(other_origin + "/")
+    page.get_by_role("button", name="Open the messenger").click()
+    frame = page.frame_locator("iframe[data-concierge-frame]")
+    frame.get_by_role("button", name="Send us a message").wait_for()
+    first_visitor = page.evaluate("localStorage.getItem('concierge.visitor.acme')")
+    page.evaluate("Concierge('update', {plan: 'pro'}); Concierge('track', 'pricing-viewed', {from: 'menu'})")
+    lead = Contact.objects.get(workspace=workspace, visitor_id=first_visitor)
+    # The page posts to the frame, which calls the API: wait for the rows (no time is asserted).
+    for _ in range(300):
+        lead.refresh_from_db()
+        if lead.attributes.get("plan") == "pro" and Event.objects.filter(type="contact.tracked").exists():
+            break
+        page.wait_for_timeout(100)
+    assert lead.attributes == {"plan": "pro"}
+    event = Event.objects.get(workspace=workspace, type="contact.tracked")
+    assert event.contact_id == lead.pk and event.data == {"name": "pricing-viewed", "data": {"from": "menu"}}
+
+    page.evaluate("Concierge('shutdown')")
+    assert page.locator("[data-concierge]").count() == 0
+    assert page.evaluate("localStorage.getItem('concierge.visitor.acme')") is None
+    page.evaluate("Concierge('boot', {})")
+    page.get_by_role("button", name="Open the messenger").wait_for()
+    assert page.evaluate("localStorage.getItem('concierge.visitor.acme')") not in (None, first_visitor)
+    context.close()

@@ -68,7 +68,11 @@ def update_contact_from_messenger(
         fields["attributes"] = contact_services.clean_attributes(attributes)
     if not fields:
         return contact
-    return contact_services.update_contact(contact, **fields)
+    # Two calls at once (a site calling update twice in a row) each merge into the latest attributes:
+    # the row is locked and read again first.
+    with transaction.atomic():
+        current = Contact.objects.select_for_update().get(pk=contact.pk)
+        return contact_services.update_contact(current, **fields)
 
 
 def track_event(contact: Contact, name: str, data: dict | None = None, *, at=None):

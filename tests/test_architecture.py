@@ -36,7 +36,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("bot",),  # automated answers from articles, handover to routing
     ("live",),  # the live streams, typing and viewing, the teammates' notifications
     ("outbound",),  # to come: proactive messages (email through mail)
-    ("messenger",),  # to come: gathers conversations, articles, answers, sessions, messages
+    ("messenger",),  # gathers conversations, articles, answers, sessions for the customer
     ("insights",),  # learning from users: the product stand-up, product issues, the weekly digest
     ("reports",),  # the support funnel report, derived from the log
     ("web", "demo"),  # the pages' shell; the demo workspace, seeded through everyone's services

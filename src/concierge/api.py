@@ -115,6 +115,7 @@ def register_routers() -> None:
     from concierge.meetings.api import links_router as meeting_links_router
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
+    from concierge.messenger.api import router as messenger_app_router
     from concierge.replies.api import router as saved_replies_router
     from concierge.reports.api import router as reports_router
     from concierge.workspaces.api import router as workspaces_router
@@ -129,6 +130,7 @@ def register_routers() -> None:
     api.add_router("/v1/messenger/", meetings_messenger_router)
     api.add_router("/v1/", bot_router)
     api.add_router("/v1/messenger/", bot_messenger_router)
+    api.add_router("/v1/messenger/", messenger_app_router)
     api.add_router("/v1/messenger/", live_messenger_router)
     api.add_router("/v1/", events_router)
     api.add_router("/v1/", articles_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "concierge.routing",
     "concierge.replies",
     "concierge.bot",
+    "concierge.messenger",
     "concierge.live",
     "concierge.insights",
     "concierge.reports",
@@ -192,6 +193,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Concierge <support@co
 # the message. `concierge mail listen` (and the demo) listens on SMTP_PORT.
 MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("MAIL_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
 MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(15 * 1024 * 1024)))
+# A file a customer sends in the messenger (docs/messenger.md): at most this many bytes, of the types
+# messenger.services.ALLOWED_TYPES names.
+MESSENGER_MAX_ATTACHMENT_BYTES = int(os.environ.get("MESSENGER_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
 MAIL_REFUSED_ATTACHMENT_TYPES = env_list(
     "MAIL_REFUSED_ATTACHMENT_TYPES", ".exe,.bat,.cmd,.com,.scr,.msi,.vbs,.js,.jar,.ps1,.dll"
 )

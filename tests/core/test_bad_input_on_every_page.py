@@ -203,6 +203,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "reply_id": [str(saved_reply.pk)],
         "folder_id": [str(folder.pk)],
         "file_id": [str(saved_file.pk)],
+        "attachment_id": ["1"],
     }
     client = teammate_client
     server_errors = []

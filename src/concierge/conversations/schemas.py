@@ -224,6 +224,13 @@ class RatingIn(Schema):
 # The contact's side: the messenger.
 
 
+class MessengerAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
 class MessengerPartOut(Schema):
     id: int
     kind: Literal["comment", "bot_answer"]
@@ -241,6 +248,13 @@ class MessengerPartOut(Schema):
         description="Under an automated answer, the customer's choices: 'helped' and 'talk_to_person' "
         "(answered with POST /messenger/conversations/{id}/bot-feedback).",
     )
+    attachments: list[MessengerAttachmentOut] = Field(
+        [], description="Files sent with the message (GET /messenger/attachments/{id})."
+    )
+
+    @staticmethod
+    def resolve_attachments(part) -> list[dict]:
+        return list((part.data or {}).get("attachments", []))
 
     @staticmethod
     def resolve_text(part) -> str:

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from concierge.conversations.views import delete_tag_setting, rename_tag_setting, tags_settings_page
 from concierge.mail.urls import mail_pages, mailbox_settings_pages
+from concierge.messenger.views import teammate_file
 from concierge.replies.urls import composer_pages, saved_reply_pages
 from concierge.replies.views.coach import coach_conversations, coach_hints, coach_page, coach_voice_setting
 from concierge.web import views
@@ -28,6 +29,7 @@ workspace_pages = [
     path("inbox/", include(composer_pages)),
     path("replies/", include(saved_reply_pages)),
     path("bot/", include("concierge.bot.urls")),
+    path("messenger/files/<int:attachment_id>/", teammate_file, name="messenger-file"),
     path("routing/", include("concierge.routing.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),

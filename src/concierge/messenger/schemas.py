@@ -1,0 +1,71 @@
+"""The messenger API's own shapes (the contact's side; conversations.schemas has the conversation's)."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from concierge.conversations.schemas import MessengerConversationOut
+from concierge.core.schemas import JsonObject, Text
+
+
+class FaceOut(Schema):
+    name: str
+    initials: str
+
+
+class OfferedSessionOut(Schema):
+    name: str
+    length_minutes: int
+    url: str = Field(description="The booking page of the link placed in the messenger.")
+
+
+class HomeOut(Schema):
+    workspace_name: str
+    faces: list[FaceOut] = Field(description="A few of the team's teammates.")
+    open_now: bool = Field(description="Within office hours (or none set): a reply in a few minutes.")
+    back_at: datetime | None = Field(
+        description="When closed: the next opening, for the messenger to show in the customer's zone."
+    )
+    latest_conversation: MessengerConversationOut | None
+    session: OfferedSessionOut | None = Field(description="A 1:1 session offered in the messenger.")
+    help_center: bool = Field(description="The help center has articles to search.")
+    contact_name: str
+    contact_email: str
+    contact_kind: str
+
+
+class ContactDetailsIn(Schema):
+    name: Text | None = Field(None, max_length=190)
+    email: Text | None = Field(None, max_length=254)
+    attributes: JsonObject | None = None
+
+
+class TrackIn(Schema):
+    name: Text = Field(max_length=60)
+    data: JsonObject = Field(default_factory=dict)
+
+
+class TrackedOut(Schema):
+    id: int
+    type: str
+    at: datetime
+
+
+class FoundArticleOut(Schema):
+    slug: str
+    title: str
+    summary: str
+
+
+class HelpSearchOut(Schema):
+    query: str
+    locale: str | None
+    corrected_query: str | None
+    articles: list[FoundArticleOut]
+
+
+class ArticleOut(Schema):
+    slug: str
+    title: str
+    locale: str
+    body_html: str = Field(description="Sanitised HTML, as the public help center shows it.")

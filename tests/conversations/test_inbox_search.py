@@ -141,3 +141,17 @@ def test_search_pages_beyond_the_first(owner_client, workspace, contact, monkeyp
     assert third.count('class="conversation-row"') == 1 and "Older" not in third
     for page in ("0", "²", "-1", "99999999"):
         assert owner_client.get(url("inbox", workspace), {"q": "walrus", "page": page}).status_code == 200
+
+
+def test_the_reindex_command_backfills_and_refuses_an_unknown_workspace(workspace, billing):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    SearchEntry.objects.filter(kind="conversation").delete()
+    out = StringIO()
+    call_command("reindex_search", "--workspace", workspace.slug, stdout=out)
+    assert "1 conversation indexed" in out.getvalue()
+    assert found_ids(workspace, "currency") == [billing.pk]
+    with pytest.raises(CommandError, match="Nothing was reindexed"):
+        call_command("reindex_search", "--workspace", "nowhere")

@@ -55,6 +55,8 @@ def test_keyboard_shortcuts_move_act_and_wait_while_typing(page, live_server, wo
         page.locator(f'#detail-pane .conversation[data-conversation-id="{newest_first[0].pk}"]').count() == 1
     )
     page.locator("#id_q").fill("")
+    page.locator("#id_q").press("Enter")  # the list without the search typed above
+    page.locator("a[data-conversation-id]").first.wait_for()
 
     page.locator("a[data-conversation-id]").first.focus()
     page.keyboard.press("a")  # assign to me

@@ -5,6 +5,7 @@ notes as the body. Indexed in the transaction of the change that altered its tex
 reactions), so a search finds a reply from the moment it is sent (docs/inbox.md)."""
 
 import html
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
@@ -36,7 +37,10 @@ def search_document(conversation: Conversation, parts: Iterable[Part]) -> search
         object_id=conversation.pk,
         locale=locale,
         title=conversation.subject.replace("\x00", ""),
-        headings="\n".join(v for v in (contact.name, contact.email) if v).replace("\x00", ""),
+        # The email also as its words: PostgreSQL's parser keeps "dana@globex.test" as one token.
+        headings="\n".join(
+            v for v in (contact.name, contact.email, re.sub(r"[@._+-]", " ", contact.email)) if v
+        ).replace("\x00", ""),
         body="\n".join(body)[:MAX_BODY_CHARACTERS],
         audience="internal",
     )

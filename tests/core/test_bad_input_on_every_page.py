@@ -145,6 +145,9 @@ def test_no_page_answers_bad_input_with_a_server_error(
             actions=[{"type": "set_priority", "priority": "high"}],
         ),
     )
+    from concierge.conversations.services.saved_views import save_view
+
+    view = save_view(owner, "Mine", {"assignee": "me", "q": "export"})
     settings.MEDIA_ROOT = tmp_path / "media"
     mailbox = create_mailbox(workspace, address="support@acme.test", sender_name="Acme", actor=by_owner)
     email = receive_mail(samples.apple_mail_reply(quoted_marker="x"), via="http").message
@@ -204,6 +207,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "folder_id": [str(folder.pk)],
         "file_id": [str(saved_file.pk)],
         "attachment_id": ["1"],
+        "view_id": [str(view.pk)],
     }
     client = teammate_client
     server_errors = []

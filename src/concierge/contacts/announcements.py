@@ -15,3 +15,10 @@ class LeadMerged(Announcement):
     user_id: int
     lead_ref: str  # how the event log named the lead
     at: datetime
+
+
+@dataclass(frozen=True)
+class ContactRenamed(Announcement):
+    """A contact's name or email address changed (what conversations are searched by)."""
+
+    contact_id: int

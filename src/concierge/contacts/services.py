@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from concierge.contacts.announcements import LeadMerged
+from concierge.contacts.announcements import ContactRenamed, LeadMerged
 from concierge.contacts.models import Contact
 from concierge.contacts.selectors import user_by_email
 from concierge.core.db import column_values_for_new, insert_new_rows, lock_rows
@@ -111,9 +111,12 @@ def update_contact(contact: Contact, **fields) -> Contact:
     if contact.external_id and contact.kind == Contact.Kind.LEAD:
         contact.kind = Contact.Kind.USER
     _check_kind_fits_identity(contact.kind, {"external_id": contact.external_id, "email": contact.email})
+    renamed = contact.pk is not None and any(key in cleaned for key in ("name", "email"))
     try:
         with transaction.atomic():
             contact.save()
+            if renamed:
+                announce(ContactRenamed(workspace_id=contact.workspace_id, contact_id=contact.pk))
     except IntegrityError as exc:
         raise Conflict("Another contact already has that external_id or visitor_id.") from exc
     return contact
@@ -199,6 +202,8 @@ def edit_contact(
         for key, value in fields.items():
             setattr(current, key, value)
         current.save(update_fields=list(fields))
+        if before["name"] != current.name or before["email"] != current.email:
+            announce(ContactRenamed(workspace_id=current.workspace_id, contact_id=current.pk))
         record_audit(current.workspace, "contact.edited", actor=actor, target=current, changes=changes, at=at)
     return current
 

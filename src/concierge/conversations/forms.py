@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from concierge.conversations import selectors
+from concierge.conversations.models import Conversation
 from concierge.core.dates import check_instant
 from concierge.core.errors import InvalidInput
 from concierge.core.forms import parse_object_id
@@ -21,17 +22,30 @@ from concierge.core.zones import babel_locale
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.models import Team, Teammate, Workspace
 
-SORT_CHOICES = [("", "Latest activity"), ("due", "Answer due soonest")]
+SORT_CHOICES = [("", "Latest activity"), ("due", "Answer due soonest"), ("priority", "Most urgent first")]
 STATE_CHOICES = [("open", "Open"), ("snoozed", "Snoozed"), ("closed", "Closed"), ("all", "All states")]
+PRIORITY_CHOICES = [("", "Any priority"), *((p.value, p.label) for p in Conversation.Priority)]
+CHANNEL_CHOICES = [("", "Any channel"), *((c.value, c.value.capitalize()) for c in Conversation.Channel)]
+MAX_SEARCH_LENGTH = 200
 
 
 class InboxFilterForm(forms.Form):
     """The inbox list's filters. Every choice is one of this workspace's own teammates, teams and tags."""
 
+    q = forms.CharField(
+        required=False,
+        max_length=MAX_SEARCH_LENGTH,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Search conversations", "autocomplete": "off"}
+        ),
+    )
     state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
     assignee = forms.ChoiceField(required=False)
     team = forms.ChoiceField(required=False)
     tag = forms.ChoiceField(required=False)
+    priority = forms.ChoiceField(choices=PRIORITY_CHOICES, required=False)
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, workspace: Workspace, teammate: Teammate):
@@ -49,10 +63,22 @@ class InboxFilterForm(forms.Form):
         ]
         self.fields["tag"].choices = [("", "Any tag"), *((t.name, t.name) for t in selectors.tags(workspace))]
 
+    def clean_q(self) -> str:
+        query = " ".join((self.cleaned_data.get("q") or "").split())
+        if any(ord(c) < 32 for c in query):
+            raise forms.ValidationError("A search cannot hold control characters.")
+        return query
+
+    @property
+    def query(self) -> str:
+        """What to search for ("" lists without searching; call after is_valid())."""
+        return self.cleaned_data.get("q") or ""
+
     def selector_filters(self) -> dict:
-        """The arguments for `selectors.inbox` (call after is_valid())."""
+        """The arguments for `selectors.inbox` (call after is_valid()). A search looks in every
+        state unless one is chosen; the plain list shows the open ones."""
         data = self.cleaned_data
-        state = data.get("state") or "open"
+        state = data.get("state") or ("all" if self.query else "open")
         assignee = data.get("assignee") or ""
         filters = {
             "state": None if state == "all" else state,
@@ -60,7 +86,10 @@ class InboxFilterForm(forms.Form):
             "assignee_id": None,
             "team_id": int(data["team"]) if data.get("team") else None,
             "tag": data.get("tag") or None,
+            "priority": data.get("priority") or None,
+            "channel": data.get("channel") or None,
             "by_due": data.get("sort") == "due",
+            "by_priority": data.get("sort") == "priority",
         }
         if assignee == "me":
             filters["assignee_id"] = self.teammate.pk
@@ -77,7 +106,7 @@ def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
     (its filters as `InboxFilterForm` reads them). Decided without a query: an action answers with
     the row to put back, or a note to take it out (closed or snoozed, it leaves the Open list at once).
     A filter value the form would refuse keeps the row: that list shows its error, not rows."""
-    state = list_query.get("state") or "open"
+    state = list_query.get("state") or ("all" if (list_query.get("q") or "").strip() else "open")
     if state in {"open", "snoozed", "closed"} and conversation.state != state:
         return False
     assignee = list_query.get("assignee") or ""
@@ -89,6 +118,12 @@ def is_still_listed(conversation, list_query, teammate: Teammate) -> bool:
         return False
     team = list_query.get("team") or ""
     if ROW_ID.fullmatch(team) and conversation.team_id != int(team):
+        return False
+    priority = list_query.get("priority") or ""
+    if priority in Conversation.Priority.values and conversation.priority != priority:
+        return False
+    channel = list_query.get("channel") or ""
+    if channel in Conversation.Channel.values and conversation.channel != channel:
         return False
     tag = list_query.get("tag") or ""
     return not tag or any(t.name == tag for t in conversation.tags.all())

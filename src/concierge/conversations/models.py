@@ -146,3 +146,23 @@ class Part(models.Model):
     @property
     def is_message(self) -> bool:
         return self.kind in {self.Kind.COMMENT, self.Kind.BOT_ANSWER}
+
+
+class SavedView(models.Model):
+    """A teammate's own named inbox list: the filters and search they saved, by name. Private: no
+    one else sees or opens it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    teammate = models.ForeignKey(Teammate, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000, blank=True, default="")  # the list's URL query
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["teammate", "name"], name="saved_view_name_unique_for_teammate")
+        ]
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

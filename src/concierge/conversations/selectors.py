@@ -1,8 +1,23 @@
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from concierge.contacts.models import Contact
-from concierge.conversations.models import Conversation, Part, Tag
+from concierge.conversations.models import Conversation, Part, SavedView, Tag
+from concierge.core import search
 from concierge.core.errors import NotFound
 from concierge.workspaces.models import Workspace
 
@@ -17,11 +32,19 @@ def inbox(
     tag: str | None = None,
     contact_id: int | None = None,
     tag_id: int | None = None,
+    priority: str | None = None,
+    channel: str | None = None,
     by_due: bool = False,
+    by_priority: bool = False,
 ) -> QuerySet[Conversation]:
     """Conversations newest activity first (with `by_due`: the answer due soonest first, those owed
-    nothing last), with what a list row shows loaded in a fixed number of queries."""
+    nothing last; with `by_priority`: urgent first, then high, normal, low), with what a list row
+    shows loaded in a fixed number of queries."""
     queryset = Conversation.objects.filter(workspace=workspace)
+    if priority:
+        queryset = queryset.filter(priority=priority)
+    if channel:
+        queryset = queryset.filter(channel=channel)
     if state:
         queryset = queryset.filter(state=state)
     if unassigned:
@@ -39,13 +62,87 @@ def inbox(
     return (
         queryset.select_related("contact", "assignee", "team")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by(*_inbox_order(by_due))
+        .order_by(*_inbox_order(by_due, by_priority))
     )
 
 
-def _inbox_order(by_due: bool) -> list:
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def _inbox_order(by_due: bool, by_priority: bool = False) -> list:
     latest = ["-last_activity_at", "-id"]
+    if by_priority:
+        rank = Case(
+            *(When(priority=name, then=Value(rank)) for name, rank in PRIORITY_RANK.items()),
+            default=Value(len(PRIORITY_RANK)),
+            output_field=IntegerField(),
+        )
+        return [rank.asc(), *latest]
     return [F("response_due_at").asc(nulls_last=True), *latest] if by_due else latest
+
+
+# Search ---------------------------------------------------------------------------------------
+
+CONVERSATION_KIND = "conversation"  # the search index's kind for conversations (services.search)
+SEARCH_BATCH = 100  # hits asked of the index at a time (its most)
+MAX_SEARCHED_HITS = 1000  # a search with filters looks at most this far down the ranked hits
+
+
+@dataclass
+class InboxSearch:
+    """One page of an inbox search: conversations best match first, each with `title_html` and
+    `snippet_html` (matched words in <mark>); `has_more`: a next page exists."""
+
+    conversations: list
+    has_more: bool
+    corrected_query: str | None
+    number: int
+    per_page: int
+
+
+def search_inbox(
+    workspace: Workspace, query: str, *, page: int = 1, per_page: int = 50, **filters
+) -> InboxSearch:
+    """The conversations whose subject, messages, notes or contact's name and email hold the query's
+    words (core.search), that pass the list's `filters` (those of `inbox`), best match first. The
+    index ranks; the filters are applied to each batch of hits, down to MAX_SEARCHED_HITS."""
+    page = max(1, page)
+    wanted = page * per_page + 1
+    listed = inbox(workspace, **filters)
+    found: list[Conversation] = []
+    corrected = None
+    offset = 0
+    while len(found) < wanted and offset < MAX_SEARCHED_HITS:
+        results = search.search_documents(
+            workspace.pk,
+            CONVERSATION_KIND,
+            query,
+            audiences=("internal",),
+            limit=SEARCH_BATCH,
+            offset=offset,
+        )
+        corrected = corrected or results.corrected_query
+        if results.corrected_query and offset == 0:
+            query = results.corrected_query  # the next batches search what the first one found
+        hits = {hit.object_id: hit for hit in results.hits}
+        rows = {c.pk: c for c in listed.filter(pk__in=list(hits))} if hits else {}
+        for object_id, hit in hits.items():
+            conversation = rows.get(object_id)
+            if conversation is not None:
+                conversation.title_html = hit.title_html
+                conversation.snippet_html = hit.snippet_html
+                found.append(conversation)
+        if not results.has_more:
+            break
+        offset += SEARCH_BATCH
+    start = (page - 1) * per_page
+    return InboxSearch(
+        conversations=found[start : start + per_page],
+        has_more=len(found) > start + per_page,
+        corrected_query=corrected,
+        number=page,
+        per_page=per_page,
+    )
 
 
 def conversation_by_id(workspace: Workspace, conversation_id: int) -> Conversation:
@@ -156,3 +253,18 @@ def conversation_ids_by_ref(workspace: Workspace, refs) -> dict[str, int]:
     if not refs:
         return {}
     return dict(Conversation.objects.filter(workspace=workspace, ref__in=refs).values_list("ref", "id"))
+
+
+def saved_views(teammate) -> QuerySet:
+    """The teammate's own saved views, by name."""
+    return SavedView.objects.filter(workspace_id=teammate.workspace_id, teammate=teammate).order_by(
+        "name", "id"
+    )
+
+
+def saved_view_by_id(teammate, view_id: int):
+    """One of the teammate's own views; another teammate's is a NotFound, as one that does not exist."""
+    view = saved_views(teammate).filter(pk=view_id).first()
+    if view is None:
+        raise NotFound(f"No saved view with id {view_id}.")
+    return view

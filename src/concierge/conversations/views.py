@@ -5,18 +5,24 @@ without HTMX they redirect back, so every form also works as a plain form."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton, format_time
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from concierge.conversations import selectors, services
 from concierge.conversations.forms import (
+    ROW_ID,
     InboxFilterForm,
     assignee_from_form,
     is_still_listed,
@@ -27,12 +33,16 @@ from concierge.conversations.forms import (
     team_from_form,
 )
 from concierge.conversations.models import Conversation
-from concierge.core.errors import NotFound, ServiceError
+from concierge.conversations.services import bulk as bulk_services
+from concierge.conversations.services import saved_views as saved_view_services
+from concierge.conversations.templatetags.response_due import response_due_badge
+from concierge.core.errors import InvalidInput, NotFound, ServiceError
+from concierge.core.zones import babel_locale, city_name, plain_spaces
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import owners_and_admins_page, teammate_page
 from concierge.workspaces.services import Actor
 
-CONVERSATIONS_PER_PAGE = 25
+CONVERSATIONS_PER_PAGE = 50
 CONVERSATIONS_ON_A_CONTACTS_PAGE = 50
 LIST_PANE = "conversation-list"
 DETAIL_PANE = "detail-pane"
@@ -102,12 +112,101 @@ def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
     return form, selectors.inbox(request.workspace, **form.selector_filters())
 
 
+@dataclass
+class SearchPage:
+    """A page of search results, shaped as the list's pager reads a Paginator's page."""
+
+    found: selectors.InboxSearch
+
+    @property
+    def object_list(self):
+        return self.found.conversations
+
+    number = property(lambda self: self.found.number)
+    has_next = property(lambda self: self.found.has_more)
+    has_previous = property(lambda self: self.found.number > 1)
+    has_other_pages = property(lambda self: self.has_next or self.has_previous)
+    next_page_number = property(lambda self: self.found.number + 1)
+    previous_page_number = property(lambda self: self.found.number - 1)
+
+
+MAX_SEARCH_PAGE = 20  # 1,000 hits: past them a search asks for more words, not more pages
+
+
+def _page_number(value) -> int:
+    value = (value or "1").strip()
+    if value.isascii() and value.isdigit() and 0 < len(value) < 6:
+        return max(1, int(value))
+    return 1
+
+
+class _RowTimes:
+    """Each list row's time as `person_time` draws it ('2:05 PM' today, '3 Mar' before, the full
+    form as its tooltip), for one teammate: the zone, language and city looked up once, and each
+    day's and minute's words formatted once per page instead of once per row."""
+
+    def __init__(self, teammate):
+        self.zone_name = teammate.timezone or "UTC"
+        self.zone = ZoneInfo(self.zone_name)
+        self.locale = teammate.locale
+        self.loc = babel_locale(teammate.locale)
+        self.city = city_name(self.zone_name, teammate.locale)
+        self.today = timezone.now().astimezone(self.zone).date()
+        self.days: dict = {}
+        self.hours: dict = {}
+
+    def html(self, instant) -> str:
+        if instant is None:
+            return ""
+        local = instant.astimezone(self.zone)
+        date = local.date()
+        hour = self.hours.get((local.hour, local.minute))
+        if hour is None:
+            hour = self.hours[(local.hour, local.minute)] = format_time(
+                local, format="short", locale=self.loc
+            )
+        day = self.days.get(date)
+        if day is None:
+            long_day = format_date(local, format="EEEE d MMMM", locale=self.loc)
+            skeleton = "MMMd" if date.year == self.today.year else "yMMMd"
+            day = self.days[date] = (long_day, format_skeleton(skeleton, local, locale=self.loc))
+        full = plain_spaces(f"{day[0]}, {hour}, {self.city} time")
+        shown = hour if date == self.today else day[1]
+        return format_html('<time datetime="{}" title="{}">{}</time>', instant.isoformat(), full, shown)
+
+
+def prepare_rows(request, conversations) -> None:
+    """What each list row shows, worked out in Python once per page (the row template only prints
+    it): its link, its time, its due badge. The list's speed is mostly this (docs/inbox.md)."""
+    times = _RowTimes(request.teammate)
+    inbox_url = reverse("web:inbox", args=[request.workspace.slug])
+    for conversation in conversations:
+        conversation.row_url = f"{inbox_url}{conversation.pk}/"
+        conversation.row_time_html = times.html(conversation.last_activity_at)
+        conversation.row_due_html = response_due_badge(conversation)
+
+
 def _conversation_list_context(request) -> dict:
     form, conversations = _listed(request, request.GET)
-    page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    searching = form.is_valid() and bool(form.query)
+    if searching:
+        found = selectors.search_inbox(
+            request.workspace,
+            form.query,
+            page=min(_page_number(request.GET.get("page")), MAX_SEARCH_PAGE),
+            per_page=CONVERSATIONS_PER_PAGE,
+            **form.selector_filters(),
+        )
+        page = SearchPage(found)
+    else:
+        page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    prepare_rows(request, page.object_list)
     notes = [(note.template, note.context(request)) for note in _header_notes]
     return {
         "filter_form": form,
+        "searching": searching,
+        "saved_views": list(selectors.saved_views(request.teammate)),
+        "view_query": saved_view_services.view_query(request.GET),
         "page": page,
         "list_query": _list_query(request).urlencode(),
         "header_notes": [(template, note) for template, note in notes if note is not None],
@@ -133,6 +232,7 @@ def _conversation_or_404(request, conversation_id: int) -> Conversation:
 def _detail_context(request, conversation: Conversation, *, error=None, action=None, kept=None) -> dict:
     teammates = [t for t in workspace_selectors.teammates(request.workspace) if t.is_active]
     parts = list(selectors.parts_of(conversation))
+    prepare_rows(request, [conversation])  # its list row, when an action sends it back
     return {
         "conversation": conversation,
         "parts": parts,
@@ -141,6 +241,7 @@ def _detail_context(request, conversation: Conversation, *, error=None, action=N
         "teams": list(workspace_selectors.teams(request.workspace)),
         "known_tags": list(selectors.tags(request.workspace)),
         "snooze_presets": snooze_presets(request.teammate.timezone, request.teammate.locale),
+        "priorities": Conversation.Priority.choices,
         "list_query": _list_query(request).urlencode(),
         "error": error,
         "error_action": action,
@@ -373,3 +474,140 @@ def delete_tag_setting(request, tag_id: int):
         lambda: services.delete_tag(tag, actor=Actor.for_teammate(request.teammate)),
         f"Tag {name} deleted: it has left every conversation.",
     )
+
+
+@require_POST
+@teammate_page
+def set_priority(request, conversation_id: int):
+    def change(conversation):
+        services.set_conversation_priority(
+            conversation, (request.POST.get("priority") or "").strip(), teammate=request.teammate
+        )
+
+    return _run_action(request, conversation_id, "priority", change)
+
+
+# ---------- Bulk actions on a selection of the list ----------
+
+
+def _ids_from_form(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        value = value.strip()
+        if not ROW_ID.fullmatch(value):
+            raise InvalidInput(f"'{value[:20]}' is not a conversation id: nothing was changed.", field="ids")
+        ids.append(int(value))
+    return ids
+
+
+def _bulk_inputs(request) -> dict:
+    """The chosen action's input, checked before any conversation changes."""
+    action = request.POST.get("action", "")
+    inputs = {}
+    if action == "assign":
+        value = request.POST.get("assignee", "")
+        inputs["assignee"] = (
+            request.teammate if value == "me" else assignee_from_form(request.workspace, value)
+        )
+    elif action == "tag":
+        name = (request.POST.get("tag") or "").strip()
+        if not name:
+            raise InvalidInput("Name the tag to add.", field="tag")
+        inputs["tag"] = services.tag_for_name(
+            request.workspace, name, actor=Actor.for_teammate(request.teammate)
+        )
+    elif action == "snooze":
+        chosen = request.POST.get("until_preset") or request.POST.get("until")
+        inputs["until"] = snooze_until_from_text(chosen, request.teammate.timezone)
+    return inputs
+
+
+@require_POST
+@teammate_page
+def bulk(request):
+    """Apply one action to the selected rows; answers with the list as it now is and a summary
+    ("12 closed, 1 already closed"), or the list with the refusal when nothing could be done."""
+    error, summary = None, None
+    try:
+        ids = _ids_from_form(request.POST.getlist("ids"))
+        bulk_services.conversations_for_bulk(request.workspace, ids)  # every id, before anything changes
+        if request.POST.get("action", "") not in bulk_services.ACTIONS:
+            raise InvalidInput("Choose what to do with the selection.", field="action")
+        inputs = _bulk_inputs(request)
+        outcome = bulk_services.apply_in_bulk(
+            request.workspace, ids, request.POST.get("action", ""), teammate=request.teammate, **inputs
+        )
+        summary = outcome.summary
+    except ServiceError as exc:
+        error = exc
+    if not request.htmx:
+        if error is not None:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, summary)
+        return redirect(
+            f"{reverse('web:inbox', args=[request.workspace.slug])}?{_list_query(request).urlencode()}"
+        )
+    request.GET = _list_query(request)  # the list the teammate is looking at, as it now is
+    context = _conversation_list_context(request)
+    context.update(bulk_summary=summary, bulk_error=error)
+    status = error.status_code if error is not None else 200
+    return _vary_on_htmx(render(request, "conversations/_list.html", context, status=status))
+
+
+# ---------- Saved views: a teammate's own named lists ----------
+
+
+def _view_or_404(request, view_id: int):
+    try:
+        return selectors.saved_view_by_id(request.teammate, view_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _back_to_inbox(request, query: str = ""):
+    url = reverse("web:inbox", args=[request.workspace.slug])
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_POST
+@teammate_page
+def save_view(request):
+    """Save the list's current filters and search (the form's hidden `query`) under a name."""
+    query = QueryDict(request.POST.get("query", "")[:2000])
+    try:
+        view = saved_view_services.save_view(request.teammate, request.POST.get("name"), query)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _back_to_inbox(request, saved_view_services.view_query(query))
+    messages.success(request, f"View '{view.name}' saved.")
+    return _back_to_inbox(request, view.query)
+
+
+@teammate_page
+def open_view(request, view_id: int):
+    view = _view_or_404(request, view_id)
+    return _back_to_inbox(request, view.query)
+
+
+@require_POST
+@teammate_page
+def rename_view(request, view_id: int):
+    view = _view_or_404(request, view_id)
+    try:
+        saved_view_services.rename_view(view, request.teammate, request.POST.get("name"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"View renamed to '{view.name}'.")
+    return _back_to_inbox(request, view.query)
+
+
+@require_POST
+@teammate_page
+def delete_view(request, view_id: int):
+    view = _view_or_404(request, view_id)
+    name = view.name
+    saved_view_services.delete_view(view, request.teammate)
+    messages.success(request, f"View '{name}' deleted.")
+    return _back_to_inbox(request)

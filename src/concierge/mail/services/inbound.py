@@ -5,7 +5,7 @@ auto-reply, a bounce) — or kept unplaced, with the reason, for a teammate to l
 import html
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -63,18 +63,22 @@ def receive_mail(
     workspace: Workspace | None = None,
     mailbox: Mailbox | None = None,
     imap_uid: int | None = None,
+    at: datetime | None = None,
+    replayed: bool = False,
 ) -> Received:
     """Keep and place one raw RFC 5322 message. `recipients`: the envelope's (the listener), else the
     message's own To/Cc/Delivered-To are read. `workspace`: the API key's, the only one it may land in.
-    `mailbox`: the IMAP mailbox it was taken from. Raises MailTooBig, or NotFound when no mailbox of
-    any workspace (or of `workspace`) has the address and there is no workspace to keep it in."""
+    `mailbox`: the IMAP mailbox it was taken from. `at`, `replayed`: history replayed (the demo), the
+    mail it calls for (an acknowledgement) recorded as sent then rather than sent now. Raises
+    MailTooBig, or NotFound when no mailbox of any workspace (or of `workspace`) has the address and
+    there is no workspace to keep it in."""
     check_message_size(len(raw))
     if mailbox is None and recipients:
         mailbox = selectors.mailbox_for_addresses(recipients, workspace=workspace)
     try:
         parsed = parse_mail(raw)
     except MalformedMail as exc:
-        kept = _keep_unplaced(raw, via, mailbox, workspace, exc.reason, imap_uid=imap_uid)
+        kept = _keep_unplaced(raw, via, mailbox, workspace, exc.reason, imap_uid=imap_uid, at=at)
         return Received(kept.message, malformed=True)
     if mailbox is None:
         mailbox = selectors.mailbox_for_addresses(parsed.recipients, workspace=workspace)
@@ -88,12 +92,13 @@ def receive_mail(
             f"No mailbox has the address it was sent to ({addresses}).",
             parsed=parsed,
             imap_uid=imap_uid,
+            at=at,
         )
     earlier = selectors.received_message(mailbox.workspace, parsed.message_id)
     if earlier is not None:
         return Received(earlier, duplicate=True)
     try:
-        return Received(_keep_and_place(raw, parsed, via, mailbox, imap_uid))
+        return Received(_keep_and_place(raw, parsed, via, mailbox, imap_uid, at=at, replayed=replayed))
     except IntegrityError:
         # The same Message-ID taken at the same moment by another process (two pollers): theirs stands.
         earlier = selectors.received_message(mailbox.workspace, parsed.message_id)
@@ -111,6 +116,7 @@ def _keep_unplaced(
     *,
     parsed: ParsedMail | None = None,
     imap_uid: int | None = None,
+    at: datetime | None = None,
 ) -> Received:
     workspace = mailbox.workspace if mailbox is not None else workspace
     if workspace is None:
@@ -130,7 +136,7 @@ def _keep_unplaced(
             outcome=Outcome.UNPLACED,
             reason=reason,
             imap_uid=imap_uid,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
             **(_header_fields(parsed) if parsed else {}),
         )
     logger.info("Kept an unplaced email in workspace %s: %s", workspace.pk, reason)
@@ -152,9 +158,11 @@ def _header_fields(parsed: ParsedMail) -> dict:
     }
 
 
-def _keep_and_place(raw: bytes, parsed: ParsedMail, via: str, mailbox: Mailbox, imap_uid) -> MailMessage:
+def _keep_and_place(
+    raw: bytes, parsed: ParsedMail, via: str, mailbox: Mailbox, imap_uid, *, at=None, replayed=False
+) -> MailMessage:
     workspace = mailbox.workspace
-    at = timezone.now()
+    at = at or timezone.now()
     with files_kept_only_on_success() as files, transaction.atomic():
         message = MailMessage.objects.create(
             workspace=workspace,
@@ -175,7 +183,7 @@ def _keep_and_place(raw: bytes, parsed: ParsedMail, via: str, mailbox: Mailbox, 
             message.outcome, message.reason = noise
             message.conversation = conversation
         else:
-            _place(message, parsed, mailbox, conversation, left_out, at)
+            _place(message, parsed, mailbox, conversation, left_out, at, replayed=replayed)
             message.reason = " ".join(filter(None, [how, message.reason]))
         message.save(update_fields=["outcome", "reason", "conversation", "part"])
     return message
@@ -214,6 +222,8 @@ def _place(
     conversation: Conversation | None,
     left_out: list[str],
     at,
+    *,
+    replayed: bool = False,
 ) -> None:
     workspace = mailbox.workspace
     contact = _contact_for(workspace, parsed.from_address, parsed.from_name, at)
@@ -239,17 +249,19 @@ def _place(
         if mailbox.default_team_id:
             assign_conversation(conversation, teammate=None, assignee=None, team=mailbox.default_team, at=at)
         part = conversation.parts.order_by("id").first()
-        _acknowledge_if_asked(mailbox, conversation, message, at)
+        _acknowledge_if_asked(mailbox, conversation, message, at, replayed=replayed)
     else:
         part = reply_as_contact(conversation, body, at=at, data=data)
     message.conversation, message.part, message.outcome = conversation, part, Outcome.PLACED
 
 
-def _acknowledge_if_asked(mailbox: Mailbox, conversation: Conversation, message: MailMessage, at) -> None:
+def _acknowledge_if_asked(
+    mailbox: Mailbox, conversation: Conversation, message: MailMessage, at, *, replayed: bool = False
+) -> None:
     if mailbox.auto_ack_enabled and not selectors.acknowledged_since(
         mailbox, message.from_address, at - timedelta(days=1)
     ):
-        queue_acknowledgement(mailbox, conversation, message, at=at)
+        queue_acknowledgement(mailbox, conversation, message, at=at, replayed=replayed)
 
 
 def _contact_for(workspace: Workspace, address: str, name: str, at) -> Contact:

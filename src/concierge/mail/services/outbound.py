@@ -38,15 +38,20 @@ def retry_delay(attempt: int) -> timedelta:
     return FIRST_RETRY_AFTER * 2 ** (attempt - 1)
 
 
-def queue_reply_email(part: Part) -> MailMessage | None:
-    """The teammate's reply as an email to the customer, queued; None when the conversation is not
-    carried by a mailbox or the part is not a teammate's message (a note is never emailed)."""
+def queue_reply_email(part: Part, *, replayed: bool = False) -> MailMessage | None:
+    """The teammate's reply as an email to the customer, queued (once: a reply already emailed is
+    left as it is); None when the conversation is not carried by a mailbox or the part is not a
+    teammate's message (a note is never emailed). `replayed`: history replayed (the demo), recorded
+    as sent when the reply was written, not sent now."""
     if part.kind != Part.Kind.COMMENT or part.author_type != Part.Author.TEAMMATE:
         return None
     conversation = part.conversation
     thread = selectors.thread_of_conversation(conversation.workspace, conversation.pk)
     if thread is None:
         return None
+    earlier = selectors.message_of_part(conversation.workspace, part.pk)
+    if earlier is not None:
+        return earlier
     teammate = part.author_teammate
     answered = selectors.last_received_in(conversation.workspace, conversation.pk)
     outgoing = Outgoing(
@@ -61,7 +66,15 @@ def queue_reply_email(part: Part) -> MailMessage | None:
         in_reply_to=_replied_message_id(conversation),
         references=selectors.thread_message_ids(conversation.workspace, conversation.pk),
     )
-    return _queue(thread.mailbox, conversation, part, outgoing, via=MailMessage.Via.REPLY)
+    return _queue(
+        thread.mailbox,
+        conversation,
+        part,
+        outgoing,
+        via=MailMessage.Via.REPLY,
+        at=part.created_at if replayed else None,
+        replayed=replayed,
+    )
 
 
 def _sender_name(mailbox: Mailbox, teammate: Teammate | None) -> str:
@@ -76,7 +89,12 @@ def _replied_message_id(conversation: Conversation) -> str:
 
 
 def queue_acknowledgement(
-    mailbox: Mailbox, conversation: Conversation, received: MailMessage, *, at: datetime
+    mailbox: Mailbox,
+    conversation: Conversation,
+    received: MailMessage,
+    *,
+    at: datetime,
+    replayed: bool = False,
 ) -> MailMessage:
     """The mailbox's automatic acknowledgement of a new conversation (at most once a day per sender,
     checked by the caller), marked Auto-Submitted so the customer's own autoresponder stays quiet."""
@@ -96,7 +114,9 @@ def queue_acknowledgement(
         references=[received.message_id] if received.message_id else [],
         auto_submitted=True,
     )
-    return _queue(mailbox, conversation, None, outgoing, via=MailMessage.Via.AUTO_ACK, at=at)
+    return _queue(
+        mailbox, conversation, None, outgoing, via=MailMessage.Via.AUTO_ACK, at=at, replayed=replayed
+    )
 
 
 DEFAULT_ACKNOWLEDGEMENT = (
@@ -119,9 +139,11 @@ def start_email_conversation(
     body: str,
     name: str = "",
     at: datetime | None = None,
+    replayed: bool = False,
 ) -> Conversation:
     """A teammate writes to a customer first: a new email conversation (initiated by the teammate,
-    recorded as any other start) whose first message is sent from the mailbox."""
+    recorded as any other start) whose first message is sent from the mailbox. `replayed`: history
+    replayed (the demo), the email recorded as sent at `at`."""
     if mailbox.workspace_id != workspace.pk or teammate.workspace_id != workspace.pk:
         raise InvalidInput("That mailbox belongs to another workspace.", field="mailbox")
     to_address = _valid_address(to_address)
@@ -158,7 +180,7 @@ def start_email_conversation(
             signature=mailbox.signature,
             marker_token=thread.token,
         )
-        _queue(mailbox, conversation, part, outgoing, via=MailMessage.Via.OUTBOUND, at=at)
+        _queue(mailbox, conversation, part, outgoing, via=MailMessage.Via.OUTBOUND, at=at, replayed=replayed)
     return conversation
 
 
@@ -179,7 +201,9 @@ def _queue(
     *,
     via: str,
     at: datetime | None = None,
+    replayed: bool = False,
 ) -> MailMessage:
+    """Compose, keep and queue the email; a `replayed` one (history, the demo) is kept as sent at `at`."""
     from concierge.mail.tasks import send_mail_message_task
 
     message_id = new_message_id(mailbox.domain)
@@ -203,9 +227,14 @@ def _queue(
             size=len(raw),
             html=outgoing.body_html,
             text=message_text(outgoing.body_html),
-            outcome=Outcome.PENDING,
+            outcome=Outcome.SENT if replayed else Outcome.PENDING,
             created_at=at or timezone.now(),
+            sent_at=at if replayed else None,
         )
+        if replayed:
+            if part is not None:
+                record_delivery(part, status="sent")
+            return message
         if part is not None:
             record_delivery(part, status="sending")
         enqueue_with_change(send_mail_message_task, message.pk)

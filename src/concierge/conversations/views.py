@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from concierge.conversations.forms import (
     team_from_form,
 )
 from concierge.conversations.models import Conversation
-from concierge.core.errors import NotFound, ServiceError
+from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import owners_and_admins_page, teammate_page
 from concierge.workspaces.services import Actor
@@ -52,6 +53,26 @@ def show_in_inbox_header(template: str, context: Callable) -> None:
     note = InboxHeaderNote(template, context)
     if note not in _header_notes:
         _header_notes.append(note)
+
+
+@dataclass(frozen=True)
+class ComposerFields:
+    template: str
+    context: Callable
+    read: Callable
+
+
+_composer_fields: list[ComposerFields] = []
+
+
+def show_in_composer(template: str, context: Callable, read: Callable) -> None:
+    """Add fields to the composer of some conversations (mail: Cc and files on an email conversation's
+    reply), drawn with `template` from `context(request, conversation)` (None: not shown). On a reply,
+    `read(request, conversation)` returns what the reply's message keeps (its `data`) or refuses the
+    input with a ServiceError, which undoes the reply. Called in AppConfig.ready."""
+    fields = ComposerFields(template, context, read)
+    if fields not in _composer_fields:
+        _composer_fields.append(fields)
 
 
 def _wants_fragment(request, target: str) -> bool:
@@ -118,6 +139,11 @@ def _detail_context(request, conversation: Conversation, *, error=None, action=N
         "error": error,
         "error_action": action,
         "kept": kept or {},
+        "composer_fields": [
+            (fields.template, extra)
+            for fields in _composer_fields
+            if (extra := fields.context(request, conversation)) is not None
+        ],
     }
 
 
@@ -179,7 +205,13 @@ def _render_detail(request, context: dict, *, status: int):
 def reply(request, conversation_id: int):
     def send(conversation):
         body = message_from_composer(request.POST.get("body"))
-        services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
+        with transaction.atomic():
+            data = {}
+            for fields in _composer_fields:
+                data.update(fields.read(request, conversation) or {})
+            services.reply_as_teammate(
+                conversation, request.teammate, body, keep_html=False, data=data or None
+            )
 
     return _run_action(request, conversation_id, "compose", send)
 
@@ -188,6 +220,8 @@ def reply(request, conversation_id: int):
 @teammate_page
 def note(request, conversation_id: int):
     def write(conversation):
+        if request.FILES:
+            raise InvalidInput("Files go with a reply; an internal note carries none.", field="attachments")
         body = message_from_composer(request.POST.get("body"))
         services.add_note(conversation, request.teammate, body, keep_html=False)
 

@@ -8,7 +8,10 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from concierge.conversations.announcements import TeammateReplied
+        from concierge.conversations.views import show_in_composer
         from concierge.core.reactions import subscribe
         from concierge.mail.reactions import email_the_teammates_reply
+        from concierge.mail.views import email_composer_fields, read_email_reply_fields
 
         subscribe(TeammateReplied, email_the_teammates_reply)
+        show_in_composer("mail/_composer_email.html", email_composer_fields, read_email_reply_fields)

@@ -71,12 +71,18 @@ class MailThread(models.Model):
     mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="threads")
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="mail_thread")
     token = models.CharField(max_length=32, unique=True, default=new_thread_token)
-    # Where mail to the customer goes, and everyone else on the thread (Cc'd participants).
+    # Where mail to the customer goes (To), and everyone else on the thread, copied (Cc): the other
+    # addresses of the latest message received, or as a teammate last set them on a reply.
     customer_address = models.EmailField(max_length=254)
+    cc_addresses = models.TextField(blank=True, default="")  # comma-separated
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.mailbox} #{self.token}"
+
+    @property
+    def cc_list(self) -> list[str]:
+        return [address.strip() for address in self.cc_addresses.split(",") if address.strip()]
 
 
 class MailMessage(models.Model):
@@ -155,8 +161,13 @@ class MailMessage(models.Model):
 
 
 class MailAttachment(models.Model):
+    """A file of an email: received with it, or attached by a teammate to a reply (kept when the
+    reply is written, with no message until the email is composed)."""
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(MailMessage, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        MailMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=127)
     size = models.PositiveIntegerField()

@@ -4,6 +4,7 @@ recorded only), one email whole, its attachments, writing a new email, and the m
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -19,7 +20,13 @@ from concierge.mail import selectors
 from concierge.mail.forms import MailboxForm, NewEmailForm, initial_for
 from concierge.mail.models import MailMessage
 from concierge.mail.services.mailboxes import create_mailbox, delete_mailbox, update_mailbox
-from concierge.mail.services.outbound import start_email_conversation
+from concierge.mail.services.outbound import (
+    MAX_REPLY_FILES,
+    copied_addresses_from_text,
+    keep_reply_attachments,
+    set_thread_copies,
+    start_email_conversation,
+)
 from concierge.workspaces.access import owners_and_admins_page, teammate_page
 from concierge.workspaces.services import Actor
 
@@ -28,6 +35,42 @@ SETTINGS_REFUSAL = "Only owners and admins can change the workspace's settings."
 IMAGES_SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 CID_SOURCE = re.compile(r'src="cid:([^"]+)"')
 MESSAGES_PER_PAGE = 50
+
+
+def email_composer_fields(request, conversation) -> dict | None:
+    """The composer's fields on an email conversation (conversations.views.show_in_composer): who
+    the reply copies (the thread's participants, editable) and files to attach."""
+    if conversation.channel != "email":
+        return None
+    thread = selectors.thread_of_conversation(request.workspace, conversation.pk)
+    if thread is None:
+        return None
+    kept = request.POST.get("cc") if request.method == "POST" and "cc" in request.POST else None
+    return {
+        "thread": thread,
+        "cc": thread.cc_addresses if kept is None else kept,
+        "max_files": MAX_REPLY_FILES,
+        "max_bytes": settings.MAIL_MAX_ATTACHMENT_BYTES,
+    }
+
+
+def read_email_reply_fields(request, conversation) -> dict:
+    """What a reply in an email conversation keeps from the composer: its Cc (the thread's from now
+    on) and its files. Refuses bad input (InvalidInput), which undoes the reply."""
+    if conversation.channel != "email":
+        return {}
+    thread = selectors.thread_of_conversation(request.workspace, conversation.pk)
+    if thread is None:
+        return {}
+    data = {}
+    if "cc" in request.POST:
+        copied = copied_addresses_from_text(thread, request.POST.get("cc", ""))
+        set_thread_copies(thread, copied)
+        data["cc"] = copied
+    uploads = request.FILES.getlist("attachments")
+    if uploads:
+        data["attachments"] = keep_reply_attachments(thread, uploads)
+    return data
 
 
 @teammate_page

@@ -244,6 +244,7 @@ def _place(
             mailbox=mailbox,
             conversation=conversation,
             customer_address=parsed.from_address,
+            cc_addresses=", ".join(_copied_participants(workspace, parsed, parsed.from_address, at)),
             created_at=at,
         )
         if mailbox.default_team_id:
@@ -252,7 +253,38 @@ def _place(
         _acknowledge_if_asked(mailbox, conversation, message, at, replayed=replayed)
     else:
         part = reply_as_contact(conversation, body, at=at, data=data)
+        _follow_the_latest_copies(workspace, conversation, parsed, at)
     message.conversation, message.part, message.outcome = conversation, part, Outcome.PLACED
+
+
+MAX_COPIED = 20
+
+
+def _copied_participants(workspace: Workspace, parsed: ParsedMail, customer_address: str, at) -> list[str]:
+    """Everyone a message was written to or from but the customer and Concierge's own mailboxes: the
+    thread's participants, copied (Cc) on the replies. Each becomes a contact (named from the header)."""
+    copied = []
+    for address in [parsed.from_address, *parsed.written_to, *parsed.cc]:
+        if address == customer_address or address in copied or selectors.is_a_mailbox_address(address):
+            continue
+        copied.append(address)
+    copied = copied[:MAX_COPIED]
+    for address in copied:
+        _contact_for(workspace, address, parsed.names.get(address, ""), at)
+    return copied
+
+
+def _follow_the_latest_copies(
+    workspace: Workspace, conversation: Conversation, parsed: ParsedMail, at
+) -> None:
+    """A reply-all keeps the thread's participants as the latest message has them (a participant
+    dropped from the Cc is no longer copied; one added is)."""
+    thread = selectors.thread_of_conversation(workspace, conversation.pk)
+    if thread is None:
+        return
+    copied = ", ".join(_copied_participants(workspace, parsed, thread.customer_address, at))
+    if copied != thread.cc_addresses:
+        MailThread.objects.filter(pk=thread.pk).update(cc_addresses=copied)
 
 
 def _acknowledge_if_asked(
@@ -278,6 +310,9 @@ def _contact_for(workspace: Workspace, address: str, name: str, at) -> Contact:
 
 def _part_data(message: MailMessage, contact: Contact, conversation: Conversation | None) -> dict:
     data = {"email": message.pk, "attachments": _attachments_shown(message)}
+    copied = [a.strip() for a in message.cc_addresses.split(",") if a.strip()]
+    if copied:
+        data["cc"] = copied
     if conversation is not None and contact.pk != conversation.contact_id:
         data["participant"] = {
             "contact": contact.pk,

@@ -19,6 +19,7 @@ from concierge.core.errors import ServiceError
 from concierge.mail import selectors
 from concierge.mail.forms import MailboxForm, NewEmailForm, initial_for
 from concierge.mail.models import MailMessage
+from concierge.mail.services.inbound import place_again
 from concierge.mail.services.mailboxes import create_mailbox, delete_mailbox, update_mailbox
 from concierge.mail.services.outbound import (
     MAX_REPLY_FILES,
@@ -119,6 +120,10 @@ def new_email_page(request):
 
 @teammate_page
 def message_page(request, message_pk: int):
+    return _render_message(request, message_pk)
+
+
+def _render_message(request, message_pk: int, *, error: ServiceError | None = None):
     message = selectors.message_by_id(request.workspace, message_pk)
     return render(
         request,
@@ -128,8 +133,26 @@ def message_page(request, message_pk: int):
             "message": message,
             "attachments": message.attachments.all(),
             "html": _html_with_inline_images(request, message),
+            "error": error,
         },
+        status=error.status_code if error else 200,
     )
+
+
+@require_POST
+@teammate_page
+def place_again_view(request, message_pk: int):
+    """Place an email that could not be placed, now that its mailbox is there (once)."""
+    message = selectors.message_by_id(request.workspace, message_pk)
+    try:
+        placed = place_again(message, teammate=request.teammate)
+    except ServiceError as error:
+        return _render_message(request, message_pk, error=error)
+    if placed.conversation_id and placed.outcome == MailMessage.Outcome.PLACED:
+        messages.success(request, "The email is placed in its conversation.")
+        return redirect("web:conversation", request.workspace.slug, placed.conversation_id)
+    messages.success(request, f"The email is recorded: {placed.get_outcome_display().lower()}.")
+    return redirect("web:mail_message", request.workspace.slug, placed.pk)
 
 
 def _html_with_inline_images(request, message: MailMessage) -> str:

@@ -17,7 +17,7 @@ from concierge.contacts.selectors import user_by_email
 from concierge.contacts.services import create_contact
 from concierge.conversations.models import Conversation
 from concierge.conversations.services import assign_conversation, reply_as_contact, start_conversation
-from concierge.core.errors import InvalidInput, NotFound, ServiceError
+from concierge.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from concierge.mail import selectors
 from concierge.mail.models import MailAttachment, Mailbox, MailMessage, MailThread
 from concierge.mail.parsing import (
@@ -28,9 +28,9 @@ from concierge.mail.parsing import (
     parse_mail,
     thread_token_in,
 )
-from concierge.mail.services.files import FilesOfOneMessage, files_kept_only_on_success
+from concierge.mail.services.files import FilesOfOneMessage, files_kept_only_on_success, read_stored
 from concierge.mail.services.outbound import queue_acknowledgement
-from concierge.workspaces.models import Workspace
+from concierge.workspaces.models import Teammate, Workspace
 
 logger = logging.getLogger("concierge.mail")
 Outcome = MailMessage.Outcome
@@ -176,17 +176,75 @@ def _keep_and_place(
             created_at=at,
             **_header_fields(parsed),
         )
-        left_out = _keep_attachments(message, parsed.attachments, files)
-        conversation, how = _conversation_replied_to(workspace, parsed)
-        noise = _why_only_recorded(parsed)
-        if noise:
-            message.outcome, message.reason = noise
-            message.conversation = conversation
-        else:
-            _place(message, parsed, mailbox, conversation, left_out, at, replayed=replayed)
-            message.reason = " ".join(filter(None, [how, message.reason]))
+        _sort(message, parsed, mailbox, files, at, replayed=replayed)
         message.save(update_fields=["outcome", "reason", "conversation", "part"])
     return message
+
+
+def _sort(
+    message: MailMessage,
+    parsed: ParsedMail,
+    mailbox: Mailbox,
+    files: FilesOfOneMessage,
+    at,
+    *,
+    replayed: bool = False,
+    placed_by: str = "",
+) -> None:
+    """Keep the attachments, then only record it (noise) or place it in its conversation."""
+    left_out = _keep_attachments(message, parsed.attachments, files)
+    conversation, how = _conversation_replied_to(mailbox.workspace, parsed)
+    noise = _why_only_recorded(parsed)
+    if noise:
+        message.outcome, message.reason = noise
+        message.conversation = conversation
+    else:
+        _place(message, parsed, mailbox, conversation, left_out, at, replayed=replayed)
+        message.reason = " ".join(filter(None, [placed_by, how, message.reason]))
+
+
+def place_again(message: MailMessage, *, teammate: Teammate) -> MailMessage:
+    """A teammate places an email that could not be placed when it came (for an address no mailbox
+    had, or unreadable), once its mailbox is there: read again from the kept original and placed as
+    if it came now. Only an unplaced email, and only once (its row is locked and checked again)."""
+    if teammate.workspace_id != message.workspace_id:
+        raise NotFound("No such email.")
+    at = timezone.now()
+    with files_kept_only_on_success() as files, transaction.atomic():
+        locked = MailMessage.objects.select_for_update().filter(pk=message.pk).first()
+        if locked is None or locked.direction != MailMessage.Direction.IN:
+            raise NotFound("No such email.")
+        if locked.outcome != Outcome.UNPLACED:
+            raise Conflict(f"This email is not waiting to be placed: {locked.get_outcome_display().lower()}.")
+        if not locked.raw:
+            raise InvalidInput("This email was not kept whole, so it cannot be read again.")
+        try:
+            parsed = parse_mail(read_stored(locked.raw.name))
+        except MalformedMail as exc:
+            raise InvalidInput(f"It still cannot be read as an email: {exc.reason}") from exc
+        mailbox = locked.mailbox or selectors.mailbox_for_addresses(
+            parsed.recipients, workspace=locked.workspace
+        )
+        if mailbox is None:
+            addresses = ", ".join(parsed.recipients) or "no address"
+            raise InvalidInput(
+                f"Still no mailbox of this workspace has the address it was sent to ({addresses}): add it "
+                "under Settings → Mailboxes, then place it again."
+            )
+        earlier = selectors.received_message(locked.workspace, parsed.message_id)
+        if earlier is not None and earlier.pk != locked.pk:
+            raise Conflict(
+                f"The same email (its Message-ID) came again and is already kept as email {earlier.pk}."
+            )
+        locked.mailbox = mailbox
+        for name, value in _header_fields(parsed).items():
+            setattr(locked, name, value)
+        locked.reason = ""
+        _sort(
+            locked, parsed, mailbox, files, at, placed_by=f"Placed again by {teammate.name or 'a teammate'}."
+        )
+        locked.save()
+    return locked
 
 
 def _why_only_recorded(parsed: ParsedMail) -> tuple[str, str] | None:

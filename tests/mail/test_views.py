@@ -52,7 +52,7 @@ def test_an_owner_adds_and_edits_a_mailbox_and_the_trail_says_so(workspace, owne
             "imap_port": "993",
             "imap_user": "help",
             "imap_password": "s3cret",
-            "imap_tls": "on",
+            "imap_security": "ssl",
             "imap_folder": "INBOX",
         },
     )

@@ -57,6 +57,7 @@ def show_in_inbox_header(template: str, context: Callable) -> None:
 
 @dataclass(frozen=True)
 class ComposerFields:
+    channel: str
     template: str
     context: Callable
     read: Callable
@@ -65,12 +66,12 @@ class ComposerFields:
 _composer_fields: list[ComposerFields] = []
 
 
-def show_in_composer(template: str, context: Callable, read: Callable) -> None:
-    """Add fields to the composer of some conversations (mail: Cc and files on an email conversation's
-    reply), drawn with `template` from `context(request, conversation)` (None: not shown). On a reply,
-    `read(request, conversation)` returns what the reply's message keeps (its `data`) or refuses the
-    input with a ServiceError, which undoes the reply. Called in AppConfig.ready."""
-    fields = ComposerFields(template, context, read)
+def show_in_composer(channel: str, template: str, context: Callable, read: Callable) -> None:
+    """Add fields to the composer of a channel's conversations (mail: Cc and files on an email
+    conversation's reply), drawn with `template` from `context(request, conversation)` (None: not
+    shown). On a reply, `read(request, conversation)` returns what the reply's message keeps (its
+    `data`) or refuses the input with a ServiceError, which undoes the reply. Called in AppConfig.ready."""
+    fields = ComposerFields(channel, template, context, read)
     if fields not in _composer_fields:
         _composer_fields.append(fields)
 
@@ -142,7 +143,8 @@ def _detail_context(request, conversation: Conversation, *, error=None, action=N
         "composer_fields": [
             (fields.template, extra)
             for fields in _composer_fields
-            if (extra := fields.context(request, conversation)) is not None
+            if fields.channel == conversation.channel
+            and (extra := fields.context(request, conversation)) is not None
         ],
     }
 
@@ -205,10 +207,14 @@ def _render_detail(request, context: dict, *, status: int):
 def reply(request, conversation_id: int):
     def send(conversation):
         body = message_from_composer(request.POST.get("body"))
-        with transaction.atomic():
+        readers = [fields.read for fields in _composer_fields if fields.channel == conversation.channel]
+        if not readers:
+            services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
+            return
+        with transaction.atomic():  # a field refused undoes the reply
             data = {}
-            for fields in _composer_fields:
-                data.update(fields.read(request, conversation) or {})
+            for read in readers:
+                data.update(read(request, conversation) or {})
             services.reply_as_teammate(
                 conversation, request.teammate, body, keep_html=False, data=data or None
             )

@@ -14,4 +14,4 @@ class MailConfig(AppConfig):
         from concierge.mail.views import email_composer_fields, read_email_reply_fields
 
         subscribe(TeammateReplied, email_the_teammates_reply)
-        show_in_composer("mail/_composer_email.html", email_composer_fields, read_email_reply_fields)
+        show_in_composer("email", "mail/_composer_email.html", email_composer_fields, read_email_reply_fields)

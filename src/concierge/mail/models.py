@@ -23,6 +23,11 @@ class Mailbox(models.Model):
         HTTP = "http", "HTTP hook (a relay or provider posts the raw message)"
         IMAP = "imap", "IMAP (Concierge polls an existing mailbox)"
 
+    class Security(models.TextChoices):
+        SSL = "ssl", "SSL/TLS (IMAPS, usually port 993)"
+        STARTTLS = "starttls", "STARTTLS (usually port 143)"
+        NONE = "none", "None (only for a server on this machine)"
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mailboxes")
     # Lower case; unique across workspaces, so mail for an address finds one workspace.
     address = models.EmailField(max_length=254, unique=True)
@@ -34,7 +39,7 @@ class Mailbox(models.Model):
     arrival = models.CharField(max_length=8, choices=Arrival.choices, default=Arrival.LISTENER)
     imap_host = models.CharField(max_length=253, blank=True, default="")
     imap_port = models.PositiveIntegerField(default=993)
-    imap_tls = models.BooleanField(default=True)
+    imap_security = models.CharField(max_length=8, choices=Security.choices, default=Security.SSL)
     imap_user = models.CharField(max_length=254, blank=True, default="")
     imap_password_encrypted = models.TextField(blank=True, default="")  # Fernet token (mail.credentials)
     imap_folder = models.CharField(max_length=200, default="INBOX")

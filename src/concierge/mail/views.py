@@ -38,6 +38,12 @@ CID_SOURCE = re.compile(r'src="cid:([^"]+)"')
 MESSAGES_PER_PAGE = 50
 
 
+def write_an_email_link(request) -> dict:
+    """The inbox header's way to start an email conversation (conversations.views.show_in_inbox_header);
+    no query: the page it opens says when there is no mailbox yet."""
+    return {}
+
+
 def email_composer_fields(request, conversation) -> dict | None:
     """The composer's fields on an email conversation (conversations.views.show_in_composer): who
     the reply copies (the thread's participants, editable) and files to attach."""
@@ -115,7 +121,10 @@ def new_email_page(request):
         status = 422
     elif request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    return render(request, "mail/new.html", {"section": "mail", "form": form}, status=status)
+    has_mailbox = form.fields["mailbox"].queryset.exists()
+    return render(
+        request, "mail/new.html", {"section": "mail", "form": form, "has_mailbox": has_mailbox}, status=status
+    )
 
 
 @teammate_page

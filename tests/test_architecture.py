@@ -148,6 +148,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
     "web": {"sign_in": "the sign-in page and the admin's, with throttled guessing"},
     "demo": {
         "seed": "the demo workspace, seeded through the services",
+        "emails": "the demo's email conversations, played through the mailbox as received and sent mail",
         "stories": "the demo conversations' stories",
         "people": "the demo's names and companies",
         "sessions": "the demo's 1:1 sessions",

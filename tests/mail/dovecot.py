@@ -27,6 +27,8 @@ class ImapServer:
     password: str
     folder: Path
     process: subprocess.Popen
+    imaps_port: int = 0  # with TLS: the IMAPS port (the plain port offers STARTTLS)
+    certificate: Path | None = None  # with TLS: the server's self-signed certificate, to trust
 
 
 def _free_port() -> int:
@@ -44,7 +46,37 @@ def _mail_owner() -> tuple[int, int]:
     return entry.pw_uid, entry.pw_gid
 
 
-def _config(folder: Path, port: int) -> str:
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, made with the openssl command for this server only."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _config(
+    folder: Path, port: int, *, imaps_port: int = 0, cert: Path | None = None, key: Path | None = None
+) -> str:
     uid, gid = _mail_owner()
     as_root = os.getuid() == 0
     user = "dovecot" if as_root else pwd.getpwuid(os.getuid()).pw_name
@@ -55,7 +87,7 @@ listen = 127.0.0.1
 base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
-ssl = no
+{f"ssl = yes{chr(10)}ssl_cert = <{cert}{chr(10)}ssl_key = <{key}" if cert else "ssl = no"}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 0
@@ -76,7 +108,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service pop3-login {{
@@ -90,11 +123,14 @@ service pop3-login {{
 """
 
 
-def start_dovecot() -> ImapServer:
-    """In a folder of its own that Dovecot's processes (its users, when run as root) can read."""
+def start_dovecot(*, tls: bool = False) -> ImapServer:
+    """In a folder of its own that Dovecot's processes (its users, when run as root) can read. With
+    `tls`, a self-signed certificate: IMAPS on a port of its own and STARTTLS on the plain one."""
     folder = Path(tempfile.mkdtemp(prefix="concierge-dovecot-"))
     os.chmod(folder, 0o755)
     port = _free_port()
+    imaps_port = _free_port() if tls else 0
+    cert, key = _self_signed_certificate(folder) if tls else (None, None)
     uid, gid = _mail_owner()
     for sub in ("run", "state", "mail", "home"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -102,7 +138,7 @@ def start_dovecot() -> ImapServer:
         os.chown(folder / sub, uid, gid)
     (folder / "users").write_text("support@acme.test:{PLAIN}imap-secret\n")
     config = folder / "dovecot.conf"
-    config.write_text(_config(folder, port))
+    config.write_text(_config(folder, port, imaps_port=imaps_port, cert=cert, key=key))
     process = subprocess.Popen(
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -114,7 +150,16 @@ def start_dovecot() -> ImapServer:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
                 if sock.recv(100).startswith(b"* OK"):
-                    return ImapServer("127.0.0.1", port, "support@acme.test", "imap-secret", folder, process)
+                    return ImapServer(
+                        "127.0.0.1",
+                        port,
+                        "support@acme.test",
+                        "imap-secret",
+                        folder,
+                        process,
+                        imaps_port,
+                        cert,
+                    )
         except OSError:
             time.sleep(0.1)
     process.terminate()

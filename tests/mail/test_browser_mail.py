@@ -61,3 +61,29 @@ def test_a_mailbox_added_in_the_settings_receives_mail_shown_whole(page, live_se
         for path in ("mail/", f"mail/{message.pk}/", "mail/new/", "settings/mailboxes/"):
             page.goto(f"{base}/w/acme/{path}")
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, width)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_with_a_cc_and_a_file_from_the_composer_goes_out_copied_with_its_attachment(
+    page, live_server, workspace, owner, support, mailbox, run_tasks
+):
+    from concierge.mail.services.inbound import receive_mail
+
+    conversation = receive_mail(samples.gmail_first(), via="http").message.conversation
+    base = live_server.url
+    sign_in(page, base)
+    page.goto(f"{base}/w/acme/inbox/{conversation.pk}/")
+    page.get_by_label("Your message").fill("Here is the report.")
+    page.get_by_label("Cc").fill("dana@corp.test")
+    page.get_by_label("Files").set_input_files(
+        files=[{"name": "report.txt", "mimeType": "text/plain", "buffer": b"the report"}]
+    )
+    page.get_by_role("button", name="Send reply").click()  # htmx posts the form as multipart
+    page.locator("#timeline").get_by_text("report.txt").wait_for()
+    run_tasks()
+    (email,) = mailbox.to("casey@gmail.test")
+    assert [a.addr_spec for a in email["Cc"].addresses] == ["dana@corp.test"]
+    assert [(a.get_filename(), a.get_content()) for a in email.iter_attachments()] == [
+        ("report.txt", "the report")
+    ]

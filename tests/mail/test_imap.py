@@ -35,7 +35,7 @@ def polled(support, imap_server):
         arrival="imap",
         imap_host=imap_server.host,
         imap_port=imap_server.port,
-        imap_tls=False,
+        imap_security="none",
         imap_user=imap_server.user,
         imap_password=imap_server.password,
     )
@@ -97,3 +97,80 @@ def test_the_password_is_stored_encrypted(polled, imap_server):
     assert stored and imap_server.password not in stored
     deliver(imap_server, samples.gmail_first())
     assert poll_imap_mailbox(Mailbox.objects.get(pk=polled.pk)) == 1
+
+
+@pytest.fixture
+def tls_server():
+    if not dovecot_is_installed():
+        pytest.skip(INSTALL_HINT)
+    server = start_dovecot(tls=True)
+    try:
+        yield server
+    finally:
+        stop_dovecot(server)
+
+
+def polled_with(support, server, *, security: str, port: int):
+    return update_mailbox(
+        support,
+        arrival="imap",
+        imap_host=server.host,
+        imap_port=port,
+        imap_security=security,
+        imap_user=server.user,
+        imap_password=server.password,
+    )
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_the_poller_takes_mail_over_imaps_and_starttls_checking_the_certificate(
+    support, tls_server, security, monkeypatch
+):
+    monkeypatch.setenv(
+        "SSL_CERT_FILE", str(tls_server.certificate)
+    )  # trust the test server's own certificate
+    port = tls_server.imaps_port if security == "ssl" else tls_server.port
+    mailbox = polled_with(support, tls_server, security=security, port=port)
+    deliver(tls_server, samples.gmail_first())
+    assert poll_imap_mailbox(mailbox) == 1
+    assert MailMessage.objects.get(via="imap").outcome == "placed"
+    assert seen_flags(tls_server) == [True]
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_a_certificate_not_trusted_is_refused_and_the_mailbox_says_why(support, tls_server, security):
+    from concierge.mail.services.imap import poll_every_imap_mailbox
+
+    port = tls_server.imaps_port if security == "ssl" else tls_server.port
+    mailbox = polled_with(support, tls_server, security=security, port=port)
+    deliver(tls_server, samples.gmail_first())
+    assert "1 mailbox(es) failed" in poll_every_imap_mailbox()
+    mailbox.refresh_from_db()
+    assert "CERTIFICATE_VERIFY_FAILED" in mailbox.imap_last_error
+    assert not MailMessage.objects.exists()
+
+
+def test_starttls_to_a_server_that_does_not_offer_it_is_refused(support, imap_server):
+    from concierge.mail.services.imap import poll_every_imap_mailbox
+
+    mailbox = polled_with(support, imap_server, security="starttls", port=imap_server.port)
+    deliver(imap_server, samples.gmail_first())
+    poll_every_imap_mailbox()
+    mailbox.refresh_from_db()
+    assert "STARTTLS" in mailbox.imap_last_error
+    assert not MailMessage.objects.exists()
+
+
+def test_imap_without_tls_only_to_a_server_on_this_machine(support):
+    from concierge.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="only for a server on this machine"):
+        update_mailbox(
+            support, arrival="imap", imap_host="imap.acme.test", imap_user="u", imap_security="none"
+        )
+    for host in ("127.0.0.1", "localhost", "::1"):
+        assert update_mailbox(support, imap_host=host, imap_security="none").imap_security == "none"
+    with pytest.raises(InvalidInput, match="needs SSL/TLS or STARTTLS"):
+        update_mailbox(support, imap_host="10.0.0.5")  # moving the host away keeps the check
+    with pytest.raises(InvalidInput, match="imap_security must be one of"):
+        update_mailbox(support, imap_security="tls-please")

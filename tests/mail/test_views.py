@@ -52,7 +52,7 @@ def test_an_owner_adds_and_edits_a_mailbox_and_the_trail_says_so(workspace, owne
             "imap_port": "993",
             "imap_user": "help",
             "imap_password": "s3cret",
-            "imap_tls": "on",
+            "imap_security": "ssl",
             "imap_folder": "INBOX",
         },
     )
@@ -121,6 +121,8 @@ def test_another_workspaces_email_and_attachment_are_404(support, workspace, oth
 
 
 def test_a_teammate_writes_a_new_email_from_the_inbox(support, agent_client, workspace, mailbox, run_tasks):
+    inbox = agent_client.get(reverse("web:inbox", args=[workspace.slug])).content.decode()
+    assert f'href="{url("mail_new", workspace)}"' in inbox  # the inbox's own way to write one
     response = agent_client.post(
         url("mail_new", workspace),
         {"mailbox": support.pk, "to": "lee@customer.test", "subject": "Hi", "body": "Hello"},
@@ -143,3 +145,9 @@ def test_the_inbox_shows_the_email_parts(support, agent, agent_client, workspace
     page = agent_client.get(url("conversation", workspace, conversation.pk)).content.decode()
     assert "Whole email" in page
     assert "Not delivered: the mail server refused the address (550 5.1.1 No such user)" in page
+
+
+def test_without_a_mailbox_the_new_email_page_says_to_add_one(agent_client, workspace):
+    page = agent_client.get(url("mail_new", workspace))
+    assert page.status_code == 200
+    assert "No mailbox yet" in page.content.decode()

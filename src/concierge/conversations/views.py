@@ -89,6 +89,27 @@ def _send_with_handlers(request, conversation, write: Callable, *, as_note: bool
             handler(request, conversation, part, as_note=as_note)
 
 
+@dataclass(frozen=True)
+class ComposerFields:
+    channel: str
+    template: str
+    context: Callable
+    read: Callable
+
+
+_composer_fields: list[ComposerFields] = []
+
+
+def show_in_composer(channel: str, template: str, context: Callable, read: Callable) -> None:
+    """Add fields to the composer of a channel's conversations (mail: Cc and files on an email
+    conversation's reply), drawn with `template` from `context(request, conversation)` (None: not
+    shown). On a reply, `read(request, conversation)` returns what the reply's message keeps (its
+    `data`) or refuses the input with a ServiceError, which undoes the reply. Called in AppConfig.ready."""
+    fields = ComposerFields(channel, template, context, read)
+    if fields not in _composer_fields:
+        _composer_fields.append(fields)
+
+
 def _wants_fragment(request, target: str) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request and request.htmx.target == target
 
@@ -246,6 +267,12 @@ def _detail_context(request, conversation: Conversation, *, error=None, action=N
         "error": error,
         "error_action": action,
         "kept": kept or {},
+        "composer_fields": [
+            (fields.template, extra)
+            for fields in _composer_fields
+            if fields.channel == conversation.channel
+            and (extra := fields.context(request, conversation)) is not None
+        ],
     }
 
 
@@ -316,12 +343,20 @@ def _render_detail(request, context: dict, *, status: int):
 def reply(request, conversation_id: int):
     def send(conversation):
         body = message_from_composer(request.POST.get("body"))
-        _send_with_handlers(
-            request,
-            conversation,
-            lambda: services.reply_as_teammate(conversation, request.teammate, body, keep_html=False),
-            as_note=False,
-        )
+        readers = [fields.read for fields in _composer_fields if fields.channel == conversation.channel]
+
+        def write():
+            if not readers:
+                return services.reply_as_teammate(conversation, request.teammate, body, keep_html=False)
+            with transaction.atomic():  # a field refused undoes the reply
+                data = {}
+                for read in readers:
+                    data.update(read(request, conversation) or {})
+                return services.reply_as_teammate(
+                    conversation, request.teammate, body, keep_html=False, data=data or None
+                )
+
+        _send_with_handlers(request, conversation, write, as_note=False)
 
     return _run_action(request, conversation_id, "compose", send)
 
@@ -330,6 +365,8 @@ def reply(request, conversation_id: int):
 @teammate_page
 def note(request, conversation_id: int):
     def write(conversation):
+        if request.FILES:
+            raise InvalidInput("Files go with a reply; an internal note carries none.", field="attachments")
         body = message_from_composer(request.POST.get("body"))
         _send_with_handlers(
             request,

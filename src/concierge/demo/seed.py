@@ -26,6 +26,7 @@ from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound
 from concierge.demo import people, routing, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
+from concierge.demo.emails import DemoMailClient
 from concierge.demo.insights import seed_product_feedback
 from concierge.demo.saved_replies import seed_saved_replies
 from concierge.demo.sessions import seed_demo_sessions
@@ -144,6 +145,7 @@ class DemoDesk:
     used_emails: set[str] = field(default_factory=set)
     contacts_who_wrote: list[Contact] = field(default_factory=list)
     saved_replies: dict = field(default_factory=dict)  # story subject -> its saved reply
+    mail: DemoMailClient | None = None
 
     @cached_property
     def bot_can_answer(self) -> bool:
@@ -272,8 +274,9 @@ class DemoDesk:
         )
 
     def open_mailbox(self) -> None:
-        """Acme's support address: mail sent to the demo's SMTP listener starts a conversation."""
-        create_mailbox(
+        """Acme's support address: mail sent to the demo's SMTP listener starts a conversation, and
+        the history's email conversations were received and answered through it."""
+        mailbox = create_mailbox(
             self.workspace,
             address=DEMO_MAILBOX,
             sender_name="Acme Support",
@@ -285,6 +288,7 @@ class DemoDesk:
             ),
             actor=self.owner,
         )
+        self.mail = DemoMailClient(mailbox)
 
     def add_contact(self, number: int) -> None:
         rng = self.rng
@@ -469,6 +473,7 @@ class ConversationPlay:
             "agent": self.agent.name.split()[0],
         }
         self.conversation: Conversation | None = None
+        self.by_email = False  # played through the mailbox (demo.emails)
 
     def say(self, template: str) -> str:
         return template.format(**self.words)
@@ -498,32 +503,49 @@ class ConversationPlay:
             pass
 
     def play_outreach(self) -> None:
-        self.conversation = conversations.start_conversation(
-            self.desk.workspace,
-            contact=self.contact,
-            body=self.say(self.rng.choice(stories.OUTREACH)),
-            channel=Conversation.Channel.EMAIL,
-            teammate=self.agent,
+        self.by_email = True
+        self.conversation = self.desk.mail.teammate_starts(
+            self.contact,
+            self.agent,
             subject="A note from Acme",
+            text=self.say(self.rng.choice(stories.OUTREACH)),
             at=self.clock,
         )
-        conversations.reply_as_contact(
-            self.conversation, self.say(stories.OUTREACH_REPLY), at=self.later(self.customer_delay())
-        )
+        self.customer_writes(self.say(stories.OUTREACH_REPLY), at=self.later(self.customer_delay()))
         self.close_and_maybe_rate()
+
+    def customer_writes(self, text: str, *, at: datetime) -> None:
+        """The customer's next message: an email to the mailbox in an email conversation."""
+        if self.by_email:
+            self.desk.mail.customer_answers(self.conversation, text, at=at)
+        else:
+            conversations.reply_as_contact(self.conversation, text, at=at)
+
+    def teammate_writes(self, text: str, *, at: datetime) -> None:
+        """The teammate's reply: in an email conversation, kept as the email that was sent."""
+        if self.by_email:
+            self.desk.mail.teammate_replies(self.conversation, self.agent, text, at=at)
+        else:
+            conversations.reply_as_teammate(self.conversation, self.agent, text, at=at)
 
     def play_support_request(self) -> None:
         rng, story = self.rng, self.story
         is_lead = self.contact.kind == Contact.Kind.LEAD
         channel = "messenger" if is_lead else rng.choices(["messenger", "email", "api"], weights=[6, 3, 1])[0]
-        self.conversation = conversations.start_conversation(
-            self.desk.workspace,
-            contact=self.contact,
-            body=self.say(story.opening),
-            channel=channel,
-            subject=story.subject,
-            at=self.clock,
-        )
+        if channel == "email":
+            self.by_email = True
+            self.conversation = self.desk.mail.customer_starts(
+                self.contact, subject=story.subject, text=self.say(story.opening), at=self.clock
+            )
+        else:
+            self.conversation = conversations.start_conversation(
+                self.desk.workspace,
+                contact=self.contact,
+                body=self.say(story.opening),
+                channel=channel,
+                subject=story.subject,
+                at=self.clock,
+            )
         if self.desk.bot_can_answer and channel in ("messenger", "api"):
             if self.play_bot_answer():
                 return
@@ -622,22 +644,14 @@ class ConversationPlay:
                 self.conversation, self.agent, story.note, at=self.later(rng.uniform(2, 15))
             )
         replies = list(story.teammate_replies)
-        first_reply = conversations.reply_as_teammate(
-            self.conversation, self.agent, self.say(replies.pop(0)), at=self.later(self.response_delay())
-        )
+        first_reply_at = self.later(self.response_delay())
+        self.teammate_writes(self.say(replies.pop(0)), at=first_reply_at)
         if story.subject in self.desk.saved_replies:  # the team answers this story with a saved reply
-            count_saved_reply_use(self.desk.saved_replies[story.subject], at=first_reply.created_at)
+            count_saved_reply_use(self.desk.saved_replies[story.subject], at=first_reply_at)
         for follow_up in story.customer_follow_ups:
-            conversations.reply_as_contact(
-                self.conversation, self.say(follow_up), at=self.later(self.customer_delay())
-            )
+            self.customer_writes(self.say(follow_up), at=self.later(self.customer_delay()))
             if replies:
-                conversations.reply_as_teammate(
-                    self.conversation,
-                    self.agent,
-                    self.say(replies.pop(0)),
-                    at=self.later(self.response_delay()),
-                )
+                self.teammate_writes(self.say(replies.pop(0)), at=self.later(self.response_delay()))
         if rng.random() < (0.3 if self.is_recent else 0.1):
             self.snooze_while_waiting()
         if story.extra_tag and rng.random() < 0.5:
@@ -646,9 +660,7 @@ class ConversationPlay:
             )
         if rng.random() < (0.35 if self.is_recent else 0.05):
             return  # left open: waiting on the customer
-        conversations.reply_as_teammate(
-            self.conversation, self.agent, self.say(story.resolution), at=self.later(self.response_delay())
-        )
+        self.teammate_writes(self.say(story.resolution), at=self.later(self.response_delay()))
         self.close_and_maybe_rate()
         if rng.random() < 0.1:
             self.customer_comes_back()
@@ -668,8 +680,8 @@ class ConversationPlay:
             raise ReachedNow  # still snoozed today; `concierge worker` wakes it when the time comes
         if self.rng.random() < 0.3:
             # The customer wrote before the snooze ran out, which brings it back.
-            conversations.reply_as_contact(
-                conversation, "Any news on this?", at=self.later((until - self.clock).total_seconds() / 120)
+            self.customer_writes(
+                "Any news on this?", at=self.later((until - self.clock).total_seconds() / 120)
             )
         else:
             conversations.wake_snoozed_conversations(self.desk.workspace, at=until)
@@ -692,10 +704,6 @@ class ConversationPlay:
 
     def customer_comes_back(self) -> None:
         conversation = self.conversation
-        conversations.reply_as_contact(
-            conversation, self.rng.choice(stories.CAME_BACK), at=self.later(self.rng.uniform(600, 4000))
-        )
-        conversations.reply_as_teammate(
-            conversation, self.agent, self.say(stories.CAME_BACK_ANSWER), at=self.later(self.response_delay())
-        )
+        self.customer_writes(self.rng.choice(stories.CAME_BACK), at=self.later(self.rng.uniform(600, 4000)))
+        self.teammate_writes(self.say(stories.CAME_BACK_ANSWER), at=self.later(self.response_delay()))
         conversations.close_conversation(conversation, teammate=self.agent, at=self.later(5))

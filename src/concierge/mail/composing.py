@@ -28,7 +28,8 @@ class Outgoing:
     in_reply_to: str = ""
     references: list[str] = field(default_factory=list)
     auto_submitted: bool = False
-    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)  # (name, content, type)
+    cc: list[str] = field(default_factory=list)
 
 
 def new_message_id(domain: str) -> str:
@@ -48,6 +49,7 @@ def compose(outgoing: Outgoing, message_id: str) -> bytes:
         body=_text_part(outgoing),
         from_email=formataddr((outgoing.from_name, outgoing.from_address)),
         to=outgoing.to,
+        cc=outgoing.cc or None,
         reply_to=[outgoing.reply_to] if outgoing.reply_to else None,
         headers=_headers(outgoing, message_id),
     )

@@ -20,7 +20,9 @@ class MailboxForm(forms.Form):
     imap_port = forms.IntegerField(
         min_value=1, max_value=65535, initial=993, required=False, label="IMAP port"
     )
-    imap_tls = forms.BooleanField(required=False, initial=True, label="TLS (IMAPS)")
+    imap_security = forms.ChoiceField(
+        choices=Mailbox.Security.choices, initial=Mailbox.Security.SSL, required=False, label="IMAP security"
+    )
     imap_user = forms.CharField(max_length=254, required=False, label="IMAP user")
     imap_password = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
@@ -40,6 +42,7 @@ class MailboxForm(forms.Form):
         values = dict(self.cleaned_data)
         values["imap_port"] = values.get("imap_port") or 993
         values["imap_folder"] = values.get("imap_folder") or "INBOX"
+        values["imap_security"] = values.get("imap_security") or Mailbox.Security.SSL
         if not values.get("imap_password"):
             values.pop("imap_password", None)
         return values
@@ -56,7 +59,7 @@ def initial_for(mailbox: Mailbox) -> dict:
         "arrival": mailbox.arrival,
         "imap_host": mailbox.imap_host,
         "imap_port": mailbox.imap_port,
-        "imap_tls": mailbox.imap_tls,
+        "imap_security": mailbox.imap_security,
         "imap_user": mailbox.imap_user,
         "imap_folder": mailbox.imap_folder,
     }

@@ -23,6 +23,11 @@ class Mailbox(models.Model):
         HTTP = "http", "HTTP hook (a relay or provider posts the raw message)"
         IMAP = "imap", "IMAP (Concierge polls an existing mailbox)"
 
+    class Security(models.TextChoices):
+        SSL = "ssl", "SSL/TLS (IMAPS, usually port 993)"
+        STARTTLS = "starttls", "STARTTLS (usually port 143)"
+        NONE = "none", "None (only for a server on this machine)"
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mailboxes")
     # Lower case; unique across workspaces, so mail for an address finds one workspace.
     address = models.EmailField(max_length=254, unique=True)
@@ -34,7 +39,7 @@ class Mailbox(models.Model):
     arrival = models.CharField(max_length=8, choices=Arrival.choices, default=Arrival.LISTENER)
     imap_host = models.CharField(max_length=253, blank=True, default="")
     imap_port = models.PositiveIntegerField(default=993)
-    imap_tls = models.BooleanField(default=True)
+    imap_security = models.CharField(max_length=8, choices=Security.choices, default=Security.SSL)
     imap_user = models.CharField(max_length=254, blank=True, default="")
     imap_password_encrypted = models.TextField(blank=True, default="")  # Fernet token (mail.credentials)
     imap_folder = models.CharField(max_length=200, default="INBOX")
@@ -71,12 +76,18 @@ class MailThread(models.Model):
     mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="threads")
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="mail_thread")
     token = models.CharField(max_length=32, unique=True, default=new_thread_token)
-    # Where mail to the customer goes, and everyone else on the thread (Cc'd participants).
+    # Where mail to the customer goes (To), and everyone else on the thread, copied (Cc): the other
+    # addresses of the latest message received, or as a teammate last set them on a reply.
     customer_address = models.EmailField(max_length=254)
+    cc_addresses = models.TextField(blank=True, default="")  # comma-separated
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.mailbox} #{self.token}"
+
+    @property
+    def cc_list(self) -> list[str]:
+        return [address.strip() for address in self.cc_addresses.split(",") if address.strip()]
 
 
 class MailMessage(models.Model):
@@ -160,8 +171,13 @@ class MailMessage(models.Model):
 
 
 class MailAttachment(models.Model):
+    """A file of an email: received with it, or attached by a teammate to a reply (kept when the
+    reply is written, with no message until the email is composed)."""
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(MailMessage, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        MailMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=127)
     size = models.PositiveIntegerField()

@@ -69,6 +69,8 @@ class ParsedMail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     auto_reply_reason: str = ""  # why it is an auto-reply, when it is one
     is_bounce: bool = False
+    names: dict[str, str] = field(default_factory=dict)  # the display names of To and Cc, by address
+    written_to: list[str] = field(default_factory=list)  # the To header's addresses alone (no Delivered-To)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -142,6 +144,8 @@ def _read(message: EmailMessage) -> ParsedMail:
         attachments=_attachments(message, skip={id(html_part), id(text_part)}),
         auto_reply_reason=_auto_reply_reason(message),
         is_bounce=_is_bounce(message, from_address),
+        names=_display_names(message, "To", "Cc"),
+        written_to=_addresses(message, "To"),
     )
 
 
@@ -158,6 +162,15 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
 def _addresses(message: EmailMessage, name: str) -> list[str]:
     values = [str(value) for value in message.get_all(name, [])]
     return [address.strip().lower() for _, address in getaddresses(values) if "@" in address]
+
+
+def _display_names(message: EmailMessage, *names: str) -> dict[str, str]:
+    values = [str(value) for name in names for value in message.get_all(name, [])]
+    return {
+        address.strip().lower(): " ".join(display.split())[:190]
+        for display, address in getaddresses(values)
+        if "@" in address and display.strip()
+    }
 
 
 def _ids(value) -> list[str]:

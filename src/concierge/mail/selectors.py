@@ -145,3 +145,14 @@ def attachment_by_id(workspace: Workspace, attachment_pk: int) -> MailAttachment
 
 def message_of_part(workspace: Workspace, part_id: int) -> MailMessage | None:
     return MailMessage.objects.filter(workspace=workspace, part_id=part_id).order_by("-id").first()
+
+
+def reply_attachments(workspace: Workspace, attachment_ids: list[int]) -> list[MailAttachment]:
+    """The files a teammate attached to a reply, not yet sent with an email."""
+    if not attachment_ids:
+        return []
+    return list(
+        MailAttachment.objects.filter(
+            workspace=workspace, pk__in=attachment_ids, message__isnull=True
+        ).order_by("id")
+    )

@@ -10,6 +10,7 @@ mail_pages = [
     path("new/", views.new_email_page, name="mail_new"),
     path("<int:message_pk>/", views.message_page, name="mail_message"),
     path("<int:message_pk>/raw/", views.raw_message, name="mail_raw"),
+    path("<int:message_pk>/place/", views.place_again_view, name="mail_place_again"),
     path("attachments/<int:attachment_pk>/", views.attachment, name="mail_attachment"),
 ]
 

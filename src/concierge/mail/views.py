@@ -4,6 +4,7 @@ recorded only), one email whole, its attachments, writing a new email, and the m
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -18,8 +19,15 @@ from concierge.core.errors import ServiceError
 from concierge.mail import selectors
 from concierge.mail.forms import MailboxForm, NewEmailForm, initial_for
 from concierge.mail.models import MailMessage
+from concierge.mail.services.inbound import place_again
 from concierge.mail.services.mailboxes import create_mailbox, delete_mailbox, update_mailbox
-from concierge.mail.services.outbound import start_email_conversation
+from concierge.mail.services.outbound import (
+    MAX_REPLY_FILES,
+    copied_addresses_from_text,
+    keep_reply_attachments,
+    set_thread_copies,
+    start_email_conversation,
+)
 from concierge.workspaces.access import owners_and_admins_page, teammate_page
 from concierge.workspaces.services import Actor
 
@@ -28,6 +36,48 @@ SETTINGS_REFUSAL = "Only owners and admins can change the workspace's settings."
 IMAGES_SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 CID_SOURCE = re.compile(r'src="cid:([^"]+)"')
 MESSAGES_PER_PAGE = 50
+
+
+def write_an_email_link(request) -> dict:
+    """The inbox header's way to start an email conversation (conversations.views.show_in_inbox_header);
+    no query: the page it opens says when there is no mailbox yet."""
+    return {}
+
+
+def email_composer_fields(request, conversation) -> dict | None:
+    """The composer's fields on an email conversation (conversations.views.show_in_composer): who
+    the reply copies (the thread's participants, editable) and files to attach."""
+    if conversation.channel != "email":
+        return None
+    thread = selectors.thread_of_conversation(request.workspace, conversation.pk)
+    if thread is None:
+        return None
+    kept = request.POST.get("cc") if request.method == "POST" and "cc" in request.POST else None
+    return {
+        "thread": thread,
+        "cc": thread.cc_addresses if kept is None else kept,
+        "max_files": MAX_REPLY_FILES,
+        "max_bytes": settings.MAIL_MAX_ATTACHMENT_BYTES,
+    }
+
+
+def read_email_reply_fields(request, conversation) -> dict:
+    """What a reply in an email conversation keeps from the composer: its Cc (the thread's from now
+    on) and its files. Refuses bad input (InvalidInput), which undoes the reply."""
+    if conversation.channel != "email":
+        return {}
+    thread = selectors.thread_of_conversation(request.workspace, conversation.pk)
+    if thread is None:
+        return {}
+    data = {}
+    if "cc" in request.POST:
+        copied = copied_addresses_from_text(thread, request.POST.get("cc", ""))
+        set_thread_copies(thread, copied)
+        data["cc"] = copied
+    uploads = request.FILES.getlist("attachments")
+    if uploads:
+        data["attachments"] = keep_reply_attachments(thread, uploads)
+    return data
 
 
 @teammate_page
@@ -71,11 +121,18 @@ def new_email_page(request):
         status = 422
     elif request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    return render(request, "mail/new.html", {"section": "mail", "form": form}, status=status)
+    has_mailbox = form.fields["mailbox"].queryset.exists()
+    return render(
+        request, "mail/new.html", {"section": "mail", "form": form, "has_mailbox": has_mailbox}, status=status
+    )
 
 
 @teammate_page
 def message_page(request, message_pk: int):
+    return _render_message(request, message_pk)
+
+
+def _render_message(request, message_pk: int, *, error: ServiceError | None = None):
     message = selectors.message_by_id(request.workspace, message_pk)
     return render(
         request,
@@ -85,8 +142,26 @@ def message_page(request, message_pk: int):
             "message": message,
             "attachments": message.attachments.all(),
             "html": _html_with_inline_images(request, message),
+            "error": error,
         },
+        status=error.status_code if error else 200,
     )
+
+
+@require_POST
+@teammate_page
+def place_again_view(request, message_pk: int):
+    """Place an email that could not be placed, now that its mailbox is there (once)."""
+    message = selectors.message_by_id(request.workspace, message_pk)
+    try:
+        placed = place_again(message, teammate=request.teammate)
+    except ServiceError as error:
+        return _render_message(request, message_pk, error=error)
+    if placed.conversation_id and placed.outcome == MailMessage.Outcome.PLACED:
+        messages.success(request, "The email is placed in its conversation.")
+        return redirect("web:conversation", request.workspace.slug, placed.conversation_id)
+    messages.success(request, f"The email is recorded: {placed.get_outcome_display().lower()}.")
+    return redirect("web:mail_message", request.workspace.slug, placed.pk)
 
 
 def _html_with_inline_images(request, message: MailMessage) -> str:

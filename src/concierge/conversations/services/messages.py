@@ -39,13 +39,21 @@ def reply_as_teammate(
     *,
     at: datetime | None = None,
     keep_html: bool = True,
+    data: dict | None = None,
 ) -> Part:
+    """`data`: what the channel keeps on the message (an email's Cc and files, from the composer)."""
     check_same_workspace(conversation, teammate)
     body = render_message(body, keep_html=keep_html)
     at = instant(at)
     with transaction.atomic():
         part = add_part(
-            conversation, kind=Kind.COMMENT, author_type=Author.TEAMMATE, teammate=teammate, body=body, at=at
+            conversation,
+            kind=Kind.COMMENT,
+            author_type=Author.TEAMMATE,
+            teammate=teammate,
+            body=body,
+            at=at,
+            data=data,
         )
         if (
             conversation.first_response_at is None

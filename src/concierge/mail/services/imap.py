@@ -3,9 +3,11 @@ message is taken once: by its UID (the last one taken is kept with the mailbox, 
 that keeps the message), and by its Message-ID should the same message come again (a worker that
 stopped between the two, a folder whose UIDVALIDITY changed). A taken message is marked seen."""
 
+import contextlib
 import imaplib
 import logging
 import re
+import ssl
 
 from django.db import transaction
 
@@ -14,7 +16,7 @@ from concierge.mail import selectors
 from concierge.mail.credentials import decrypt_password
 from concierge.mail.models import Mailbox, MailMessage
 from concierge.mail.services.inbound import MailTooBig, receive_mail
-from concierge.mail.services.mailboxes import record_imap_error, record_imap_progress
+from concierge.mail.services.mailboxes import is_loopback_host, record_imap_error, record_imap_progress
 
 logger = logging.getLogger("concierge.mail")
 UID_VALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
@@ -37,8 +39,7 @@ def poll_every_imap_mailbox() -> str:
 def poll_imap_mailbox(mailbox: Mailbox, *, batch: int = BATCH) -> int:
     """Take the mailbox's new messages (at most `batch`); returns how many were taken."""
     password = decrypt_password(mailbox.imap_password_encrypted)
-    client_class = imaplib.IMAP4_SSL if mailbox.imap_tls else imaplib.IMAP4
-    with client_class(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS) as client:
+    with _connected(mailbox) as client:
         client.login(mailbox.imap_user, password)
         status, _ = client.select(_quoted(mailbox.imap_folder))
         if status != "OK":
@@ -53,6 +54,33 @@ def poll_imap_mailbox(mailbox: Mailbox, *, batch: int = BATCH) -> int:
             record_imap_progress(mailbox, uid_validity=uid_validity, last_uid=after)
         client.logout()
     return taken
+
+
+def _connected(mailbox: Mailbox) -> imaplib.IMAP4:
+    """A connection as the mailbox says: SSL/TLS from the first byte (IMAPS), or plain then STARTTLS
+    (refused when the server does not offer it), each checking the server's certificate and name;
+    or plain, only to a server on this machine."""
+    security = mailbox.imap_security
+    if security == Mailbox.Security.SSL:
+        return imaplib.IMAP4_SSL(
+            mailbox.imap_host,
+            mailbox.imap_port,
+            ssl_context=ssl.create_default_context(),
+            timeout=TIMEOUT_SECONDS,
+        )
+    if security == Mailbox.Security.NONE and not is_loopback_host(mailbox.imap_host):
+        raise imaplib.IMAP4.error("IMAP without TLS is only for a server on this machine")
+    client = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
+    if security == Mailbox.Security.STARTTLS:
+        try:
+            if "STARTTLS" not in client.capabilities:
+                raise imaplib.IMAP4.error("the server does not offer STARTTLS")
+            client.starttls(ssl_context=ssl.create_default_context())
+        except BaseException:
+            with contextlib.suppress(OSError):  # the socket may be gone already; the first error says why
+                client.shutdown()
+            raise
+    return client
 
 
 def _quoted(folder: str) -> str:

@@ -5,7 +5,7 @@ auto-reply, a bounce) — or kept unplaced, with the reason, for a teammate to l
 import html
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from concierge.contacts.selectors import user_by_email
 from concierge.contacts.services import create_contact
 from concierge.conversations.models import Conversation
 from concierge.conversations.services import assign_conversation, reply_as_contact, start_conversation
-from concierge.core.errors import InvalidInput, NotFound, ServiceError
+from concierge.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from concierge.mail import selectors
 from concierge.mail.models import MailAttachment, Mailbox, MailMessage, MailThread
 from concierge.mail.parsing import (
@@ -28,9 +28,9 @@ from concierge.mail.parsing import (
     parse_mail,
     thread_token_in,
 )
-from concierge.mail.services.files import FilesOfOneMessage, files_kept_only_on_success
+from concierge.mail.services.files import FilesOfOneMessage, files_kept_only_on_success, read_stored
 from concierge.mail.services.outbound import queue_acknowledgement
-from concierge.workspaces.models import Workspace
+from concierge.workspaces.models import Teammate, Workspace
 
 logger = logging.getLogger("concierge.mail")
 Outcome = MailMessage.Outcome
@@ -63,18 +63,22 @@ def receive_mail(
     workspace: Workspace | None = None,
     mailbox: Mailbox | None = None,
     imap_uid: int | None = None,
+    at: datetime | None = None,
+    replayed: bool = False,
 ) -> Received:
     """Keep and place one raw RFC 5322 message. `recipients`: the envelope's (the listener), else the
     message's own To/Cc/Delivered-To are read. `workspace`: the API key's, the only one it may land in.
-    `mailbox`: the IMAP mailbox it was taken from. Raises MailTooBig, or NotFound when no mailbox of
-    any workspace (or of `workspace`) has the address and there is no workspace to keep it in."""
+    `mailbox`: the IMAP mailbox it was taken from. `at`, `replayed`: history replayed (the demo), the
+    mail it calls for (an acknowledgement) recorded as sent then rather than sent now. Raises
+    MailTooBig, or NotFound when no mailbox of any workspace (or of `workspace`) has the address and
+    there is no workspace to keep it in."""
     check_message_size(len(raw))
     if mailbox is None and recipients:
         mailbox = selectors.mailbox_for_addresses(recipients, workspace=workspace)
     try:
         parsed = parse_mail(raw)
     except MalformedMail as exc:
-        kept = _keep_unplaced(raw, via, mailbox, workspace, exc.reason, imap_uid=imap_uid)
+        kept = _keep_unplaced(raw, via, mailbox, workspace, exc.reason, imap_uid=imap_uid, at=at)
         return Received(kept.message, malformed=True)
     if mailbox is None:
         mailbox = selectors.mailbox_for_addresses(parsed.recipients, workspace=workspace)
@@ -88,12 +92,13 @@ def receive_mail(
             f"No mailbox has the address it was sent to ({addresses}).",
             parsed=parsed,
             imap_uid=imap_uid,
+            at=at,
         )
     earlier = selectors.received_message(mailbox.workspace, parsed.message_id)
     if earlier is not None:
         return Received(earlier, duplicate=True)
     try:
-        return Received(_keep_and_place(raw, parsed, via, mailbox, imap_uid))
+        return Received(_keep_and_place(raw, parsed, via, mailbox, imap_uid, at=at, replayed=replayed))
     except IntegrityError:
         # The same Message-ID taken at the same moment by another process (two pollers): theirs stands.
         earlier = selectors.received_message(mailbox.workspace, parsed.message_id)
@@ -111,6 +116,7 @@ def _keep_unplaced(
     *,
     parsed: ParsedMail | None = None,
     imap_uid: int | None = None,
+    at: datetime | None = None,
 ) -> Received:
     workspace = mailbox.workspace if mailbox is not None else workspace
     if workspace is None:
@@ -130,7 +136,7 @@ def _keep_unplaced(
             outcome=Outcome.UNPLACED,
             reason=reason,
             imap_uid=imap_uid,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
             **(_header_fields(parsed) if parsed else {}),
         )
     logger.info("Kept an unplaced email in workspace %s: %s", workspace.pk, reason)
@@ -152,9 +158,11 @@ def _header_fields(parsed: ParsedMail) -> dict:
     }
 
 
-def _keep_and_place(raw: bytes, parsed: ParsedMail, via: str, mailbox: Mailbox, imap_uid) -> MailMessage:
+def _keep_and_place(
+    raw: bytes, parsed: ParsedMail, via: str, mailbox: Mailbox, imap_uid, *, at=None, replayed=False
+) -> MailMessage:
     workspace = mailbox.workspace
-    at = timezone.now()
+    at = at or timezone.now()
     with files_kept_only_on_success() as files, transaction.atomic():
         message = MailMessage.objects.create(
             workspace=workspace,
@@ -168,17 +176,75 @@ def _keep_and_place(raw: bytes, parsed: ParsedMail, via: str, mailbox: Mailbox, 
             created_at=at,
             **_header_fields(parsed),
         )
-        left_out = _keep_attachments(message, parsed.attachments, files)
-        conversation, how = _conversation_replied_to(workspace, parsed)
-        noise = _why_only_recorded(parsed)
-        if noise:
-            message.outcome, message.reason = noise
-            message.conversation = conversation
-        else:
-            _place(message, parsed, mailbox, conversation, left_out, at)
-            message.reason = " ".join(filter(None, [how, message.reason]))
+        _sort(message, parsed, mailbox, files, at, replayed=replayed)
         message.save(update_fields=["outcome", "reason", "conversation", "part"])
     return message
+
+
+def _sort(
+    message: MailMessage,
+    parsed: ParsedMail,
+    mailbox: Mailbox,
+    files: FilesOfOneMessage,
+    at,
+    *,
+    replayed: bool = False,
+    placed_by: str = "",
+) -> None:
+    """Keep the attachments, then only record it (noise) or place it in its conversation."""
+    left_out = _keep_attachments(message, parsed.attachments, files)
+    conversation, how = _conversation_replied_to(mailbox.workspace, parsed)
+    noise = _why_only_recorded(parsed)
+    if noise:
+        message.outcome, message.reason = noise
+        message.conversation = conversation
+    else:
+        _place(message, parsed, mailbox, conversation, left_out, at, replayed=replayed)
+        message.reason = " ".join(filter(None, [placed_by, how, message.reason]))
+
+
+def place_again(message: MailMessage, *, teammate: Teammate) -> MailMessage:
+    """A teammate places an email that could not be placed when it came (for an address no mailbox
+    had, or unreadable), once its mailbox is there: read again from the kept original and placed as
+    if it came now. Only an unplaced email, and only once (its row is locked and checked again)."""
+    if teammate.workspace_id != message.workspace_id:
+        raise NotFound("No such email.")
+    at = timezone.now()
+    with files_kept_only_on_success() as files, transaction.atomic():
+        locked = MailMessage.objects.select_for_update().filter(pk=message.pk).first()
+        if locked is None or locked.direction != MailMessage.Direction.IN:
+            raise NotFound("No such email.")
+        if locked.outcome != Outcome.UNPLACED:
+            raise Conflict(f"This email is not waiting to be placed: {locked.get_outcome_display().lower()}.")
+        if not locked.raw:
+            raise InvalidInput("This email was not kept whole, so it cannot be read again.")
+        try:
+            parsed = parse_mail(read_stored(locked.raw.name))
+        except MalformedMail as exc:
+            raise InvalidInput(f"It still cannot be read as an email: {exc.reason}") from exc
+        mailbox = locked.mailbox or selectors.mailbox_for_addresses(
+            parsed.recipients, workspace=locked.workspace
+        )
+        if mailbox is None:
+            addresses = ", ".join(parsed.recipients) or "no address"
+            raise InvalidInput(
+                f"Still no mailbox of this workspace has the address it was sent to ({addresses}): add it "
+                "under Settings → Mailboxes, then place it again."
+            )
+        earlier = selectors.received_message(locked.workspace, parsed.message_id)
+        if earlier is not None and earlier.pk != locked.pk:
+            raise Conflict(
+                f"The same email (its Message-ID) came again and is already kept as email {earlier.pk}."
+            )
+        locked.mailbox = mailbox
+        for name, value in _header_fields(parsed).items():
+            setattr(locked, name, value)
+        locked.reason = ""
+        _sort(
+            locked, parsed, mailbox, files, at, placed_by=f"Placed again by {teammate.name or 'a teammate'}."
+        )
+        locked.save()
+    return locked
 
 
 def _why_only_recorded(parsed: ParsedMail) -> tuple[str, str] | None:
@@ -214,6 +280,8 @@ def _place(
     conversation: Conversation | None,
     left_out: list[str],
     at,
+    *,
+    replayed: bool = False,
 ) -> None:
     workspace = mailbox.workspace
     contact = _contact_for(workspace, parsed.from_address, parsed.from_name, at)
@@ -234,22 +302,56 @@ def _place(
             mailbox=mailbox,
             conversation=conversation,
             customer_address=parsed.from_address,
+            cc_addresses=", ".join(_copied_participants(workspace, parsed, parsed.from_address, at)),
             created_at=at,
         )
         if mailbox.default_team_id:
             assign_conversation(conversation, teammate=None, assignee=None, team=mailbox.default_team, at=at)
         part = conversation.parts.order_by("id").first()
-        _acknowledge_if_asked(mailbox, conversation, message, at)
+        _acknowledge_if_asked(mailbox, conversation, message, at, replayed=replayed)
     else:
         part = reply_as_contact(conversation, body, at=at, data=data)
+        _follow_the_latest_copies(workspace, conversation, parsed, at)
     message.conversation, message.part, message.outcome = conversation, part, Outcome.PLACED
 
 
-def _acknowledge_if_asked(mailbox: Mailbox, conversation: Conversation, message: MailMessage, at) -> None:
+MAX_COPIED = 20
+
+
+def _copied_participants(workspace: Workspace, parsed: ParsedMail, customer_address: str, at) -> list[str]:
+    """Everyone a message was written to or from but the customer and Concierge's own mailboxes: the
+    thread's participants, copied (Cc) on the replies. Each becomes a contact (named from the header)."""
+    copied = []
+    for address in [parsed.from_address, *parsed.written_to, *parsed.cc]:
+        if address == customer_address or address in copied or selectors.is_a_mailbox_address(address):
+            continue
+        copied.append(address)
+    copied = copied[:MAX_COPIED]
+    for address in copied:
+        _contact_for(workspace, address, parsed.names.get(address, ""), at)
+    return copied
+
+
+def _follow_the_latest_copies(
+    workspace: Workspace, conversation: Conversation, parsed: ParsedMail, at
+) -> None:
+    """A reply-all keeps the thread's participants as the latest message has them (a participant
+    dropped from the Cc is no longer copied; one added is)."""
+    thread = selectors.thread_of_conversation(workspace, conversation.pk)
+    if thread is None:
+        return
+    copied = ", ".join(_copied_participants(workspace, parsed, thread.customer_address, at))
+    if copied != thread.cc_addresses:
+        MailThread.objects.filter(pk=thread.pk).update(cc_addresses=copied)
+
+
+def _acknowledge_if_asked(
+    mailbox: Mailbox, conversation: Conversation, message: MailMessage, at, *, replayed: bool = False
+) -> None:
     if mailbox.auto_ack_enabled and not selectors.acknowledged_since(
         mailbox, message.from_address, at - timedelta(days=1)
     ):
-        queue_acknowledgement(mailbox, conversation, message, at=at)
+        queue_acknowledgement(mailbox, conversation, message, at=at, replayed=replayed)
 
 
 def _contact_for(workspace: Workspace, address: str, name: str, at) -> Contact:
@@ -266,6 +368,9 @@ def _contact_for(workspace: Workspace, address: str, name: str, at) -> Contact:
 
 def _part_data(message: MailMessage, contact: Contact, conversation: Conversation | None) -> dict:
     data = {"email": message.pk, "attachments": _attachments_shown(message)}
+    copied = [a.strip() for a in message.cc_addresses.split(",") if a.strip()]
+    if copied:
+        data["cc"] = copied
     if conversation is not None and contact.pk != conversation.contact_id:
         data["participant"] = {
             "contact": contact.pk,

@@ -1,5 +1,7 @@
 """A workspace's mailboxes: configuration, audited with its actor like teams and tags."""
 
+import ipaddress
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -24,7 +26,7 @@ AUDITED_FIELDS = [
     "arrival",
     "imap_host",
     "imap_port",
-    "imap_tls",
+    "imap_security",
     "imap_user",
     "imap_folder",
 ]
@@ -38,6 +40,7 @@ def create_mailbox(
     try:
         with transaction.atomic():
             mailbox = Mailbox(workspace=workspace, created_at=timezone.now(), **values)
+            check_plain_imap_only_on_loopback(mailbox)
             if password:
                 mailbox.imap_password_encrypted = encrypt_password(password)
             mailbox.save()
@@ -67,6 +70,7 @@ def update_mailbox(mailbox: Mailbox, *, actor: Actor = SYSTEM, **settings) -> Ma
             before = {name: getattr(locked, name) for name in AUDITED_FIELDS}
             for name, value in values.items():
                 setattr(locked, name, value)
+            check_plain_imap_only_on_loopback(locked)
             if (
                 locked.address != before["address"]
                 or locked.imap_host != before["imap_host"]
@@ -110,6 +114,30 @@ def record_imap_error(mailbox: Mailbox, error: str) -> None:
     Mailbox.objects.filter(pk=mailbox.pk).update(imap_last_error=error[:1000])
 
 
+def is_loopback_host(host: str) -> bool:
+    host = (host or "").strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_plain_imap_only_on_loopback(mailbox: Mailbox) -> None:
+    """IMAP without TLS sends the password in the clear: only to a server on this machine."""
+    if (
+        mailbox.imap_security == Mailbox.Security.NONE
+        and mailbox.imap_host
+        and not is_loopback_host(mailbox.imap_host)
+    ):
+        raise InvalidInput(
+            "IMAP without TLS is only for a server on this machine (localhost, 127.0.0.1, ::1): "
+            f"{mailbox.imap_host} needs SSL/TLS or STARTTLS.",
+            field="imap_security",
+        )
+
+
 def _cleaned(workspace: Workspace, values: dict, *, partial: bool = False) -> dict:
     cleaned = {}
     unknown = set(values) - {*AUDITED_FIELDS, "default_team", "imap_password"}
@@ -135,7 +163,14 @@ def _cleaned(workspace: Workspace, values: dict, *, partial: bool = False) -> di
                     f"{name} is {len(text)} characters long; the limit is {limit}.", field=name
                 )
             cleaned[name] = text.replace("\r\n", "\n").strip()
-    for name in ("auto_ack_enabled", "imap_tls"):
+    if "imap_security" in values:
+        security = values["imap_security"] or Mailbox.Security.SSL
+        if security not in Mailbox.Security.values:
+            raise InvalidInput(
+                f"imap_security must be one of {', '.join(Mailbox.Security.values)}.", field="imap_security"
+            )
+        cleaned["imap_security"] = security
+    for name in ("auto_ack_enabled",):
         if name in values:
             cleaned[name] = bool(values[name])
     if "arrival" in values or not partial:

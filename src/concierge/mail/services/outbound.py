@@ -5,13 +5,18 @@ trying again on a passing failure, and a hard failure shows on the reply in the 
 
 import html
 import logging
+import mimetypes
+import re
 import smtplib
 from datetime import datetime, timedelta
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from concierge.contacts.selectors import user_by_email
@@ -20,10 +25,10 @@ from concierge.conversations.models import Conversation, Part
 from concierge.conversations.services import record_delivery, start_conversation
 from concierge.core.errors import InvalidInput
 from concierge.core.queue import enqueue_with_change
-from concierge.core.text import clean_short_text, message_text
+from concierge.core.text import clean_short_text, message_text, refuse_control_characters
 from concierge.mail import selectors
 from concierge.mail.composing import Outgoing, StoredEmail, compose, new_message_id, reply_subject
-from concierge.mail.models import Mailbox, MailMessage, MailThread
+from concierge.mail.models import MailAttachment, Mailbox, MailMessage, MailThread
 from concierge.mail.services.files import files_kept_only_on_success, read_stored
 from concierge.meetings.services.mail import describe_send_failure
 from concierge.workspaces.models import Teammate, Workspace
@@ -38,21 +43,30 @@ def retry_delay(attempt: int) -> timedelta:
     return FIRST_RETRY_AFTER * 2 ** (attempt - 1)
 
 
-def queue_reply_email(part: Part) -> MailMessage | None:
-    """The teammate's reply as an email to the customer, queued; None when the conversation is not
-    carried by a mailbox or the part is not a teammate's message (a note is never emailed)."""
+def queue_reply_email(part: Part, *, replayed: bool = False) -> MailMessage | None:
+    """The teammate's reply as an email to the customer, queued (once: a reply already emailed is
+    left as it is); None when the conversation is not carried by a mailbox or the part is not a
+    teammate's message (a note is never emailed). `replayed`: history replayed (the demo), recorded
+    as sent when the reply was written, not sent now."""
     if part.kind != Part.Kind.COMMENT or part.author_type != Part.Author.TEAMMATE:
         return None
     conversation = part.conversation
     thread = selectors.thread_of_conversation(conversation.workspace, conversation.pk)
     if thread is None:
         return None
+    earlier = selectors.message_of_part(conversation.workspace, part.pk)
+    if earlier is not None:
+        return earlier
     teammate = part.author_teammate
     answered = selectors.last_received_in(conversation.workspace, conversation.pk)
+    files = selectors.reply_attachments(conversation.workspace, _attachment_ids(part))
     outgoing = Outgoing(
         from_name=_sender_name(thread.mailbox, teammate),
         from_address=thread.mailbox.address,
         to=[thread.customer_address],
+        # As the teammate set it on the reply (the composer), else the thread's participants.
+        cc=list(part.data["cc"]) if isinstance(part.data.get("cc"), list) else thread.cc_list,
+        attachments=[(f.filename, read_stored(f.file.name), f.content_type) for f in files],
         reply_to=thread.mailbox.plus_address(thread.token),
         subject=reply_subject(answered.subject if answered else conversation.subject),
         body_html=part.body,
@@ -61,7 +75,103 @@ def queue_reply_email(part: Part) -> MailMessage | None:
         in_reply_to=_replied_message_id(conversation),
         references=selectors.thread_message_ids(conversation.workspace, conversation.pk),
     )
-    return _queue(thread.mailbox, conversation, part, outgoing, via=MailMessage.Via.REPLY)
+    message = _queue(
+        thread.mailbox,
+        conversation,
+        part,
+        outgoing,
+        via=MailMessage.Via.REPLY,
+        at=part.created_at if replayed else None,
+        replayed=replayed,
+    )
+    if files:
+        MailAttachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
+    return message
+
+
+def _attachment_ids(part: Part) -> list[int]:
+    found = part.data.get("attachments") if isinstance(part.data, dict) else None
+    return [a["id"] for a in found or [] if isinstance(a, dict) and isinstance(a.get("id"), int)]
+
+
+MAX_COPIED = 20
+MAX_REPLY_FILES = 10
+ADDRESS_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def copied_addresses_from_text(thread: MailThread, text: str) -> list[str]:
+    """The Cc a teammate typed on a reply (addresses separated by commas, semicolons or spaces):
+    each a valid address, none of Concierge's own mailboxes; the customer, already the To, dropped."""
+    text = (text or "").strip()
+    refuse_control_characters(text, field="cc", allowed="")
+    copied: list[str] = []
+    for address in ADDRESS_SEPARATORS.split(text):
+        address = address.strip().strip("<>").lower()
+        if not address or address == thread.customer_address or address in copied:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise InvalidInput(f"Cc: '{address[:100]}' is not a valid email address.", field="cc") from exc
+        if selectors.is_a_mailbox_address(address):
+            raise InvalidInput(f"Cc: {address} is a mailbox of Concierge's own; leave it out.", field="cc")
+        copied.append(address)
+    if len(copied) > MAX_COPIED:
+        raise InvalidInput(f"Cc: at most {MAX_COPIED} addresses.", field="cc")
+    return copied
+
+
+def set_thread_copies(thread: MailThread, copied: list[str]) -> None:
+    """Who the next replies copy, as a teammate last set it."""
+    joined = ", ".join(copied)
+    if joined != thread.cc_addresses:
+        MailThread.objects.filter(pk=thread.pk).update(cc_addresses=joined)
+        thread.cc_addresses = joined
+
+
+def keep_reply_attachments(thread: MailThread, uploads: list) -> list[dict]:
+    """The files a teammate attached to a reply, kept through the storage API (within the limits,
+    refused types refused), to go out with its email. Returns them as the reply's message shows them.
+    Call inside the reply's transaction: the files are removed again if it does not commit here."""
+    if len(uploads) > MAX_REPLY_FILES:
+        raise InvalidInput(f"At most {MAX_REPLY_FILES} files on one reply.", field="attachments")
+    limit = settings.MAIL_MAX_ATTACHMENT_BYTES
+    refused = {suffix.lower() for suffix in settings.MAIL_REFUSED_ATTACHMENT_TYPES}
+    total = sum(upload.size for upload in uploads)
+    if total > limit:
+        raise InvalidInput(
+            f"The files are {filesizeformat(total)} together; a reply carries at most {filesizeformat(limit)}.",
+            field="attachments",
+        )
+    shown = []
+    with files_kept_only_on_success() as files:
+        for upload in uploads:
+            name = _attachment_name(upload.name)
+            suffix = PurePath(name).suffix.lower()
+            if suffix in refused:
+                raise InvalidInput(f"{name}: a {suffix} file cannot be sent.", field="attachments")
+            if upload.size == 0:
+                raise InvalidInput(f"{name} is empty.", field="attachments")
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            attachment = MailAttachment.objects.create(
+                workspace_id=thread.workspace_id,
+                message=None,
+                filename=name,
+                content_type=content_type[:127],
+                size=upload.size,
+                file=files.save("attachments", suffix[:10], b"".join(upload.chunks())),
+            )
+            shown.append(
+                {"id": attachment.pk, "name": name, "type": attachment.content_type, "size": upload.size}
+            )
+    return shown
+
+
+def _attachment_name(name: str) -> str:
+    """The file's own name, without a path or characters a header cannot carry."""
+    name = PurePath((name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "attachment"
+    return name[-255:]
 
 
 def _sender_name(mailbox: Mailbox, teammate: Teammate | None) -> str:
@@ -76,7 +186,12 @@ def _replied_message_id(conversation: Conversation) -> str:
 
 
 def queue_acknowledgement(
-    mailbox: Mailbox, conversation: Conversation, received: MailMessage, *, at: datetime
+    mailbox: Mailbox,
+    conversation: Conversation,
+    received: MailMessage,
+    *,
+    at: datetime,
+    replayed: bool = False,
 ) -> MailMessage:
     """The mailbox's automatic acknowledgement of a new conversation (at most once a day per sender,
     checked by the caller), marked Auto-Submitted so the customer's own autoresponder stays quiet."""
@@ -96,7 +211,9 @@ def queue_acknowledgement(
         references=[received.message_id] if received.message_id else [],
         auto_submitted=True,
     )
-    return _queue(mailbox, conversation, None, outgoing, via=MailMessage.Via.AUTO_ACK, at=at)
+    return _queue(
+        mailbox, conversation, None, outgoing, via=MailMessage.Via.AUTO_ACK, at=at, replayed=replayed
+    )
 
 
 DEFAULT_ACKNOWLEDGEMENT = (
@@ -119,9 +236,11 @@ def start_email_conversation(
     body: str,
     name: str = "",
     at: datetime | None = None,
+    replayed: bool = False,
 ) -> Conversation:
     """A teammate writes to a customer first: a new email conversation (initiated by the teammate,
-    recorded as any other start) whose first message is sent from the mailbox."""
+    recorded as any other start) whose first message is sent from the mailbox. `replayed`: history
+    replayed (the demo), the email recorded as sent at `at`."""
     if mailbox.workspace_id != workspace.pk or teammate.workspace_id != workspace.pk:
         raise InvalidInput("That mailbox belongs to another workspace.", field="mailbox")
     to_address = _valid_address(to_address)
@@ -158,7 +277,7 @@ def start_email_conversation(
             signature=mailbox.signature,
             marker_token=thread.token,
         )
-        _queue(mailbox, conversation, part, outgoing, via=MailMessage.Via.OUTBOUND, at=at)
+        _queue(mailbox, conversation, part, outgoing, via=MailMessage.Via.OUTBOUND, at=at, replayed=replayed)
     return conversation
 
 
@@ -179,7 +298,9 @@ def _queue(
     *,
     via: str,
     at: datetime | None = None,
+    replayed: bool = False,
 ) -> MailMessage:
+    """Compose, keep and queue the email; a `replayed` one (history, the demo) is kept as sent at `at`."""
     from concierge.mail.tasks import send_mail_message_task
 
     message_id = new_message_id(mailbox.domain)
@@ -196,6 +317,7 @@ def _queue(
             from_address=mailbox.address,
             from_name=outgoing.from_name[:190],
             to_addresses=", ".join(outgoing.to),
+            cc_addresses=", ".join(outgoing.cc),
             subject=outgoing.subject[:255],
             conversation=conversation,
             part=part,
@@ -203,9 +325,14 @@ def _queue(
             size=len(raw),
             html=outgoing.body_html,
             text=message_text(outgoing.body_html),
-            outcome=Outcome.PENDING,
+            outcome=Outcome.SENT if replayed else Outcome.PENDING,
             created_at=at or timezone.now(),
+            sent_at=at if replayed else None,
         )
+        if replayed:
+            if part is not None:
+                record_delivery(part, status="sent")
+            return message
         if part is not None:
             record_delivery(part, status="sending")
         enqueue_with_change(send_mail_message_task, message.pk)
@@ -232,7 +359,11 @@ def send_mail_message(message_pk: int, *, max_attempts: int) -> str:
         return "another worker has it"
     try:
         raw = read_stored(message.raw.name)
-        recipients = [address.strip() for address in message.to_addresses.split(",") if address.strip()]
+        recipients = [
+            address.strip()
+            for address in f"{message.to_addresses},{message.cc_addresses}".split(",")
+            if address.strip()
+        ]
         get_connection().send_messages([StoredEmail(raw, envelope_from=message.from_address, to=recipients)])
     except (smtplib.SMTPException, OSError) as error:
         temporary, reason = describe_send_failure(error)

@@ -151,7 +151,7 @@ def test_the_reindex_command_backfills_and_refuses_an_unknown_workspace(workspac
     SearchEntry.objects.filter(kind="conversation").delete()
     out = StringIO()
     call_command("reindex_search", "--workspace", workspace.slug, stdout=out)
-    assert "1 conversation indexed" in out.getvalue()
+    assert "acme: 1 conversation, 0 saved replies indexed" in out.getvalue()
     assert found_ids(workspace, "currency") == [billing.pk]
     with pytest.raises(CommandError, match="Nothing was reindexed"):
         call_command("reindex_search", "--workspace", "nowhere")

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from concierge.messenger import views
-from concierge.workspaces.models import Workspace
+from concierge.workspaces.services import Actor
+from concierge.workspaces.services.messenger import update_messenger_settings
 
 STATIC = Path(views.__file__).parent / "static" / "messenger"
 LOADER_BUDGET = 5 * 1024
@@ -71,15 +72,23 @@ def test_an_unknown_workspace_has_no_messenger(db):
     assert answer.status_code == 404 and b"no messenger at this address" in answer.content
 
 
-def test_a_site_outside_the_allowed_origins_is_refused(workspace, monkeypatch):
-    # The allowed origins are the workspace's setting (the messenger's set-up adds the field); the
-    # class attribute stands in for it here.
-    monkeypatch.setattr(Workspace, "messenger_allowed_origins", ["https://APP.acme.com:443"], raising=False)
+def test_a_site_outside_the_allowed_origins_is_refused(workspace, owner):
+    update_messenger_settings(
+        workspace, allowed_origins=["https://APP.acme.com:443"], actor=Actor.for_teammate(owner)
+    )
     allowed = Client().get("/messenger/acme/frame/", {"origin": "https://app.acme.com"})
     assert allowed.status_code == 200
     refused = Client().get("/messenger/acme/frame/", {"origin": "https://evil.example"})
     assert refused.status_code == 403 and b"not allowed to show this messenger" in refused.content
     assert "frame-ancestors 'none'" in refused["Content-Security-Policy"]
+
+
+def test_the_frame_carries_the_teams_greeting_and_colour(workspace, owner):
+    update_messenger_settings(
+        workspace, greeting="Hola from the Acme team", color="#aa3300", actor=Actor.for_teammate(owner)
+    )
+    answer = Client().get("/messenger/acme/frame/", {"origin": "https://shop.example.com"})
+    assert b"Hola from the Acme team" in answer.content and b"#aa3300" in answer.content
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ from concierge.core.security_headers import widen_content_security_policy
 from concierge.core.zones import customer_language
 from concierge.messenger import selectors
 from concierge.workspaces.access import teammate_page
-from concierge.workspaces.selectors import workspace_by_slug
+from concierge.workspaces.models import DEFAULT_MESSENGER_GREETING
+from concierge.workspaces.selectors import origin_allowed, workspace_by_slug
 
 LOADER = Path(__file__).parent / "static" / "messenger" / "loader.js"
 # The languages the messenger speaks (messenger/locale); another falls back to English.
@@ -64,13 +65,6 @@ def normalised_origin(value: str) -> str | None:
     if port is None or (scheme, port) in (("http", 80), ("https", 443)):
         return f"{scheme}://{host}"
     return f"{scheme}://{host}:{port}"
-
-
-def allowed_origins(workspace) -> list[str]:
-    """The origins the workspace lets frame its messenger; empty allows any. (The setting comes with
-    the messenger's set-up; until then a workspace has none.)"""
-    origins = getattr(workspace, "messenger_allowed_origins", None) or []
-    return [origin for origin in (normalised_origin(o) for o in origins) if origin]
 
 
 def _refusal(request, status: int, message: str, language: str):
@@ -154,8 +148,7 @@ def frame(request, workspace_slug: str):
             _("The messenger must be opened by its loader, which names the site it is on."),
             language,
         )
-    allowed = allowed_origins(workspace)
-    if allowed and origin not in allowed:
+    if not origin_allowed(workspace, origin):
         return _refusal(request, 403, _("This site is not allowed to show this messenger."), language)
     with translation.override(language):
         config = {
@@ -164,6 +157,11 @@ def frame(request, workspace_slug: str):
             "lang": language,
             "api": "/api/v1/messenger",
             "strings": strings(),
+            # The team's own greeting (in its words, not translated) once it has written one.
+            "greeting": None
+            if workspace.messenger_greeting == DEFAULT_MESSENGER_GREETING
+            else workspace.messenger_greeting,
+            "color": workspace.messenger_color,
         }
         response = render(
             request,

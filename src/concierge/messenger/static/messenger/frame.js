@@ -7,6 +7,7 @@
   var d = document, w = window;
   var config = JSON.parse(d.getElementById("messenger-config").textContent);
   var S = config.strings, lang = config.lang, origin = config.origin;
+  if (config.color) d.documentElement.style.setProperty("--accent", config.color);
   var view = d.getElementById("view"), titleEl = d.getElementById("view-title");
   var announcer = d.getElementById("announcer"), tabBadge = d.getElementById("tab-badge");
   var identity = null, contact = null, current = { tab: "home" }, visible = false;
@@ -146,7 +147,7 @@
       var nodes = [
         el("section", { class: "hero" }, [
           faces,
-          el("h2", { text: contact.name ? t("greeting_named", { name: contact.name.split(" ")[0] }) : S.greeting }),
+          el("h2", { text: contact.name ? t("greeting_named", { name: contact.name.split(" ")[0] }) : (config.greeting || S.greeting) }),
           el("p", { text: S.ask_us }),
           el("p", { class: "expectation", text: expectation })
         ]),

@@ -29,6 +29,16 @@
       var box = row.querySelector("input[data-row-select]");
       row.classList.toggle("is-selected", Boolean(box && box.checked));
     });
+    // The bulk actions show once something is selected (without this file they always show).
+    document.querySelectorAll("#bulk-form [data-bulk-action]").forEach(function (action) {
+      action.hidden = checked === 0;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", updateSelectionCount);
+  } else {
+    updateSelectionCount();
   }
 
   document.addEventListener("click", function (event) {

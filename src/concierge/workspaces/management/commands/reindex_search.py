@@ -27,5 +27,13 @@ class Command(BaseCommand):
         for workspace in workspaces:
             with transaction.atomic():  # a workspace's index is rebuilt whole or left as it was
                 indexed = reindex_workspace(workspace.pk)
-            kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(indexed.items())) or "nothing"
+            kinds = ", ".join(_counted(count, kind) for kind, count in sorted(indexed.items())) or "nothing"
             self.stdout.write(f"{workspace.slug}: {kinds} indexed")
+
+
+def _counted(count: int, kind: str) -> str:
+    """"1 conversation", "3 saved replies": a kind of document (`saved_reply`) as words, counted."""
+    words = kind.replace("_", " ")
+    if count != 1:
+        words = words[:-1] + "ies" if words.endswith("y") else words + "s"
+    return f"{count:,} {words}"

@@ -76,7 +76,7 @@ def test_a_reply_with_a_cc_and_a_file_from_the_composer_goes_out_copied_with_its
     page.goto(f"{base}/w/acme/inbox/{conversation.pk}/")
     page.get_by_label("Your message").fill("Here is the report.")
     page.get_by_label("Cc").fill("dana@corp.test")
-    page.get_by_label("Files").set_input_files(
+    page.get_by_label("Files", exact=True).set_input_files(
         files=[{"name": "report.txt", "mimeType": "text/plain", "buffer": b"the report"}]
     )
     page.get_by_role("button", name="Send reply").click()  # htmx posts the form as multipart

@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
 
 def _counted(count: int, kind: str) -> str:
-    """"1 conversation", "3 saved replies": a kind of document (`saved_reply`) as words, counted."""
+    """ "1 conversation", "3 saved replies": a kind of document (`saved_reply`) as words, counted."""
     words = kind.replace("_", " ")
     if count != 1:
         words = words[:-1] + "ies" if words.endswith("y") else words + "s"

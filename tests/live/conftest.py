@@ -72,7 +72,7 @@ class EventStream:
         self.status = self.response.status
         self.retry = None
 
-    def next(self, timeout: float = 5.0):
+    def next(self, timeout: float = 20.0):  # a wait, generous for a loaded machine: not a speed check
         self.connection.sock.settimeout(timeout)
         fields: dict[str, str] = {}
         while True:

@@ -108,6 +108,16 @@ def test_track_writes_an_event_to_the_support_log(signed_in_customer, workspace,
     }
 
 
+def test_a_track_sent_again_with_its_idempotency_key_is_recorded_once(signed_in_customer, workspace):
+    # The messenger retries a call that met a busy server under the same key.
+    key = {"Idempotency-Key": "track-retry-1"}
+    first = signed_in_customer.post(f"{M}/events", {"name": "export-failed"}, headers=key)
+    again = signed_in_customer.post(f"{M}/events", {"name": "export-failed"}, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()
+    assert Event.objects.filter(workspace=workspace, type="contact.tracked").count() == 1
+
+
 @pytest.mark.parametrize(
     "body",
     [

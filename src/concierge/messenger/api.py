@@ -12,6 +12,7 @@ from concierge.contacts.auth import MessengerContact
 from concierge.conversations import selectors as conversation_selectors
 from concierge.conversations.schemas import MessengerContactOut, MessengerPartOut
 from concierge.core.errors import InvalidInput, NotFound
+from concierge.core.idempotency import idempotent
 from concierge.core.schemas import ObjectId, Text
 from concierge.helpcenter.selectors import public as help_selectors
 from concierge.helpcenter.services.reading import record_article_search, record_article_view
@@ -76,8 +77,9 @@ def update_contact(request, payload: ContactDetailsIn):
 
 
 @router.post("/events", response={201: TrackedOut}, summary="Concierge('track', name, data): into the log")
+@idempotent
 def track(request, payload: TrackIn):
-    return Status(201, services.track_event(request.contact, payload.name, payload.data))
+    return Status(201, TrackedOut.from_orm(services.track_event(request.contact, payload.name, payload.data)))
 
 
 @router.post(

@@ -68,16 +68,34 @@
     for (var k in extra || {}) h[k] = extra[k];
     return h;
   }
+  // A call that meets a busy server (a 5xx, such as 503 while the database is busy) or a
+  // dropped connection is tried again, up to four times with growing pauses, under one
+  // Idempotency-Key, so a retried send is never written twice.
+  var RETRY_STATUSES = [500, 502, 503, 504];
+  function newKey() {
+    return w.crypto && w.crypto.randomUUID ? w.crypto.randomUUID() : String(Math.random()).slice(2) + Date.now();
+  }
+  function pause(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
   function api(method, path, body, raw) {
-    var options = { method: method, headers: headers(body && !raw ? { "Content-Type": "application/json" } : null) };
-    if (body) options.body = raw ? body : JSON.stringify(body);
-    return fetch(config.api + path, options).then(function (response) {
-      if (response.status === 204) return null;
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { var e = new Error(data.detail || S.error); e.status = response.status; throw e; }
-        return data;
+    var extra = body && !raw ? { "Content-Type": "application/json" } : {};
+    if (method !== "GET") extra["Idempotency-Key"] = newKey();
+    function attempt(n) {
+      var options = { method: method, headers: headers(extra) };
+      if (body) options.body = raw ? body : JSON.stringify(body);
+      var again = function () { return pause(400 * Math.pow(2, n)).then(function () { return attempt(n + 1); }); };
+      return fetch(config.api + path, options).then(function (response) {
+        if (RETRY_STATUSES.indexOf(response.status) >= 0 && n < 3) return again();
+        if (response.status === 204) return null;
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) { var e = new Error(data.detail || S.error); e.status = response.status; throw e; }
+          return data;
+        });
+      }, function (error) {
+        if (n < 3) return again();
+        throw error;
       });
-    });
+    }
+    return attempt(0);
   }
   function quietly(promise) { return promise.catch(function () { return null; }); }
 

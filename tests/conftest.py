@@ -17,6 +17,23 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_outlives_the_run(django_db_setup, django_db_blocker):
+    """Servers that tests start in threads (the ASGI server, the live server) can leave a connection
+    open. PostgreSQL will not drop a test database that has one, so at the end they are ended."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real sign-ins with a cheap hash: the default one costs ~0.3 s per user the fixtures create."""

@@ -73,9 +73,14 @@ class EventStream:
         self.retry = None
 
     def next(self, timeout: float = 20.0):  # a wait, generous for a loaded machine: not a speed check
-        self.connection.sock.settimeout(timeout)
+        """Keep-alive comments do not count as an event: the wait is for the whole event."""
+        deadline = time.monotonic() + timeout
         fields: dict[str, str] = {}
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no event within {timeout} s")
+            self.connection.sock.settimeout(left)
             line = self.response.fp.readline()
             if not line:
                 raise EOFError("the stream ended")

@@ -1,7 +1,10 @@
 """The event streams over a real ASGI server: what a customer and a teammate receive, resuming after
 a dropped connection, and what each is refused."""
 
+import threading
+
 import pytest
+from django.db import transaction
 
 from concierge.conversations import services as conversations
 from concierge.conversations.selectors import conversation_by_id
@@ -87,6 +90,31 @@ def test_a_dropped_stream_resumes_with_last_event_id_missing_nothing_and_repeati
     # The first connect may name the last event seen in the query instead (?last_event_id=).
     again = open_stream(f"{url}&last_event_id={replayed[-1][0]}")
     assert again.next()[2]["part"]["text"] == "six"
+
+
+def test_a_stream_opened_while_the_log_is_busy_misses_nothing_written_after_it_opened(
+    open_stream, workspace, agent
+):
+    """The fan-out learns where the log stands before the stream that started it is told it is open;
+    a first read that meets a busy table (SQLite's lock) is tried again, it does not skip ahead."""
+    visitor = messenger_for_visitor(workspace, "visitor-1")
+    url = stream_url_for(visitor)
+    conversation = conversation_by_id(
+        workspace, visitor.post("/messenger/conversations", {"body": "Hello"}).json()["id"]
+    )
+    opened = {}
+    opener = threading.Thread(target=lambda: opened.update(stream=open_stream(url)))
+    with transaction.atomic():
+        conversations.reply_as_teammate(conversation, agent, "before")  # the change table is written
+        opener.start()
+        opener.join(0.5)  # meanwhile the fan-out's first read meets the open transaction
+    opener.join(15)
+    conversations.reply_as_teammate(conversation, agent, "after")
+    texts = []
+    while "after" not in texts:  # "before" may come too: its changes are written as it commits
+        _, kind, data = opened["stream"].next()
+        texts.append(data["part"]["text"] if kind == "part.created" else kind)
+    assert texts[0] in ("before", "after")
 
 
 def test_a_contact_never_hears_another_contacts_events(open_stream, workspace, agent):

@@ -114,7 +114,10 @@ def test_the_page_answers_a_known_and_an_unknown_address_alike_with_the_same_sta
         statements = []
 
         def remember(execute, sql, params, many, context):
-            statements.append(re.sub(r'"s\d+_x\d+"', "savepoint", sql))  # savepoints are numbered
+            sql = re.sub(r'"s\d+_x\d+"', "savepoint", sql)  # savepoints are numbered
+            # which agents are free differs from one slot to the next: the length of such a list is
+            # the slot's, not the address's
+            statements.append(re.sub(r"IN \(%s(, %s)*\)", "IN (…)", sql))
             return execute(sql, params, many, context)
 
         form = {"timezone": ZONE, "lang": "en", "start": start, "name": "Kim", "email": email}

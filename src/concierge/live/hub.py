@@ -80,7 +80,8 @@ class Hub:
             return len({s for streams in self._streams.values() for s in streams})
 
     def open(self, workspace_id: int, audiences: tuple[str, ...]) -> Stream:
-        """Register a stream (in its event loop's thread). Its events start with the next change read."""
+        """Register a stream (in its event loop's thread). Its events are the changes written after this
+        returns: the first stream of the process waits until the fan-out knows where the log stands."""
         stream = Stream(workspace_id, tuple(audiences), asyncio.get_running_loop())
         with self._lock:
             for audience in stream.audiences:
@@ -140,11 +141,12 @@ class Hub:
                         break
                     last = self._read_and_deliver(last, gaps)
                 except Exception:
-                    logger.exception("The live fan-out failed; trying again in a second")
-                    ready.set()
+                    logger.exception("The live fan-out failed; trying again")
                     listener, listening = self._close(listener), False
                     connection.close()
-                    self._stopping.wait(1.0)
+                    # Until the thread knows where the log stands, the stream that started it waits
+                    # (a change written meanwhile must not fall before the starting point).
+                    self._stopping.wait(POLL_EVERY if last is None else 1.0)
         finally:
             self._close(listener)
             close_old_connections()
@@ -187,8 +189,11 @@ class Hub:
             return
         frame = event_frame(change.id, change.kind, change.payload)
         for stream in streams:
+            if stream.ended:  # fell behind, or its answer never started (the client left first)
+                self.close(stream)
+                continue
             stream.deliver(change.id, frame)
-        self.delivered += len(streams)
+            self.delivered += 1
 
 
 hub = Hub()

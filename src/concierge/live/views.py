@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from concierge.conversations.selectors import conversation_by_id
 from concierge.core.errors import NotFound, ServiceError
 from concierge.live import selectors, services
-from concierge.live.hub import event_frame, hub
+from concierge.live.hub import Stream, event_frame, hub
 from concierge.workspaces.access import teammate_page
 from concierge.workspaces.selectors import teammate_of_user, workspace_by_slug
 
@@ -72,8 +72,8 @@ def _missed(workspace_id: int, audiences: list[str], after: int) -> list[tuple[i
         connection.close()
 
 
-async def _events(workspace_id: int, audiences: tuple[str, ...], last_event_id: int | None):
-    stream = hub.open(workspace_id, audiences)  # first, so nothing falls between replay and live
+async def _events(stream: Stream, last_event_id: int | None):
+    workspace_id, audiences = stream.workspace_id, stream.audiences
     try:
         yield b"retry: %d\n: connected\n\n" % RETRY_MS
         replayed: set[int] = set()
@@ -104,8 +104,11 @@ def _event_stream_response(request, workspace_id: int, audiences: tuple[str, ...
         # A WSGI server (a development or test server) would hold a thread for ever and never send a
         # byte: no stream there. 204 tells an EventSource not to come back at once (stream.js backs off).
         return HttpResponse(status=204, headers={"X-Concierge-Live": "streams need the ASGI server"})
+    # Registered before the answer starts: once the client sees the stream open, no change is missed,
+    # and nothing falls between the replay and what comes live.
+    stream = hub.open(workspace_id, audiences)
     response = StreamingHttpResponse(
-        _events(workspace_id, audiences, last_event_id), content_type="text/event-stream; charset=utf-8"
+        _events(stream, last_event_id), content_type="text/event-stream; charset=utf-8"
     )
     response["Cache-Control"] = "no-cache, no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once

@@ -177,3 +177,25 @@ def attachment_of_file_link(token: str, salt: str) -> SavedReplyAttachment | Non
     if not (type(workspace_id) is int and type(attachment_id) is int):
         return None
     return SavedReplyAttachment.objects.filter(workspace_id=workspace_id, pk=attachment_id).first()
+
+
+def shared_with_workspace(workspace: Workspace) -> QuerySet[SavedReply]:
+    """The replies every teammate may use: the ones a routing rule may send."""
+    return SavedReply.objects.filter(workspace=workspace, visibility=SavedReply.Visibility.WORKSPACE)
+
+
+def rule_choices(workspace: Workspace) -> list[tuple[int, str]]:
+    return list(shared_with_workspace(workspace).order_by("title", "id").values_list("pk", "title"))
+
+
+def sender_for_a_rule(conversation, reply: SavedReply) -> Teammate | None:
+    """Who a rule's saved reply is sent as: the conversation's assignee, else the teammate who wrote
+    the saved reply, else the workspace's first owner — someone active who can answer the customer."""
+    for candidate in (conversation.assignee, reply.owner):
+        if candidate is not None and candidate.is_active:
+            return candidate
+    return (
+        Teammate.objects.filter(workspace_id=conversation.workspace_id, role="owner", is_active=True)
+        .order_by("id")
+        .first()
+    )

@@ -31,6 +31,8 @@ from concierge.replies.selectors.saved_replies import (
     SAVED_REPLY_KIND,
     can_change_saved_reply,
     is_visible_to,
+    sender_for_a_rule,
+    shared_with_workspace,
     version_for,
 )
 from concierge.replies.variables import check_variables, fill_variables
@@ -560,7 +562,24 @@ def send_saved_reply(
         elif teammate is None:
             raise InvalidInput("A reply is sent by a teammate.", field="teammate")
         else:
-            part = conversations.reply_as_teammate(conversation, teammate, text, at=at, keep_html=False)
+            part = conversations.reply_as_teammate(
+                conversation, teammate, text, at=at, keep_html=False, data=data
+            )
             send_files_with_reply(reply, part)
         apply_saved_reply(reply, conversation, teammate=teammate, at=at, data=data)
     return part
+
+
+def send_for_rule(
+    conversation: Conversation, saved_reply_id: int, *, at=None, data: dict | None = None
+) -> Part:
+    """Routing's "send the saved reply" action (lent to routing in AppConfig.ready): a reply shared
+    with the whole workspace, filled in for the contact and sent as `sender_for_a_rule`, its files
+    and its macro's actions with it, the rule named on its timeline entries."""
+    reply = shared_with_workspace(conversation.workspace).filter(pk=saved_reply_id).first()
+    if reply is None:
+        raise Conflict("The rule's saved reply was deleted or is no longer shared with everyone.")
+    sender = sender_for_a_rule(conversation, reply)
+    if sender is None:
+        raise Conflict("No active teammate to send the rule's saved reply as.")
+    return send_saved_reply(conversation, reply, teammate=sender, at=at, data=data)

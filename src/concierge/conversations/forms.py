@@ -49,6 +49,9 @@ class InboxFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, workspace: Workspace, teammate: Teammate):
+        if data is not None and (data.get("q") or "").strip() and not data.get("state"):
+            data = data.copy()
+            data["state"] = "all"  # a search looks in every state: the filter says so
         super().__init__(data)
         self.teammate = teammate
         self.fields["assignee"].choices = [

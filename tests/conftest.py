@@ -17,6 +17,24 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_parallel_suffix(request, tmp_path_factory):
+    """SQLite's test database is a file in WAL mode, as Concierge runs, not Django's shared in-memory
+    database: there a reader in one thread (the live fan-out, a test server) and a writer in another
+    fail at once on a table lock instead of waiting. One file per xdist worker; PostgreSQL's test
+    databases get the worker's suffix, as pytest-django gives them."""
+    from django.conf import settings
+    from pytest_django.fixtures import _set_suffix_to_test_databases
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = f"test-{worker or 'main'}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / name)
+    elif worker:
+        _set_suffix_to_test_databases(suffix=worker)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_connection_outlives_the_run(django_db_setup, django_db_blocker):
     """Servers that tests start in threads (the ASGI server, the live server) can leave a connection

@@ -331,3 +331,15 @@ def audience_size(
 ) -> int:
     """How many contacts the audience matches now: what a teammate sees before sending."""
     return audience_contacts(workspace, audience, kind=kind, at=at).count()
+
+
+def in_audience(message, contact: Contact, *, at: datetime | None = None) -> bool:
+    """Whether the contact is in the message's audience now (a fixed audience: was when it went live)."""
+    from concierge.outbound.models import AudienceMember, Message
+
+    if contact.workspace_id != message.workspace_id:
+        return False
+    if message.audience_mode == Message.AudienceMode.FIXED and message.went_live_at is not None:
+        return AudienceMember.objects.filter(message=message, contact=contact).exists()
+    contacts = audience_contacts(message.workspace, message.audience, kind=message.audience_kind, at=at)
+    return contacts.filter(pk=contact.pk).exists()

@@ -37,7 +37,7 @@ from concierge.outbound.models import (
     Unsubscription,
 )
 from concierge.outbound.schedule import local_instant
-from concierge.outbound.selectors.audience import audience_contacts
+from concierge.outbound.selectors.audience import audience_contacts, in_audience
 from concierge.routing.selectors.hours import next_opening_in, schedule_for
 
 BATCH = 500
@@ -187,14 +187,6 @@ def _locale_of(message: Message, contact: Contact, locales: list[str]) -> str:
 
 
 # One contact -------------------------------------------------------------------------------------
-
-
-def in_audience(message: Message, contact: Contact, *, at: datetime | None = None) -> bool:
-    """Whether the contact is in the message's audience now (a fixed audience: was when it went live)."""
-    if message.audience_mode == Message.AudienceMode.FIXED and message.went_live_at is not None:
-        return AudienceMember.objects.filter(message=message, contact=contact).exists()
-    contacts = audience_contacts(message.workspace, message.audience, kind=message.audience_kind, at=at)
-    return contacts.filter(pk=contact.pk).exists()
 
 
 def deliver(message: Message, contact: Contact, *, at: datetime | None = None) -> Delivery | None:

@@ -125,6 +125,8 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
     "replies": {
         "coach": "the reply coach's engine and its rules, one module per language",
         "variables": "a saved reply's variables ({{contact.first_name|there}}) filled in and checked, no database",
+        "public_urls": "a saved reply's file, opened by the customer from a signed link",
+        "public_views": "a saved reply's file, opened by the customer from a signed link",
     },
     "mail": {
         "credentials": "IMAP passwords encrypted at rest with a key derived from SECRET_KEY",

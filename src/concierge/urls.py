@@ -16,6 +16,7 @@ urlpatterns = [
     path("messenger/", include("concierge.mail.public_urls")),
     path("", include("concierge.messenger.urls")),
     path("live/", include("concierge.live.public_urls")),
+    path("files/", include("concierge.replies.public_urls")),
     path("", include("concierge.web.urls")),
 ]
 

@@ -106,6 +106,7 @@ def test_the_inbox_page_searches_and_highlights(owner_client, workspace, billing
     assert f'id="conversation-row-{billing.pk}"' in page
     assert f'id="conversation-row-{export.pk}"' not in page
     assert "<mark>currency</mark>" in page
+    assert '<option value="all" selected>All states</option>' in page  # what the search looked in
     fragment = owner_client.get(
         url("inbox", workspace),
         {"q": "halfway", "state": "open"},

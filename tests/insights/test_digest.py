@@ -82,6 +82,19 @@ def test_a_failed_send_is_tried_again_and_sent_once(workspace, owner, agent, wee
     assert len(mailbox.to("agent@acme.test")) == 1
 
 
+def test_a_digest_claimed_by_a_worker_that_died_mid_send_is_sent_by_the_next_after_a_while(
+    workspace, owner, agent, week, mailbox
+):
+    nine = at_local(week["monday"], 9, 0, BELGRADE)
+    # What a worker killed between its claim and the mail server's answer leaves behind.
+    DigestSent.objects.create(workspace=workspace, teammate=agent, week_of=week["monday"], claimed_at=nine)
+    assert send_due_digests(now=nine + timedelta(minutes=10)) == 0  # perhaps still being sent
+    assert send_due_digests(now=nine + timedelta(minutes=20)) == 1
+    assert len(mailbox.to("agent@acme.test")) == 1
+    assert DigestSent.objects.get(teammate=agent).sent_at == nine + timedelta(minutes=20)
+    assert send_due_digests(now=nine + timedelta(minutes=40)) == 0
+
+
 def test_the_digest_speaks_the_teammates_language_and_covers_their_teams(
     workspace, owner, agent, week, mailbox
 ):
@@ -103,7 +116,9 @@ def test_the_digest_speaks_the_teammates_language_and_covers_their_teams(
     monday = week["monday"] + timedelta(days=7)
     at = datetime.combine(monday - timedelta(days=2), time(12), tzinfo=NEW_YORK)
     for n, with_team in enumerate((True, False)):
-        someone = create_contact(workspace, external_id=f"c{n}", name=f"Customer {n}")
+        someone = create_contact(
+            workspace, external_id=f"c{n}", name=f"Customer {n}", attributes={"seats": 1 - n}
+        )
         conversation = start_conversation(workspace, contact=someone, body=f"Bug number {n}", at=at)
         tag_conversation(conversation, tag_for_name(workspace, "bug"), at=at)
         if with_team:
@@ -111,9 +126,9 @@ def test_the_digest_speaks_the_teammates_language_and_covers_their_teams(
     send_due_digests(now=at_local(monday, 9, 0, BELGRADE))
     send_due_digests(now=at_local(monday, 9, 0, NEW_YORK))
     agents = mailbox.to("agent@acme.test")[-1].get_body(("plain",)).get_content()
-    assert "bug: 1 Kunde (0 Plätze)" in agents and "Bug number 0" in agents and "Bug number 1" not in agents
+    assert "bug: 1 Kunde (1 Platz)" in agents and "Bug number 0" in agents and "Bug number 1" not in agents
     owners = mailbox.to("owner@acme.test")[-1].get_body(("plain",)).get_content()
-    assert "bug: 2 customers (0 seats)" in owners and "Bug number 1" in owners
+    assert "bug: 2 customers (1 seat)" in owners and "Bug number 1" in owners
 
 
 def test_a_teammate_turns_it_off_on_their_page(workspace, owner, agent, week, mailbox):

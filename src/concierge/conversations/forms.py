@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from concierge.conversations import selectors
 from concierge.conversations.models import Conversation
@@ -29,6 +32,24 @@ CHANNEL_CHOICES = [("", "Any channel"), *((c.value, c.value.capitalize()) for c 
 MAX_SEARCH_LENGTH = 200
 
 
+class QuickSelect(forms.Select):
+    """A select drawn in Python: the inbox draws seven on every list request, and Django's widget
+    templates cost several times this (docs/inbox.md, "Speed"). Flat choices only."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else ""
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(choice)}"{" selected" if str(choice) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for choice, label in self.choices
+        )
+        return mark_safe(  # noqa: S308 (names, values and labels escaped above)
+            f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>{options}</select>'
+        )
+
+
 class InboxFilterForm(forms.Form):
     """The inbox list's filters. Every choice is one of this workspace's own teammates, teams and tags."""
 
@@ -40,15 +61,18 @@ class InboxFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Search conversations", "autocomplete": "off"}
         ),
     )
-    state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
-    assignee = forms.ChoiceField(required=False)
-    team = forms.ChoiceField(required=False)
-    tag = forms.ChoiceField(required=False)
-    priority = forms.ChoiceField(choices=PRIORITY_CHOICES, required=False)
-    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False)
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    state = forms.ChoiceField(choices=STATE_CHOICES, required=False, widget=QuickSelect)
+    assignee = forms.ChoiceField(required=False, widget=QuickSelect)
+    team = forms.ChoiceField(required=False, widget=QuickSelect)
+    tag = forms.ChoiceField(required=False, widget=QuickSelect)
+    priority = forms.ChoiceField(choices=PRIORITY_CHOICES, required=False, widget=QuickSelect)
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, widget=QuickSelect)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=QuickSelect)
 
     def __init__(self, data, *, workspace: Workspace, teammate: Teammate):
+        if data is not None and (data.get("q") or "").strip() and not data.get("state"):
+            data = data.copy()
+            data["state"] = "all"  # a search looks in every state: the filter says so
         super().__init__(data)
         self.teammate = teammate
         self.fields["assignee"].choices = [

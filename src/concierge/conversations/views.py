@@ -130,7 +130,7 @@ def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
     form = InboxFilterForm(query, workspace=request.workspace, teammate=request.teammate)
     if not form.is_valid():
         return form, Conversation.objects.none()
-    return form, selectors.inbox(request.workspace, **form.selector_filters())
+    return form, selectors.inbox(request.workspace, with_tags=False, **form.selector_filters())
 
 
 @dataclass
@@ -196,12 +196,17 @@ class _RowTimes:
         return format_html('<time datetime="{}" title="{}">{}</time>', instant.isoformat(), full, shown)
 
 
-def prepare_rows(request, conversations) -> None:
+def prepare_rows(request, conversations, *, read_tags: bool = True) -> None:
     """What each list row shows, worked out in Python once per page (the row template only prints
     it): its link, its time, its due badge. The list's speed is mostly this (docs/inbox.md)."""
     times = _RowTimes(request.teammate)
     inbox_url = reverse("web:inbox", args=[request.workspace.slug])
+    conversations = list(conversations)
+    if read_tags:  # a page's worth in one query; one conversation's row reads its own (as its page does)
+        tags = selectors.tag_names_by_conversation(request.workspace, [c.pk for c in conversations])
     for conversation in conversations:
+        if read_tags:
+            conversation.row_tags = tags.get(conversation.pk, ())
         conversation.row_url = f"{inbox_url}{conversation.pk}/"
         conversation.row_time_html = times.html(conversation.last_activity_at)
         conversation.row_due_html = response_due_badge(conversation)
@@ -253,7 +258,7 @@ def _conversation_or_404(request, conversation_id: int) -> Conversation:
 def _detail_context(request, conversation: Conversation, *, error=None, action=None, kept=None) -> dict:
     teammates = [t for t in workspace_selectors.teammates(request.workspace) if t.is_active]
     parts = list(selectors.parts_of(conversation))
-    prepare_rows(request, [conversation])  # its list row, when an action sends it back
+    prepare_rows(request, [conversation], read_tags=False)  # its list row, when an action sends it back
     return {
         "conversation": conversation,
         "parts": parts,

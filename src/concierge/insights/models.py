@@ -122,12 +122,14 @@ class DigestSetting(models.Model):
 
 
 class DigestSent(models.Model):
-    """One teammate's digest of one week (the Monday of their zone), sent once."""
+    """One teammate's digest of one week (the Monday of their zone), sent once. The row is the claim
+    taken before the email goes (`claimed_at`); `sent_at` is set once the mail server took it."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     teammate = models.ForeignKey(Teammate, on_delete=models.CASCADE, related_name="+")
     week_of = models.DateField()  # the Monday, in the teammate's zone
-    sent_at = models.DateTimeField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -20,3 +20,9 @@ class RepliesConfig(AppConfig):
         from concierge.replies.views.composer import run_chosen_macro, used_a_saved_reply
 
         after_composer_send(run_chosen_macro, wants=used_a_saved_reply)
+
+        from concierge.replies.selectors.saved_replies import rule_choices
+        from concierge.replies.services.saved_replies import send_for_rule
+        from concierge.routing.services.rules import SavedReplies, register_saved_replies
+
+        register_saved_replies(SavedReplies(choices=rule_choices, send=send_for_rule))

@@ -11,6 +11,7 @@ from concierge.conversations.services.assignment import (
 from concierge.conversations.services.contacts import move_conversations_to_contact
 from concierge.conversations.services.due import set_response_due
 from concierge.conversations.services.messages import (
+    add_files_to_new_reply,
     add_note,
     deliver_bot_answer,
     record_delivery,
@@ -38,6 +39,7 @@ from concierge.conversations.services.tags import (
 )
 
 __all__ = [
+    "add_files_to_new_reply",
     "add_note",
     "assign_conversation",
     "close_conversation",

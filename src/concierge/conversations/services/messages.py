@@ -22,6 +22,7 @@ from concierge.conversations.services.timeline import (
     record_conversation_event,
     touch,
 )
+from concierge.core.errors import InvalidInput
 from concierge.core.reactions import announce
 from concierge.core.text import clean_message_body, render_message
 from concierge.events import types as event_types
@@ -74,6 +75,20 @@ def reply_as_teammate(
         )
         announce(TeammateReplied(**happened(conversation, at, teammate), part_id=part.pk))
     return part
+
+
+def add_files_to_new_reply(part: Part, *, attachments: list[dict] = (), links_html: str = "") -> None:
+    """Files that go with a teammate's reply (a saved reply's), added inside the transaction that
+    wrote it, before anyone reads it: `attachments` as its channel keeps them (an email's go out with
+    it), `links_html` under its text (safe HTML, built by the caller with every name escaped)."""
+    if part.kind != Kind.COMMENT or part.author_type != Author.TEAMMATE:
+        raise InvalidInput("Files are added to a teammate's reply only.", field="attachments")
+    data = dict(part.data or {})
+    if attachments:
+        data["attachments"] = [*data.get("attachments", []), *attachments]
+    body = part.body + links_html
+    Part.objects.filter(pk=part.pk).update(body=body, data=data)
+    part.body, part.data = body, data
 
 
 def reply_as_contact(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from concierge.workspaces.services import SYSTEM, Actor, record_audit
 logger = logging.getLogger(__name__)
 
 SEND_HOUR = 9  # Monday, 9:00 in the teammate's zone
+CLAIM_TIMEOUT = timedelta(minutes=15)  # a claim older than this, not sent, is a worker that died
 LATE_BY_AT_MOST = timedelta(days=1)  # a worker down on Monday morning still sends until Tuesday 9:00
 
 
@@ -125,24 +127,45 @@ def build_digest_email(teammate: Teammate, week_of: date) -> EmailMultiAlternati
 
 
 def send_digest(teammate: Teammate, week_of: date, *, now: datetime | None = None) -> bool:
-    """Send one teammate's digest of a week, once: the week's row is written in the transaction that
-    sends it, so a second run (or a second worker) finds it and sends nothing; a failed send writes
-    nothing and the next run tries again."""
+    """Send one teammate's digest of a week, once. The week's row is claimed first, in a short
+    transaction of its own, so no database lock is held while the mail server answers: a second run
+    (or a second worker) finds the claim and sends nothing. A failed send gives the claim back and the
+    next run tries again; a claim left by a worker that died mid-send is taken over after a while."""
     if not teammate.email:
         return False
+    now = now or timezone.now()
+    claim = _claim_digest(teammate, week_of, now)
+    if claim is None:
+        return False
+    try:
+        message = build_digest_email(teammate, week_of)
+        get_connection(fail_silently=False).send_messages([message])
+    except BaseException:
+        DigestSent.objects.filter(pk=claim.pk, sent_at__isnull=True).delete()
+        raise
+    DigestSent.objects.filter(pk=claim.pk).update(sent_at=now)
+    return True
+
+
+def _claim_digest(teammate: Teammate, week_of: date, now: datetime) -> DigestSent | None:
+    stale = now - CLAIM_TIMEOUT
+    taken_over = DigestSent.objects.filter(
+        teammate=teammate, week_of=week_of, sent_at__isnull=True, claimed_at__lt=stale
+    ).update(claimed_at=now)
+    if taken_over:
+        return DigestSent.objects.get(teammate=teammate, week_of=week_of)
     try:
         with transaction.atomic():
-            DigestSent.objects.create(
-                workspace_id=teammate.workspace_id,
-                teammate=teammate,
-                week_of=week_of,
-                sent_at=now or timezone.now(),
+            return DigestSent.objects.create(
+                workspace_id=teammate.workspace_id, teammate=teammate, week_of=week_of, claimed_at=now
             )
-            message = build_digest_email(teammate, week_of)
-            get_connection(fail_silently=False).send_messages([message])
     except IntegrityError:
-        return False
-    return True
+        return None
+
+
+def _sent_or_being_sent(teammate: Teammate, week_of: date, now: datetime) -> bool:
+    rows = DigestSent.objects.filter(teammate=teammate, week_of=week_of)
+    return rows.filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=now - CLAIM_TIMEOUT)).exists()
 
 
 def send_due_digests(now: datetime | None = None) -> int:
@@ -153,7 +176,7 @@ def send_due_digests(now: datetime | None = None) -> int:
     for workspace in Workspace.objects.order_by("pk"):
         for teammate in digest_recipients(workspace):
             week_of = digest_week_due(teammate, now)
-            if week_of is None or DigestSent.objects.filter(teammate=teammate, week_of=week_of).exists():
+            if week_of is None or _sent_or_being_sent(teammate, week_of, now):
                 continue
             try:
                 sent += send_digest(teammate, week_of, now=now)

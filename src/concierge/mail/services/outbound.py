@@ -143,26 +143,36 @@ def keep_reply_attachments(thread: MailThread, uploads: list) -> list[dict]:
             f"The files are {filesizeformat(total)} together; a reply carries at most {filesizeformat(limit)}.",
             field="attachments",
         )
+    for upload in uploads:
+        name = _attachment_name(upload.name)
+        suffix = PurePath(name).suffix.lower()
+        if suffix in refused:
+            raise InvalidInput(f"{name}: a {suffix} file cannot be sent.", field="attachments")
+        if upload.size == 0:
+            raise InvalidInput(f"{name} is empty.", field="attachments")
+    return keep_reply_files(thread, [(upload.name, b"".join(upload.chunks())) for upload in uploads])
+
+
+def keep_reply_files(thread: MailThread, named_contents: list[tuple[str, bytes]]) -> list[dict]:
+    """Files to go out with a reply's email (checked by the caller: a teammate's upload, a saved
+    reply's files), kept through the storage API. Call inside the reply's transaction: the files are
+    removed again if it does not commit."""
     shown = []
     with files_kept_only_on_success() as files:
-        for upload in uploads:
-            name = _attachment_name(upload.name)
+        for given_name, content in named_contents:
+            name = _attachment_name(given_name)
             suffix = PurePath(name).suffix.lower()
-            if suffix in refused:
-                raise InvalidInput(f"{name}: a {suffix} file cannot be sent.", field="attachments")
-            if upload.size == 0:
-                raise InvalidInput(f"{name} is empty.", field="attachments")
             content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
             attachment = MailAttachment.objects.create(
                 workspace_id=thread.workspace_id,
                 message=None,
                 filename=name,
                 content_type=content_type[:127],
-                size=upload.size,
-                file=files.save("attachments", suffix[:10], b"".join(upload.chunks())),
+                size=len(content),
+                file=files.save("attachments", suffix[:10], content),
             )
             shown.append(
-                {"id": attachment.pk, "name": name, "type": attachment.content_type, "size": upload.size}
+                {"id": attachment.pk, "name": name, "type": attachment.content_type, "size": len(content)}
             )
     return shown
 

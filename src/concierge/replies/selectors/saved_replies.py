@@ -2,11 +2,12 @@
 shared replies, their teams' replies and their own personal ones. Anything else — another team's
 reply, another teammate's personal one, another workspace's — is a 404, as if it were not there."""
 
+from django.core import signing
 from django.db.models import Prefetch, Q, QuerySet
 
 from concierge.core import search
 from concierge.core.errors import NotFound
-from concierge.replies.models import SavedReply, SavedReplyFolder, SavedReplyVersion
+from concierge.replies.models import SavedReply, SavedReplyAttachment, SavedReplyFolder, SavedReplyVersion
 from concierge.workspaces.models import Teammate, Workspace
 
 SAVED_REPLY_KIND = "saved_reply"
@@ -164,3 +165,37 @@ def search_documents_of(workspace_id: int):
             body=search.plain_text(version.body),
             audience="internal",
         )
+
+
+def attachment_of_file_link(token: str, salt: str) -> SavedReplyAttachment | None:
+    """The saved reply's file a signed link names, while it is kept; None for a link that was not
+    made here or a file removed since."""
+    try:
+        workspace_id, attachment_id = signing.loads(token, salt=salt)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not (type(workspace_id) is int and type(attachment_id) is int):
+        return None
+    return SavedReplyAttachment.objects.filter(workspace_id=workspace_id, pk=attachment_id).first()
+
+
+def shared_with_workspace(workspace: Workspace) -> QuerySet[SavedReply]:
+    """The replies every teammate may use: the ones a routing rule may send."""
+    return SavedReply.objects.filter(workspace=workspace, visibility=SavedReply.Visibility.WORKSPACE)
+
+
+def rule_choices(workspace: Workspace) -> list[tuple[int, str]]:
+    return list(shared_with_workspace(workspace).order_by("title", "id").values_list("pk", "title"))
+
+
+def sender_for_a_rule(conversation, reply: SavedReply) -> Teammate | None:
+    """Who a rule's saved reply is sent as: the conversation's assignee, else the teammate who wrote
+    the saved reply, else the workspace's first owner — someone active who can answer the customer."""
+    for candidate in (conversation.assignee, reply.owner):
+        if candidate is not None and candidate.is_active:
+            return candidate
+    return (
+        Teammate.objects.filter(workspace_id=conversation.workspace_id, role="owner", is_active=True)
+        .order_by("id")
+        .first()
+    )

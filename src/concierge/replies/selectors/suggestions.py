@@ -8,7 +8,10 @@ close in meaning (EMBEDDING_FLOOR), score at least MIN_SCORE, and come near the 
 (NEAR_THE_BEST) to be shown at all; a greeting or a thank-you shows nothing.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy
 
@@ -64,17 +67,50 @@ def _stems(text: str, locale: str) -> set[str]:
     return content_stems(text, rules)
 
 
+# A candidate's stems and vector depend on its text alone: kept between requests, so a conversation
+# opened costs the customer's message's work, not every saved reply's and article's again.
+CACHED_CANDIDATES = 5000
+
+
+@lru_cache(maxsize=CACHED_CANDIDATES)
+def _candidate_stems(text: str, locale: str) -> frozenset[str]:
+    return frozenset(_stems(text, locale))
+
+
+class _Vectors:
+    """The candidates' embeddings by text, the least recently used dropped past CACHED_CANDIDATES."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[str, numpy.ndarray] = OrderedDict()
+
+    def of(self, texts: list[str]) -> numpy.ndarray:
+        with self._lock:  # one request's misses embedded at once; hits cost a lookup
+            missing = [text for text in dict.fromkeys(texts) if text not in self._kept]
+            if missing:
+                self._kept.update(zip(missing, word_embeddings().embed(missing, norm=True), strict=True))
+            for text in texts:
+                self._kept.move_to_end(text)
+            rows = numpy.stack([self._kept[text] for text in texts])
+            while len(self._kept) > CACHED_CANDIDATES:
+                self._kept.popitem(last=False)
+        return rows
+
+
+_vectors = _Vectors()
+
+
 def rank(message: str, candidates: list[tuple[str, str]], locale: str) -> list[tuple[int, float]]:
     """(index, score) of the candidates (title, text) that are close enough to the message, best first."""
     asked = _stems(message, locale)
     if not asked or not candidates:
         return []
     texts = [f"{title}. {title}. {body}"[:2000] for title, body in candidates]
-    vectors = word_embeddings().embed([" ".join(folded_words(message))] + texts, norm=True)
-    cosines = vectors[1:] @ vectors[0]
+    asked_vector = word_embeddings().embed([" ".join(folded_words(message))], norm=True)[0]
+    cosines = _vectors.of(texts) @ asked_vector
     ranked = []
     for index, (title, body) in enumerate(candidates):
-        shared = len(asked & _stems(f"{title} {body}", locale)) / len(asked)
+        shared = len(asked & _candidate_stems(f"{title} {body}", locale)) / len(asked)
         cosine = float(numpy.clip(cosines[index], 0.0, 1.0))
         if shared == 0 and cosine < EMBEDDING_FLOOR:
             continue

@@ -10,10 +10,13 @@ someone else's personal reply by no one else (it is a 404 to them, as if it were
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from concierge.conversations import services as conversations
 from concierge.conversations.models import Conversation, Part
@@ -21,11 +24,15 @@ from concierge.core import search
 from concierge.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.core.zones import validate_locale_name
+from concierge.mail import selectors as mail_selectors
+from concierge.mail.services.outbound import keep_reply_files
 from concierge.replies.models import SavedReply, SavedReplyAttachment, SavedReplyFolder, SavedReplyVersion
 from concierge.replies.selectors.saved_replies import (
     SAVED_REPLY_KIND,
     can_change_saved_reply,
     is_visible_to,
+    sender_for_a_rule,
+    shared_with_workspace,
     version_for,
 )
 from concierge.replies.variables import check_variables, fill_variables
@@ -484,6 +491,44 @@ def apply_saved_reply(
         SavedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1, last_used_at=at)
 
 
+FILE_LINK_SALT = "concierge.replies.file"
+
+
+def send_files_with_reply(reply: SavedReply, part: Part) -> None:
+    """A saved reply's files go with the reply it was sent in, inside that reply's transaction: in an
+    email conversation as the email's attachments; elsewhere (the messenger, the API) as links under
+    the message, each signed for that file alone."""
+    files = list(reply.attachments.all())
+    if not files:
+        return
+    conversation = part.conversation
+    thread = (
+        mail_selectors.thread_of_conversation(conversation.workspace, conversation.pk)
+        if conversation.channel == "email"
+        else None
+    )
+    if thread is not None:
+        contents = [(f.name, _stored_bytes(f)) for f in files]
+        conversations.add_files_to_new_reply(part, attachments=keep_reply_files(thread, contents))
+        return
+    links = "".join(
+        f'<p>📎 <a href="{escape(file_link(f))}" target="_blank" rel="noopener">{escape(f.name)}</a></p>'
+        for f in files
+    )
+    conversations.add_files_to_new_reply(part, links_html=links)
+
+
+def file_link(attachment: SavedReplyAttachment) -> str:
+    """The address a customer opens a saved reply's file at (it stays valid while the file is kept)."""
+    token = signing.dumps([attachment.workspace_id, attachment.pk], salt=FILE_LINK_SALT, compress=True)
+    return reverse("saved-reply-file", args=[token])
+
+
+def _stored_bytes(attachment: SavedReplyAttachment) -> bytes:
+    with attachment.file.open("rb") as stored:
+        return stored.read()
+
+
 def count_saved_reply_use(reply: SavedReply, *, at: datetime | None = None) -> None:
     """Count one use of a reply sent without the composer (a history replayed: the demo, an import)."""
     at = at or timezone.now()
@@ -517,6 +562,24 @@ def send_saved_reply(
         elif teammate is None:
             raise InvalidInput("A reply is sent by a teammate.", field="teammate")
         else:
-            part = conversations.reply_as_teammate(conversation, teammate, text, at=at, keep_html=False)
+            part = conversations.reply_as_teammate(
+                conversation, teammate, text, at=at, keep_html=False, data=data
+            )
+            send_files_with_reply(reply, part)
         apply_saved_reply(reply, conversation, teammate=teammate, at=at, data=data)
     return part
+
+
+def send_for_rule(
+    conversation: Conversation, saved_reply_id: int, *, at=None, data: dict | None = None
+) -> Part:
+    """Routing's "send the saved reply" action (lent to routing in AppConfig.ready): a reply shared
+    with the whole workspace, filled in for the contact and sent as `sender_for_a_rule`, its files
+    and its macro's actions with it, the rule named on its timeline entries."""
+    reply = shared_with_workspace(conversation.workspace).filter(pk=saved_reply_id).first()
+    if reply is None:
+        raise Conflict("The rule's saved reply was deleted or is no longer shared with everyone.")
+    sender = sender_for_a_rule(conversation, reply)
+    if sender is None:
+        raise Conflict("No active teammate to send the rule's saved reply as.")
+    return send_saved_reply(conversation, reply, teammate=sender, at=at, data=data)

@@ -111,4 +111,6 @@ def run_chosen_macro(request, conversation, part, *, as_note: bool) -> None:
         reply = selectors.saved_reply_by_id(request.workspace, request.teammate, chosen)
     except NotFound as exc:
         raise NotFound("The saved reply you inserted is no longer available; nothing was sent.") from exc
+    if not as_note:
+        services.send_files_with_reply(reply, part)
     services.apply_saved_reply(reply, conversation, teammate=request.teammate, data={"part_id": part.pk})

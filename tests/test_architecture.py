@@ -35,7 +35,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("replies",),  # saved replies and macros (they run routing's actions), the reply coach
     ("bot",),  # automated answers from articles, handover to routing
     ("live",),  # the live streams, typing and viewing, the teammates' notifications
-    ("outbound",),  # to come: proactive messages (email through mail)
+    ("outbound",),  # proactive messages: chats, posts, banners, tooltips, email (through mail)
     ("messenger",),  # gathers conversations, articles, answers, sessions for the customer
     ("insights",),  # learning from users: the product stand-up, product issues, the weekly digest
     ("reports",),  # the support funnel report, derived from the log
@@ -117,6 +117,10 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
     "bot": {
         "engine": "the automated-answer engine: ranks a help center's sections for a question, or stays quiet",
         "languages": "each language's rules for the engine (stemmer, stop words, small talk, asking for a person)",
+    },
+    "outbound": {
+        "personalisation": "a message's text filled in for a contact ({{first_name|there}}), no database",
+        "schedule": "a schedule's occurrences and their instants in a zone, across DST, no database",
     },
     "replies": {
         "coach": "the reply coach's engine and its rules, one module per language",

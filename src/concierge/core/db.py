@@ -20,7 +20,7 @@ import orjson
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.signals import connection_created
-from django.db.models import BigIntegerField, Func, QuerySet
+from django.db.models import BigIntegerField, BooleanField, F, Func, QuerySet, Value
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout passes
 
@@ -468,6 +468,35 @@ class EpochSeconds(Func):
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(
             compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)", **extra
+        )
+
+
+class JsonKeyIsNumber(Func):
+    """Whether a JSON column's top-level `key` holds a number (not a string that looks like one), so a
+    rule comparing numbers never meets text: the two databases order text and numbers differently.
+    `key` must be a plain name (letters, digits, underscores; the caller checks)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, key: str):
+        super().__init__(F(column), Value(key))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(json_type(%(expressions)s) IN ('integer', 'real'))",
+            arg_joiner=", '$.' || ",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(jsonb_typeof(%(expressions)s) = 'number')",
+            arg_joiner=" -> ",
+            **extra,
         )
 
 

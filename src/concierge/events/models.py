@@ -12,6 +12,7 @@ resolved, and contacts are never deleted (docs/decisions/log-and-rollups-without
 from django.db import models
 
 from concierge.contacts.models import Contact
+from concierge.events.event_types import CONTACT_TRACKED
 from concierge.events.types import MEETING_TYPES_FROM, MEETING_TYPES_UNTIL
 from concierge.workspaces.models import Workspace
 
@@ -64,6 +65,13 @@ class Event(models.Model):
                 fields=["workspace", "at"],
                 name="event_meetings_by_time",
                 condition=models.Q(type__gte=MEETING_TYPES_FROM, type__lt=MEETING_TYPES_UNTIL),
+            ),
+            # What customers' products tracked, by time: proactive messages' audiences ("export failed
+            # 3 times in 7 days") read it. Only tracked events enter it; imports never pay for it.
+            models.Index(
+                fields=["workspace", "at", "contact"],
+                name="event_tracked_by_time",
+                condition=models.Q(type=CONTACT_TRACKED),
             ),
         ]
         ordering = ["at", "id"]

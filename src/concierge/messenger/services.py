@@ -2,8 +2,6 @@
 they send. Each validates first and changes nothing on a refusal."""
 
 import contextlib
-import json
-import re
 import unicodedata
 import uuid
 from pathlib import PurePath
@@ -20,12 +18,9 @@ from concierge.contacts.models import Contact
 from concierge.conversations import services as conversation_services
 from concierge.conversations.models import Conversation, Part
 from concierge.core.errors import InvalidInput
-from concierge.events.services.log import record_event
-from concierge.messenger.event_types import CONTACT_TRACKED
+from concierge.events.services import track_contact_event
 from concierge.messenger.models import Attachment
 
-EVENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\- ]{0,59}$")
-MAX_EVENT_DATA_BYTES = 4_096
 MAX_FILE_NAME = 200
 
 # The files a customer may send, by suffix, with the type they are served as. Anything a browser would
@@ -77,22 +72,7 @@ def update_contact_from_messenger(
 
 def track_event(contact: Contact, name: str, data: dict | None = None, *, at=None):
     """Concierge('track', name, data): one event in the support log, named by the customer's site."""
-    name = (name or "").strip()
-    if not EVENT_NAME.match(name):
-        raise InvalidInput(
-            "The event name must be 1 to 60 letters, digits, spaces or _ . : - (starting with a letter "
-            "or digit).",
-            field="name",
-        )
-    data = data or {}
-    if not isinstance(data, dict):
-        raise InvalidInput("The event's data must be an object of names to values.", field="data")
-    if len(json.dumps(data)) > MAX_EVENT_DATA_BYTES:
-        raise InvalidInput(f"The event's data is larger than {MAX_EVENT_DATA_BYTES} bytes.", field="data")
-    with transaction.atomic():
-        return record_event(
-            contact.workspace, CONTACT_TRACKED, contact=contact, at=at, data={"name": name, "data": data}
-        )
+    return track_contact_event(contact, name, data, at=at)
 
 
 def clean_file_name(name: str) -> str:

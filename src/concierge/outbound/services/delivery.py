@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
@@ -319,11 +319,11 @@ def run_send(run_id: int, *, batch_size: int = BATCH) -> None:
 def capture_audience(message: Message, at: datetime) -> int:
     """A fixed audience's members: whoever matches as it goes live, written in one statement."""
     contacts = audience_contacts(message.workspace, message.audience, kind=message.audience_kind, at=at)
-    select_sql, params = contacts.values_list("pk").query.sql_with_params()
+    select_sql, params = contacts.annotate(member=F("pk")).values_list("member").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {AudienceMember._meta.db_table} (message_id, contact_id) "
-            f"SELECT %s, matched.id FROM ({select_sql}) AS matched",
+            f"SELECT %s, matched.member FROM ({select_sql}) AS matched",
             [message.pk, *params],
         )
         return cursor.rowcount

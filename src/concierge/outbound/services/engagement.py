@@ -60,7 +60,7 @@ def react(delivery: Delivery, reaction: str, *, at: datetime | None = None) -> D
     """The contact's reaction to a chat or a post (one of REACTIONS), or "" to take it back."""
     if delivery.message.content_type not in REACTABLE:
         raise InvalidInput("Only a chat or a post takes a reaction.", field="reaction")
-    if reaction and reaction not in REACTIONS:
+    if not isinstance(reaction, str) or (reaction and reaction not in REACTIONS):
         raise InvalidInput(f"A reaction is one of {' '.join(REACTIONS)}.", field="reaction")
     if delivery.state != Delivery.State.SENT:
         raise InvalidInput("This message has not been sent to you.", field="reaction")

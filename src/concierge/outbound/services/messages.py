@@ -15,7 +15,7 @@ from concierge.core.zones import validate_locale_name
 from concierge.events.services.tracking import clean_event_name
 from concierge.outbound.models import Message, MessageVersion
 from concierge.outbound.personalisation import check_personalisation
-from concierge.outbound.selectors.audience import KINDS, clean_audience
+from concierge.outbound.selectors.audience import ATTRIBUTE_NAME, KINDS, clean_audience
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
 
@@ -215,6 +215,13 @@ def _check_together(fields: dict) -> None:
         raise InvalidInput("A goal names the event or the attribute it waits for.", field="goal_name")
     if fields["goal_kind"] == Message.GoalKind.EVENT and fields["goal_name"]:
         clean_event_name(fields["goal_name"])
+    if fields["goal_kind"] == Message.GoalKind.ATTRIBUTE:
+        if not ATTRIBUTE_NAME.match(fields["goal_name"]) or "__" in fields["goal_name"]:
+            raise InvalidInput(
+                "The goal's attribute is a name of letters, digits and single underscores.", field="goal_name"
+            )
+        if fields["goal_value"] is None:
+            raise InvalidInput("An attribute goal needs the value that meets it.", field="goal_value")
     if fields["stop_when_goal_met"] and not fields["goal_kind"]:
         raise InvalidInput("Stopping when the goal is met needs a goal.", field="stop_when_goal_met")
     if fields["content_type"] == Message.ContentType.EMAIL and trigger == Message.Trigger.PAGE:

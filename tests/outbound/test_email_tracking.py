@@ -227,3 +227,17 @@ def test_each_contact_gets_their_own_links(workspace, contact, support, newslett
     assert opened.contact.email == "dana@customer.test"
     tracked = [{link for link in _links(email) if "/o/acme/" in link} for email in (casey, dana)]
     assert tracked[0].isdisjoint(tracked[1]) and len(tracked[0]) == 2
+
+
+def test_a_text_that_comes_out_empty_for_a_contact_still_sends_the_email(
+    workspace, contact, support, make_message, mailbox, run_tasks
+):
+    message = make_message(
+        "email", versions=[{"locale": "en", "subject": "{{company}}", "body": "{{company}}"}]
+    )
+    set_state(message, "live")
+    run_tasks()
+    (email,) = mailbox.to(CASEY)  # no company: the subject falls back to the team's name
+    assert email["Subject"] == "Acme Support"
+    assert email["List-Unsubscribe"] and "/o/acme/open/" in _html(email)
+    assert Delivery.objects.get(message=message).state == "sent"

@@ -10,6 +10,7 @@ sends it, trying again on a passing failure (mail's own retries).
 
 import html
 
+from concierge.core.errors import InvalidInput
 from concierge.core.text import message_text, render_message
 from concierge.mail.models import MailMessage
 from concierge.mail.services.proactive import queue_proactive_email
@@ -53,9 +54,18 @@ def composed_for(message: Message, version, contact) -> tuple[str, str]:
         )
 
     subject_source = version.subject if version and version.subject else message.name
-    subject = " ".join(message_text(render_message(filled(subject_source or ""), field="subject")).split())
-    body_html = render_message(filled(version.body if version else ""), field="body")
-    return subject or message.workspace.name, body_html
+    subject = " ".join(message_text(_rendered(filled(subject_source or ""))).split())
+    body_html = _rendered(filled(version.body if version else ""))
+    return subject[:200] or message.workspace.name, body_html
+
+
+def _rendered(markdown: str) -> str:
+    """Safe HTML, or nothing when the text comes out empty (a body of only a variable the contact has
+    no value for): an email is never held up, and a batch never undone, by one contact's text."""
+    try:
+        return render_message(markdown)
+    except InvalidInput:
+        return ""
 
 
 def with_tracking(workspace, delivery: Delivery, body_html: str) -> str:

@@ -67,3 +67,14 @@ def test_bad_input_is_refused_and_nothing_recorded(workspace, contact, listening
     with pytest.raises(InvalidInput):
         track_contact_event(contact, name, data)
     assert not Event.objects.filter(type="contact.tracked").exists() and listening == []
+
+
+def test_the_api_tracks_for_a_contact_of_its_workspace_only(api, other_api, workspace, contact, listening):
+    done = api.post(f"/contacts/{contact.pk}/track", {"name": "export failed", "data": {"rows": 3}})
+    assert done.status_code == 201, done.content
+    assert done.json()["contact_id"] == contact.pk and done.json()["type"] == "contact.tracked"
+    assert [t.name for t in listening] == ["export failed"]
+    assert other_api.post(f"/contacts/{contact.pk}/track", {"name": "export failed"}).status_code == 404
+    refused = api.post(f"/contacts/{contact.pk}/track", {"name": "-bad"})
+    assert refused.status_code == 422 and refused.json()["field"] == "name"
+    assert Event.objects.filter(type="contact.tracked").count() == 1

@@ -401,6 +401,7 @@ def update_message(
                 cleaned[name] = CLEANERS[name](workspace, value)
         before = field_values(message, SETTINGS)
         after = before | cleaned
+        _check_fixed_audience_kept(message, before, after)
         if not message.imported:
             _check_together(after)
         audited_before, audited_after = dict(before), dict(after)
@@ -469,6 +470,24 @@ def set_state(message: Message, state: str, *, actor: Actor = SYSTEM, at: dateti
         if state in (Message.State.LIVE, Message.State.SCHEDULED):
             start_sending(message, at=at, first_time=before["state"] == Message.State.DRAFT)
     return message
+
+
+def _check_fixed_audience_kept(message: Message, before: dict, after: dict) -> None:
+    """Once a message has gone live, who is in a fixed audience was written down: neither its rules nor
+    its mode can change any more (a new message can)."""
+    if message.went_live_at is None:
+        return
+    if before["audience_mode"] != after["audience_mode"]:
+        raise Conflict(
+            "An audience cannot become fixed or kept up to date once it has gone live.", field="audience_mode"
+        )
+    if before["audience_mode"] != Message.AudienceMode.FIXED:
+        return
+    for name in ("audience", "audience_kind"):
+        if changed_fields({name: before[name]}, {name: after[name]}):
+            raise Conflict(
+                "This message's audience was fixed when it went live: it cannot change now.", field=name
+            )
 
 
 def _check_ready_to_send(message: Message) -> None:

@@ -241,3 +241,16 @@ def test_a_text_that_comes_out_empty_for_a_contact_still_sends_the_email(
     assert email["Subject"] == "Acme Support"
     assert email["List-Unsubscribe"] and "/o/acme/open/" in _html(email)
     assert Delivery.objects.get(message=message).state == "sent"
+
+
+def test_the_footer_and_the_unsubscribe_page_speak_the_contacts_language(
+    workspace, support, make_message, mailbox, run_tasks
+):
+    create_contact(workspace, external_id="es-1", email="lucia@cliente.test", name="Lucía", locale="es")
+    message = make_message("email", versions=[{"locale": "es", "subject": "Novedades", "body": "Hola"}])
+    set_state(message, "live")
+    run_tasks()
+    (email,) = mailbox.to("lucia@cliente.test")
+    assert "Recibes este correo de Acme Support." in _html(email)
+    page = Client().get(_path(email["List-Unsubscribe"].strip().strip("<>")))
+    assert "Darse de baja" in page.content.decode()

@@ -10,6 +10,9 @@ sends it, trying again on a passing failure (mail's own retries).
 
 import html
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from concierge.core.errors import InvalidInput
 from concierge.core.text import message_text, render_message
 from concierge.mail.models import MailMessage
@@ -32,7 +35,7 @@ def queue_delivery_email(message: Message, delivery: Delivery, versions: list) -
     workspace, contact = message.workspace, delivery.contact
     version = version_for(versions, delivery.locale or contact.locale)
     subject, body_html = composed_for(message, version, contact)
-    tracked = with_tracking(workspace, delivery, body_html)
+    tracked = with_tracking(workspace, delivery, body_html, version.locale if version else contact.locale)
     return queue_proactive_email(
         workspace,
         to_address=contact.email,
@@ -68,18 +71,20 @@ def _rendered(markdown: str) -> str:
         return ""
 
 
-def with_tracking(workspace, delivery: Delivery, body_html: str) -> str:
-    """The body with its links tracked, the unsubscribe line and the open pixel."""
+def with_tracking(workspace, delivery: Delivery, body_html: str, locale: str = "") -> str:
+    """The body with its links tracked, the unsubscribe line (in the version's language) and the
+    open pixel."""
 
     def click(url: str) -> str:
         return tracking.click_url(workspace.pk, workspace.slug, delivery.pk, url)
 
     unsubscribe = html.escape(tracking.unsubscribe_url(workspace.pk, workspace.slug, delivery.contact_id))
     pixel = html.escape(tracking.open_pixel_url(workspace.pk, workspace.slug, delivery.pk))
-    team = html.escape(workspace.name)
+    with translation.override(locale or workspace.locale or "en"):
+        sent_by = html.escape(gettext("You receive this email from %(team)s.") % {"team": workspace.name})
+        unsubscribe_word = html.escape(gettext("Unsubscribe"))
     return (
-        tracking.with_tracked_links(body_html, click)
-        + f'<p style="color:#6b7280;font-size:12px">You receive this email from {team}. '
-        f'Unsubscribe: <a href="{unsubscribe}">{unsubscribe}</a></p>'
+        tracking.with_tracked_links(body_html, click) + f'<p style="color:#6b7280;font-size:12px">{sent_by} '
+        f'{unsubscribe_word}: <a href="{unsubscribe}">{unsubscribe}</a></p>'
         + f'<img src="{pixel}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">'
     )

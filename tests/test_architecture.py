@@ -121,6 +121,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
     "outbound": {
         "personalisation": "a message's text filled in for a contact ({{first_name|there}}), no database",
         "schedule": "a schedule's occurrences and their instants in a zone, across DST, no database",
+        "charts": "a message's figures over time as a chart's geometry, no database",
     },
     "replies": {
         "coach": "the reply coach's engine and its rules, one module per language",

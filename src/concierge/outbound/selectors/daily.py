@@ -4,7 +4,7 @@ of its deliveries were sent, opened, clicked, reacted to, replied to and met the
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.db.models.functions import TruncDate
 
 from concierge.outbound.models import Delivery, Message
@@ -22,9 +22,11 @@ LONGEST = 90  # days a chart shows at most: the latest ones
 
 
 def chart_days(message: Message, today: date, zone: ZoneInfo) -> tuple[date, date]:
-    """The days the chart covers: from the day the message went live (or was made) to today, at most
-    the last LONGEST days, at least a week."""
-    began = (message.went_live_at or message.created_at).astimezone(zone).date()
+    """The days the chart covers: from the day the message went live, was made or first sent (history
+    replayed with `at=` may come first) to today, at most the last LONGEST days, at least a week."""
+    first_sent = Delivery.objects.filter(message=message).aggregate(first=Min("sent_at"))["first"]
+    instants = [message.went_live_at or message.created_at, *([first_sent] if first_sent else [])]
+    began = min(instants).astimezone(zone).date()
     first = max(began, today - timedelta(days=LONGEST - 1))
     return min(first, today - timedelta(days=6)), today
 

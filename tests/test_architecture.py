@@ -163,6 +163,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "site": "the demo's product site on its own port, with the messenger embedded by the snippet",
         "insights": "the demo's product feedback: more feature requests tagged, product issues linked",
         "saved_replies": "the demo's saved replies and macros, in English and some in Spanish",
+        "outbound": "the demo's proactive messages and their history: an outage banner, onboarding posts, a chat when exports fail, a tooltip tour, a monthly email",
     },
 }
 

@@ -46,6 +46,8 @@ def test_the_demo_has_five_kinds_of_proactive_message_with_their_history(db):
         for d in Delivery.objects.filter(message=email, state="sent").select_related("contact")
     }
     assert 10 in local_hours
+    # Monthly: the second month's went to those who had the first.
+    assert Delivery.objects.filter(message=email, state="sent", sequence=2).exists()
 
     today = timezone.now().date()
     report = support_report(workspace, today - timedelta(days=70), today)

@@ -12,11 +12,12 @@
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from concierge.contacts.models import Contact
 from concierge.events.services.tracking import track_contact_event
 from concierge.outbound.models import Message, SendRun
+from concierge.outbound.schedule import occurrences
 from concierge.outbound.services import create_message, deliver, deliver_due, open_due_occurrences, set_state
 from concierge.outbound.services.delivery import run_send_batch
 from concierge.workspaces.models import Teammate, Workspace
@@ -246,16 +247,17 @@ def _monthly_email(workspace, owner, sender, now) -> Message:
         schedule_time="10:00",
         schedule_zone="contact",
         repeat="monthly",
+        max_per_contact=12,
+        min_gap_days=20,
         actor=owner,
         at=now - timedelta(days=57),
     )
     set_state(email, "live", actor=owner, at=now - timedelta(days=56))
-    for days_ago in (55, 25):
-        day = (now - timedelta(days=days_ago)).date()
-        if day < first_day:
-            continue
+    for day in occurrences(first_day, "monthly", None):
         # The earliest zone's 10:00 (UTC+14) is the day before at 20:00 UTC; the latest (UTC-12) at 22:00.
-        opens_at = datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo) - timedelta(hours=4)
+        opens_at = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=4)
+        if opens_at + timedelta(hours=27) > now:
+            break  # today's or a later month's: the worker sends it when it comes
         open_due_occurrences(at=opens_at)
         for run in SendRun.objects.filter(message=email, finished_at__isnull=True):
             while run_send_batch(run.pk, at=opens_at):

@@ -47,7 +47,7 @@ def figure_rows(figures: dict) -> list[dict]:
             "key": key,
             "label": label,
             "value": figures.get(key, 0),
-            "share": _share(figures.get(key, 0), sent) if key != "sent" else "",
+            "share": _share(figures.get(key, 0), sent) if key != "sent" and figures.get(key) else "",
         }
         for key, label, _ in SERIES
     ]

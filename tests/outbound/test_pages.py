@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from concierge.contacts.services import create_contact
 from concierge.outbound.models import Message
-from concierge.outbound.services import create_message, deliver, set_state
+from concierge.outbound.services import create_imported_message, create_message, deliver, set_state
 from concierge.workspaces.models import AuditEntry
 from tests.conftest import PASSWORD
 
@@ -237,3 +237,35 @@ def test_another_workspaces_message_and_contact_are_404(workspace, other_workspa
     # Someone outside the workspace gets a 404 for its pages.
     outsider = signed_in("owner@globex.test")
     assert outsider.get("/w/acme/outbound/").status_code == 404
+
+
+def test_a_stopped_or_imported_message_keeps_its_content_and_changes_its_description(workspace, owner):
+    stopped = create_message(
+        workspace, content_type="chat", name="Old", versions=[{"locale": "en", "body": "Hi"}]
+    )
+    set_state(stopped, "stopped")
+    imported = create_imported_message(workspace, "msg_2024_spring", content_type="in_app", tags=["spring"])
+    client = signed_in()
+    editor = client.get(f"/w/acme/outbound/{stopped.pk}/edit/").content.decode()
+    assert "only its name, type, sender and tags can change" in editor and "body_0" not in editor
+    form = {"name": "Old chat", "content_type": "chat", "sender": str(owner.pk), "tags": "archive"}
+    assert client.post(f"/w/acme/outbound/{stopped.pk}/edit/", form).status_code == 302
+    stopped.refresh_from_db()
+    assert (stopped.name, stopped.tags, stopped.sender, stopped.versions.get().body) == (
+        "Old chat",
+        ["archive"],
+        owner,
+        "Hi",
+    )
+
+    page = client.get(f"/w/acme/outbound/{imported.pk}/").content.decode()
+    assert "imported" in page and "Go live" not in page and "in_app" in page
+    form = {"name": "Spring promo", "content_type": "in_app", "sender": "", "tags": "spring, promo"}
+    assert client.post(f"/w/acme/outbound/{imported.pk}/edit/", form).status_code == 302
+    imported.refresh_from_db()
+    assert (imported.name, imported.tags, imported.content_type) == (
+        "Spring promo",
+        ["spring", "promo"],
+        "in_app",
+    )
+    assert "Spring promo" in client.get("/w/acme/outbound/").content.decode()

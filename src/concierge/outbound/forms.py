@@ -275,15 +275,16 @@ def describe_rule(rule: dict) -> str:
     return f"{rule['attribute']} {op} {shown}".strip()
 
 
-def read_message(post, *, teammates: list[Teammate], imported: bool = False) -> dict:
-    """The editor's fields as keyword arguments of create_message / update_message."""
+def read_message(post, *, teammates: list[Teammate], description_only: bool = False) -> dict:
+    """The editor's fields as keyword arguments of create_message / update_message; only the
+    description (name, type, tags, sender) for a message known from imported history or stopped."""
     fields: dict = {
         "name": post.get("name") or "",
         "content_type": post.get("content_type") or "",
         "tags": read_tags(post.get("tags") or ""),
         "sender": _read_sender(post.get("sender") or "", teammates),
     }
-    if imported:
+    if description_only:
         return fields
     fields.update(
         versions=read_versions(post),

@@ -10,6 +10,7 @@ from concierge.core.errors import InvalidInput, ServiceError
 from concierge.core.zones import CUSTOMER_LANGUAGES
 from concierge.outbound import forms
 from concierge.outbound.models import Message
+from concierge.outbound.personalisation import check_personalisation
 from concierge.outbound.selectors.audience import audience_size
 from concierge.outbound.services.messages import create_message, update_message
 from concierge.outbound.views.common import example_contact, message_or_404, number, render_version
@@ -123,8 +124,6 @@ def _preview_of(request, values: dict, index: int) -> tuple:
     row = rows[index]
     try:
         tooltips = forms.read_tooltips(row["tooltips"], index + 1)
-        from concierge.outbound.personalisation import check_personalisation
-
         for text, field in (
             (row["subject"], "subject"),
             (row["body"], "body"),
@@ -154,33 +153,42 @@ def _sender_of(request, value: str):
     return next((t for t in _active_teammates(request.workspace) if t.pk == wanted), None)
 
 
-def _size_of(request, values: dict) -> tuple[int | None, str]:
+def _size_of(request, audience: dict, kind: str) -> tuple[int | None, str]:
+    """How many contacts the audience matches now, or why it cannot be counted."""
     try:
-        audience = forms.read_audience(_Posted(values))
-        return audience_size(request.workspace, audience, kind=values.get("audience_kind") or "everyone"), ""
+        return audience_size(request.workspace, audience, kind=kind or "everyone"), ""
     except InvalidInput as error:
         return None, error.message
 
 
-class _Posted:
-    """The editor's values read again as a form (the builder's rows as lists), for the audience size."""
+def _audience_of(request, message: Message | None, post) -> tuple[dict, str]:
+    """The audience the editor shows: as posted, else the message's, else everyone; and its kind."""
+    if post is not None:
+        return forms.read_audience(post), post.get("audience_kind") or "everyone"
+    if message is not None:
+        return message.audience, message.audience_kind
+    return {"match": "all", "rules": []}, "users"
 
-    def __init__(self, values: dict):
-        self.values = values
-        self.rows = values.get("rule_rows", [])
 
-    def get(self, key, default=None):
-        return self.values.get(key, default)
-
-    def getlist(self, key):
-        return [row[key.removeprefix("rule_")] for row in self.rows]
+def _posted_size(request, post) -> tuple[int | None, str]:
+    try:
+        audience, kind = _audience_of(request, None, post)
+    except InvalidInput as error:
+        return None, error.message
+    return _size_of(request, audience, kind)
 
 
 def _editor(request, message: Message | None, *, error: ServiceError | None = None, status: int = 200):
     post = request.POST if error is not None else None
     values = _values_of(message, post, request.workspace.locale or "en")
     previews = [_preview_of(request, values, index) for index in range(len(values["rows"]))]
-    size, size_error = (None, "") if message and message.imported else _size_of(request, values)
+    size, size_error = None, ""
+    if message is None or not message.imported:
+        size, size_error = (
+            _posted_size(request, post)
+            if post is not None
+            else _size_of(request, *_audience_of(request, message, None))
+        )
     context = {
         "section": "outbound",
         "message": message,
@@ -222,7 +230,9 @@ def message_edit(request, message_id: int):
         return _editor(request, message)
     try:
         fields = forms.read_message(
-            request.POST, teammates=_active_teammates(request.workspace), imported=message.imported
+            request.POST,
+            teammates=_active_teammates(request.workspace),
+            description_only=message.imported or message.state == Message.State.STOPPED,
         )
         update_message(message, actor=Actor.for_teammate(request.teammate), **fields)
     except ServiceError as error:
@@ -251,8 +261,7 @@ def live_preview(request):
 @teammate_page
 def audience_count(request):
     """How many contacts the audience being built matches now (the editor asks as the rules change)."""
-    values = _values_of(None, request.POST)
-    size, error = _size_of(request, values)
+    size, error = _posted_size(request, request.POST)
     return render(
         request,
         "outbound/_audience_size.html",

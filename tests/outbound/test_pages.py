@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from concierge.contacts.services import create_contact
+from concierge.outbound.forms import rule_rows
 from concierge.outbound.models import Message
 from concierge.outbound.services import create_imported_message, create_message, deliver, set_state
 from concierge.workspaces.models import AuditEntry
@@ -269,3 +270,46 @@ def test_a_stopped_or_imported_message_keeps_its_content_and_changes_its_descrip
         "in_app",
     )
     assert "Spring promo" in client.get("/w/acme/outbound/").content.decode()
+
+
+def test_saving_a_live_fixed_message_keeps_its_audience_as_it_was(workspace, customers):
+    audience = {
+        "match": "any",
+        "rules": [
+            {"attribute": "plan", "op": "in", "value": ["pro", "enterprise"]},
+            {"attribute": "seats", "op": "gte", "value": 10},
+            {"attribute": "trial", "op": "is", "value": True},
+            {"event": "export failed", "op": "at_least", "count": 3, "days": 7},
+            {"event": "signed in", "op": "ever"},
+            {"field": "signed_up", "op": "less_than_days_ago", "value": 30},
+            {"field": "locale", "op": "in", "value": ["es", "pt"]},
+            {"tag": "billing", "op": "has_not"},
+        ],
+    }
+    message = create_message(
+        workspace,
+        content_type="chat",
+        name="Fixed",
+        audience=audience,
+        audience_mode="fixed",
+        versions=[{"locale": "en", "body": "Hi"}],
+    )
+    set_state(message, "live")
+    message.refresh_from_db()
+    client = signed_in()
+    editor = client.get(f"/w/acme/outbound/{message.pk}/edit/").content.decode()
+    rows = rule_rows(message.audience)
+    for row in rows:  # the builder shows each rule as it is kept
+        assert f'name="rule_value" aria-label="Value" value="{row["value"]}"' in editor
+    data = chat_form(name="Fixed, renamed", match="any", audience_kind="everyone", audience_mode="fixed")
+    for key in ("subject", "name", "op", "value", "count", "days"):
+        data[f"rule_{key}"] = [row[key] for row in rows]
+    assert client.post(f"/w/acme/outbound/{message.pk}/edit/", data).status_code == 302
+    message.refresh_from_db()
+    assert message.name == "Fixed, renamed" and message.audience == audience
+    # Changing who gets it now is refused, and nothing changes.
+    data["rule_value"] = ["pro", *data["rule_value"][1:]]
+    refused = client.post(f"/w/acme/outbound/{message.pk}/edit/", data)
+    assert refused.status_code == 409 and "fixed when it went live" in refused.content.decode()
+    message.refresh_from_db()
+    assert message.audience == audience

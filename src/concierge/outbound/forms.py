@@ -98,8 +98,11 @@ def read_whole(value: str, field: str, *, default: int, label: str) -> int:
 
 
 def read_value(text: str):
-    """A rule's value as typed: a number when it reads as one (seats 12), else the text."""
+    """A rule's value as typed: a number when it reads as one (seats 12), true or false as such, else
+    the text."""
     text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
     if NUMBER.match(text):
         return float(text) if "." in text else int(text)
     return text

@@ -125,6 +125,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "tracking": "a proactive email's signed links: open pixel, tracked links, unsubscribe (no database)",
         "public_urls": "what a proactive email links to, outside the workspace's pages",
         "public_views": "the open pixel, the tracked link's redirect and the unsubscribe page",
+        "charts": "a message's figures over time as a chart's geometry, no database",
     },
     "replies": {
         "coach": "the reply coach's engine and its rules, one module per language",
@@ -168,6 +169,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "site": "the demo's product site on its own port, with the messenger embedded by the snippet",
         "insights": "the demo's product feedback: more feature requests tagged, product issues linked",
         "saved_replies": "the demo's saved replies and macros, in English and some in Spanish",
+        "outbound": "the demo's proactive messages and their history: an outage banner, onboarding posts, a chat when exports fail, a tooltip tour, a monthly email",
     },
 }
 

@@ -170,6 +170,15 @@ def test_no_page_answers_bad_input_with_a_server_error(
         owner=owner,
     )
     saved_file = add_attachment(saved_reply, SimpleUploadedFile("refund.pdf", b"%PDF-1.4 x"))
+    from concierge.outbound.services import create_message
+
+    outbound_message = create_message(
+        workspace,
+        content_type="chat",
+        name="Welcome",
+        versions=[{"locale": "en", "body": "Hi {{first_name|there}}"}],
+        audience={"match": "all", "rules": [{"attribute": "plan", "op": "is", "value": "pro"}]},
+    )
     values = {
         "slug": [workspace.slug],
         "conversation_id": [str(everything["conversation"].pk)],
@@ -210,6 +219,7 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "file_id": [str(saved_file.pk)],
         "attachment_id": ["1"],
         "view_id": [str(view.pk)],
+        "message_id": [str(outbound_message.pk), "99999999999999999999"],
     }
     client = teammate_client
     server_errors = []

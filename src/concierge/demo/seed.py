@@ -28,6 +28,7 @@ from concierge.demo import people, routing, stories
 from concierge.demo.articles import TYPOS, Readers, open_help_center
 from concierge.demo.emails import DemoMailClient
 from concierge.demo.insights import seed_product_feedback
+from concierge.demo.outbound import seed_proactive_messages
 from concierge.demo.saved_replies import seed_saved_replies
 from concierge.demo.sessions import seed_demo_sessions
 from concierge.mail.services.mailboxes import create_mailbox
@@ -116,6 +117,14 @@ def seed_demo_workspace(
         desk.correct_a_contact()
         booked = desk.book_one_to_one_sessions(sessions) if sessions else 0
         seed_product_feedback(desk.workspace, desk.owner, random.Random(seed + 2), desk.now)
+        seed_proactive_messages(
+            desk.workspace,
+            desk.owner,
+            product_sender=desk.members["Product"][0],
+            reliability_sender=desk.members["Reliability"][0],
+            rng=random.Random(seed + 3),
+            now=desk.now,
+        )
         report(total, total)
     return DemoSeedResult(
         desk.workspace, created=True, contacts=contacts, conversations=conversations, sessions=booked

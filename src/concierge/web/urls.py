@@ -31,6 +31,7 @@ workspace_pages = [
     path("bot/", include("concierge.bot.urls")),
     path("messenger/files/<int:attachment_id>/", teammate_file, name="messenger-file"),
     path("routing/", include("concierge.routing.urls")),
+    path("outbound/", include("concierge.outbound.urls")),
     path("settings/tags/", tags_settings_page, name="settings_tags"),
     path("settings/tags/<int:tag_id>/rename/", rename_tag_setting, name="settings_tag_rename"),
     path("settings/tags/<int:tag_id>/delete/", delete_tag_setting, name="settings_tag_delete"),

@@ -52,3 +52,9 @@ def test_the_demo_has_five_kinds_of_proactive_message_with_their_history(db):
     today = timezone.now().date()
     report = support_report(workspace, today - timedelta(days=70), today)
     assert report["current"]["proactive"]["sent"] == sent
+    # Customers answered: opens on every kind, clicks on the email, reactions on chats and posts.
+    proactive = report["current"]["proactive"]
+    assert proactive["opened"] > 0 and proactive["clicked"] > 0 and proactive["reacted"] > 0
+    assert (
+        figures_of(email)["clicked"] > 0 and figures_of(messages["Your export keeps failing"])["opened"] > 0
+    )

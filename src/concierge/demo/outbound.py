@@ -16,10 +16,11 @@ from datetime import UTC, datetime, time, timedelta
 
 from concierge.contacts.models import Contact
 from concierge.events.services.tracking import track_contact_event
-from concierge.outbound.models import Message, SendRun
+from concierge.outbound.models import Delivery, Message, SendRun
 from concierge.outbound.schedule import occurrences
 from concierge.outbound.services import create_message, deliver, deliver_due, open_due_occurrences, set_state
 from concierge.outbound.services.delivery import run_send_batch
+from concierge.outbound.services.engagement import REACTIONS, react, record_click, record_open
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services import Actor
 
@@ -74,7 +75,30 @@ def seed_proactive_messages(
     }
     for number, post in enumerate(_onboarding_posts(workspace, owner, product_sender, users, rng, now)):
         messages[f"onboarding-{number + 1}"] = post
+    for message in messages.values():
+        _engagement(message, rng, now)
     return messages
+
+
+# How customers answered each kind of message: the share that opened it, of those the share that
+# clicked a link (email) or reacted (chats and posts).
+OPENED = {"banner": 0.8, "tooltip_group": 0.7, "chat": 0.75, "post": 0.6, "email": 0.45}
+CLICKED = {"email": 0.3}
+REACTED = {"chat": 0.2, "post": 0.25}
+
+
+def _engagement(message: Message, rng: random.Random, now: datetime) -> None:
+    """Opens, clicks and reactions through the services, each a little after its delivery."""
+    kind = message.content_type
+    for delivery in Delivery.objects.filter(message=message, state=Delivery.State.SENT).order_by("pk"):
+        if rng.random() >= OPENED.get(kind, 0):
+            continue
+        opened_at = min(delivery.sent_at + timedelta(minutes=rng.uniform(2, 600)), now)
+        record_open(delivery, at=opened_at, approximate=kind == "email")
+        if kind in CLICKED and rng.random() < CLICKED[kind]:
+            record_click(delivery, "https://acme.test/whats-new", at=opened_at + timedelta(minutes=1))
+        if kind in REACTED and rng.random() < REACTED[kind]:
+            react(delivery, rng.choice(REACTIONS[:4]), at=opened_at + timedelta(minutes=1))
 
 
 def _outage_banner(workspace, owner, users, rng, now) -> Message:

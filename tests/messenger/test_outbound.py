@@ -320,3 +320,14 @@ def test_a_tracked_event_delivers_the_messages_it_triggers(
     [chat] = shown(signed_in_customer)
     assert chat["content_type"] == "chat"
     assert Delivery.objects.get(contact=contact).message_id == message.pk
+
+
+@pytest.mark.parametrize(
+    "lang,words",
+    [("es", "Reaccionar con %(emoji)s"), ("de", "Vom Team"), ("fr", "Suivant"), ("en", "Dismiss")],
+)
+def test_the_words_around_proactive_messages_speak_the_customers_language(workspace, lang, words):
+    from django.test import Client
+
+    answer = Client().get("/messenger/acme/frame/", {"origin": "https://shop.example.com", "lang": lang})
+    assert words.encode() in answer.content

@@ -116,6 +116,7 @@ def register_routers() -> None:
     from concierge.meetings.api import messenger_router as meetings_messenger_router
     from concierge.meetings.api import router as meetings_router
     from concierge.messenger.api import router as messenger_app_router
+    from concierge.outbound.api import router as outbound_router
     from concierge.replies.api import router as saved_replies_router
     from concierge.reports.api import router as reports_router
     from concierge.workspaces.api import router as workspaces_router
@@ -138,6 +139,7 @@ def register_routers() -> None:
     api.add_router("/v1/", reports_router)
     api.add_router("/v1/", mail_router)
     api.add_router("/v1/", saved_replies_router)
+    api.add_router("/v1/", outbound_router)
 
 
 register_routers()

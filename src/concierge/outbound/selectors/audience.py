@@ -17,7 +17,7 @@ An audience is {"match": "all" | "any", "rules": [rule, ...]}; no rules is every
 
 import numbers
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -194,9 +194,9 @@ def clean_audience(audience) -> dict:
 def _instant(value: str, *, end_of_day: bool) -> datetime:
     parsed = parse_datetime(value)
     if parsed is not None:
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.UTC)
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
     day = _parse_date(value)
-    return datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0), tzinfo=timezone.UTC)
+    return datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0), tzinfo=UTC)
 
 
 def _text_condition(column: str, op: str, value) -> Q:
@@ -239,7 +239,7 @@ def _attribute_condition(name: str, op: str, value) -> Q:
         return Q(**{key: value})
     if op == "is_not":
         condition = Q(**{f"{key}__iexact": value}) if isinstance(value, str) else Q(**{key: value})
-        return ~condition
+        return ~condition | Q(**{f"{key}__isnull": True})  # a contact without the attribute is not it
     if op == "contains":
         return Q(**{f"{key}__icontains": value})
     if op == "in":
@@ -331,3 +331,15 @@ def audience_size(
 ) -> int:
     """How many contacts the audience matches now: what a teammate sees before sending."""
     return audience_contacts(workspace, audience, kind=kind, at=at).count()
+
+
+def in_audience(message, contact: Contact, *, at: datetime | None = None) -> bool:
+    """Whether the contact is in the message's audience now (a fixed audience: was when it went live)."""
+    from concierge.outbound.models import AudienceMember, Message
+
+    if contact.workspace_id != message.workspace_id:
+        return False
+    if message.audience_mode == Message.AudienceMode.FIXED and message.went_live_at is not None:
+        return AudienceMember.objects.filter(message=message, contact=contact).exists()
+    contacts = audience_contacts(message.workspace, message.audience, kind=message.audience_kind, at=at)
+    return contacts.filter(pk=contact.pk).exists()

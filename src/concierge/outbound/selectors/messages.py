@@ -1,13 +1,16 @@
 """Reading messages and their figures: sent, opened, clicked, reacted, replied (a conversation
 started from it), goal met — counted from the deliveries."""
 
+import re
 from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
+from concierge.contacts.models import Contact
 from concierge.core.errors import NotFound
 from concierge.outbound.models import Delivery, Message
+from concierge.outbound.selectors.audience import in_audience
 from concierge.workspaces.models import Workspace
 
 FIGURES = ("sent", "opened", "clicked", "reacted", "replied", "goal_met", "pending")
@@ -122,3 +125,46 @@ def figures_by_day(message: Message, *, zone, since: datetime | None = None) -> 
         "goal_met": "goal_met_at",
     }
     return {name: _per_day(deliveries, column, zone) for name, column in columns.items()}
+
+
+def page_matches(pattern: str, url: str) -> bool:
+    """Whether a page's address matches a message's pattern: `*` stands for anything (none: the
+    whole address, or its path, exactly; a trailing slash does not matter)."""
+    if not pattern or url is None:
+        return False
+    pieces = [re.escape(piece) for piece in pattern.strip().split("*")]
+    regex = re.compile(".*".join(pieces).rstrip("/") + "/?", re.IGNORECASE)
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url.strip(), flags=re.IGNORECASE) or "/"
+    return any(regex.fullmatch(candidate) for candidate in (url.strip(), path, path.split("?")[0]))
+
+
+def live_messages_for(
+    workspace: Workspace,
+    contact: Contact,
+    *,
+    trigger: str | None = None,
+    url: str | None = None,
+    content_types=None,
+    at: datetime | None = None,
+) -> list[Message]:
+    """The live messages whose audience holds the contact now, of one trigger (and, for "page", whose
+    pattern matches `url`): what the messenger may show them. Whether each may be delivered now (its
+    frequency, the cap) is services.deliver's to say."""
+    if contact.workspace_id != workspace.pk:
+        return []
+    messages = Message.objects.filter(workspace=workspace, state=Message.State.LIVE, imported=False)
+    if trigger:
+        messages = messages.filter(trigger=trigger)
+    if content_types:
+        messages = messages.filter(content_type__in=list(content_types))
+    found = []
+    for message in messages.select_related("workspace", "sender").prefetch_related("versions"):
+        if (
+            message.trigger == Message.Trigger.PAGE
+            and url is not None
+            and not page_matches(message.page_url, url)
+        ):
+            continue
+        if in_audience(message, contact, at=at):
+            found.append(message)
+    return found

@@ -7,6 +7,7 @@ from concierge.outbound.services.goals import meet_event_goals
 from concierge.outbound.services.messages import (
     create_imported_message,
     create_message,
+    delete_message,
     set_state,
     update_message,
 )
@@ -16,6 +17,8 @@ from concierge.outbound.services.sweeps import open_due_occurrences, refresh_dyn
 __all__ = [
     "create_imported_message",
     "create_message",
+    "delete_message",
+    "delete_message",
     "deliver",
     "deliver_due",
     "meet_event_goals",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from concierge.contacts.models import Contact
@@ -37,7 +37,7 @@ from concierge.outbound.models import (
     Unsubscription,
 )
 from concierge.outbound.schedule import local_instant
-from concierge.outbound.selectors.audience import audience_contacts
+from concierge.outbound.selectors.audience import audience_contacts, in_audience
 from concierge.routing.selectors.hours import next_opening_in, schedule_for
 
 BATCH = 500
@@ -189,14 +189,6 @@ def _locale_of(message: Message, contact: Contact, locales: list[str]) -> str:
 # One contact -------------------------------------------------------------------------------------
 
 
-def in_audience(message: Message, contact: Contact, *, at: datetime | None = None) -> bool:
-    """Whether the contact is in the message's audience now (a fixed audience: was when it went live)."""
-    if message.audience_mode == Message.AudienceMode.FIXED and message.went_live_at is not None:
-        return AudienceMember.objects.filter(message=message, contact=contact).exists()
-    contacts = audience_contacts(message.workspace, message.audience, kind=message.audience_kind, at=at)
-    return contacts.filter(pk=contact.pk).exists()
-
-
 def deliver(message: Message, contact: Contact, *, at: datetime | None = None) -> Delivery | None:
     """Deliver a live message to one contact now — the messenger, when a page or an event triggers it.
     Returns the delivery sent (with its `outbound.sent` event), or None when the contact is not to
@@ -324,11 +316,11 @@ def run_send(run_id: int, *, batch_size: int = BATCH) -> None:
 def capture_audience(message: Message, at: datetime) -> int:
     """A fixed audience's members: whoever matches as it goes live, written in one statement."""
     contacts = audience_contacts(message.workspace, message.audience, kind=message.audience_kind, at=at)
-    select_sql, params = contacts.values_list("pk").query.sql_with_params()
+    select_sql, params = contacts.annotate(member=F("pk")).values_list("member").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {AudienceMember._meta.db_table} (message_id, contact_id) "
-            f"SELECT %s, matched.id FROM ({select_sql}) AS matched",
+            f"SELECT %s, matched.member FROM ({select_sql}) AS matched",
             [message.pk, *params],
         )
         return cursor.rowcount

@@ -473,11 +473,6 @@ def _check_ready_to_send(message: Message) -> None:
     clean_versions(_current_versions(message), message.content_type)
 
 
-def ensure_ref_free(workspace: Workspace, ref: str) -> None:
-    if Message.objects.filter(workspace=workspace, ref=ref).exists():
-        raise Conflict(f"A message with the id '{ref}' exists already.", field="ref")
-
-
 def create_imported_message(
     workspace: Workspace,
     ref: str,
@@ -509,3 +504,20 @@ def create_imported_message(
             )
     except IntegrityError as error:
         raise Conflict(f"A message with the id '{ref}' exists already.", field="ref") from error
+
+
+def delete_message(message: Message, *, actor: Actor = SYSTEM, at: datetime | None = None) -> None:
+    """A draft that never went out goes; anything sent stays, to keep its history (stop it instead)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().select_related("workspace").get(pk=message.pk)
+        if message.state != Message.State.DRAFT or message.imported or message.deliveries.exists():
+            raise Conflict("Only a draft that was never sent can be deleted; stop it instead.", field="state")
+        record_audit(
+            message.workspace,
+            "outbound_message.deleted",
+            actor=actor,
+            target=message,
+            changes={"name": [message.name, None], "content_type": [message.content_type, None]},
+            at=at,
+        )
+        message.delete()

@@ -276,17 +276,16 @@ def test_the_workspaces_daily_cap_holds_for_page_messages(
     assert Delivery.objects.filter(contact=contact, state="sent").count() == 1
 
 
-def test_a_page_message_outside_its_audience_is_not_delivered(signed_in_customer, contact, live_message):
+def test_a_page_message_outside_its_audience_is_not_offered(signed_in_customer, contact, live_message):
     message = live_message(
         "post",
         trigger="page",
         page_url="*",
         audience={"match": "all", "rules": [{"attribute": "plan", "op": "is", "value": "enterprise"}]},
     )
-    assert signed_in_customer.post(f"{M}/page-triggers/{message.pk}", {"url": PAGE}).json() == {
-        "message": None
-    }
-    assert not Delivery.objects.filter(state="sent").exists()
+    assert signed_in_customer.get(M, url=PAGE).json()["waiting"] == []
+    assert signed_in_customer.post(f"{M}/page-triggers/{message.pk}", {"url": PAGE}).status_code == 404
+    assert not Delivery.objects.exists()
 
 
 def test_a_message_of_another_workspace_is_not_found(signed_in_customer, other_workspace, other_contact):

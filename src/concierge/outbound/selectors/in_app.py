@@ -5,7 +5,6 @@ of the customer's site. Always one workspace's and one contact's: nobody sees an
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from django.db.models import Count, Q
 
@@ -14,6 +13,7 @@ from concierge.core.errors import NotFound
 from concierge.core.text import render_message
 from concierge.outbound.models import Delivery, Message
 from concierge.outbound.personalisation import personalise, version_for
+from concierge.outbound.selectors.messages import live_messages_for
 from concierge.workspaces.models import Workspace
 
 IN_APP = (
@@ -99,43 +99,22 @@ def shown_to(workspace: Workspace, contact: Contact) -> list[Delivery]:
     )
 
 
-def url_matches(pattern: str, url: str) -> bool:
-    """A message's page pattern against the page's address: `*` matches anything; a pattern starting
-    with `/` is matched against the path (and query) only."""
-    pattern = (pattern or "").strip()
-    if not pattern:
-        return True
-    target = url
-    if pattern.startswith("/"):
-        target = re.sub(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", "", url, flags=re.IGNORECASE) or "/"
-    return _pattern(pattern).fullmatch(target) is not None
-
-
-@lru_cache(maxsize=256)
-def _pattern(pattern: str) -> re.Pattern:
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.IGNORECASE)
-
-
 def page_messages(workspace: Workspace, contact: Contact, url: str) -> list[Message]:
-    """The live in-app messages triggered by a page whose pattern matches `url` that this contact may
-    still get (fewer deliveries than the message allows). Whether the contact is in the audience and
-    within the caps is decided when it is delivered."""
-    candidates = (
-        Message.objects.filter(
-            workspace=workspace,
-            state=Message.State.LIVE,
-            trigger=Message.Trigger.PAGE,
-            content_type__in=IN_APP,
-        )
-        .annotate(
-            delivered=Count(
-                "deliveries",
-                filter=Q(deliveries__contact=contact, deliveries__state=Delivery.State.SENT),
-            )
-        )
-        .order_by("id")
+    """The live in-app messages triggered by a page whose pattern matches `url`, whose audience holds
+    the contact, and that they may still get (fewer deliveries than the message allows). Whether the
+    frequency's gap and the workspace's cap allow it now is decided when it is delivered."""
+    messages = live_messages_for(
+        workspace, contact, trigger=Message.Trigger.PAGE, url=url, content_types=IN_APP
     )
-    return [m for m in candidates if m.delivered < m.max_per_contact and url_matches(m.page_url, url)]
+    times = dict(
+        Delivery.objects.filter(
+            contact=contact, message__in=messages, state__in=(Delivery.State.SENT, Delivery.State.PENDING)
+        )
+        .order_by()
+        .values_list("message")
+        .annotate(n=Count("id"))
+    )
+    return [m for m in messages if times.get(m.pk, 0) < m.max_per_contact]
 
 
 def waiting_on_page(workspace: Workspace, contact: Contact, url: str) -> list[Waiting]:

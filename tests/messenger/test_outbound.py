@@ -330,3 +330,23 @@ def test_the_words_around_proactive_messages_speak_the_customers_language(worksp
 
     answer = Client().get("/messenger/acme/frame/", {"origin": "https://shop.example.com", "lang": lang})
     assert words.encode() in answer.content
+
+
+def test_what_reaches_the_customers_page_is_sanitised(workspace, live_message):
+    message = live_message(
+        "banner",
+        trigger="page",
+        page_url="*",
+        versions=[
+            {
+                "locale": "en",
+                "body": 'Hi {{first_name|there}} <script>alert(1)</script><a href="javascript:x">y</a>',
+            }
+        ],
+    )
+    contact = create_contact(workspace, external_id="evil", name="<img src=x onerror=alert(1)>")
+    delivered(message, contact)
+    [banner] = shown(messenger_for_user(workspace, "evil"))
+    html = banner["body_html"]
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    assert "&lt;img" in html  # the contact's name reads as the characters it is

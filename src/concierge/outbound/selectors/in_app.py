@@ -95,6 +95,7 @@ def shown_to(workspace: Workspace, contact: Contact) -> list[Delivery]:
             message__content_type__in=IN_APP,
         )
         .exclude(Q(message__content_type__in=ON_THE_PAGE) & ~Q(message__state=Message.State.LIVE))
+        .prefetch_related("message__versions")
         .order_by("-sent_at", "-id")[:SHOWN_AT_ONCE]
     )
 

@@ -205,7 +205,7 @@
     shutdown: function () {
       store(key, null);
       for (var id in drawn) if (drawn[id].parentNode) drawn[id].parentNode.removeChild(drawn[id]);
-      drawn = {}; href = "";
+      drawn = {}; moves = []; href = "";
       if (root && root.parentNode) root.parentNode.removeChild(root);
       root = button = badge = box = frame = null;
       ready = opened = booted = false;

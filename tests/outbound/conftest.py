@@ -49,3 +49,6 @@ def make_message(workspace):
         return create_message(workspace, content_type=content_type, versions=versions, **settings)
 
     return make
+
+
+from tests.api_client import api, other_api  # noqa: E402, F401  (fixtures)

@@ -12,10 +12,17 @@ from concierge.contacts.services import create_contact, update_contact
 from concierge.events.models import Event
 from concierge.events.services import track_contact_event
 from concierge.outbound.models import Delivery, SendRun
-from concierge.outbound.selectors import deliveries_for_contact, figures_of, live_messages_for
+from concierge.outbound.selectors import (
+    deliveries_for_contact,
+    figures_by_day,
+    figures_of,
+    figures_of_messages,
+    live_messages_for,
+)
 from concierge.outbound.services import (
     deliver,
     deliver_due,
+    meet_attribute_goals,
     refresh_dynamic_audiences,
     set_daily_cap,
     set_state,
@@ -254,3 +261,40 @@ def test_a_page_message_is_offered_on_its_pages_only(workspace, make_message, co
         message
     ]
     assert live_messages_for(workspace, contact, trigger="page", url="https://app.test/settings") == []
+
+
+def test_a_goal_met_by_an_attribute_taking_its_value(workspace, make_message):
+    now = timezone.now()
+    ana, ben = customers(workspace, 2, attributes={"plan": "free"})
+    message = make_message(
+        overrides_cap=True, goal_kind="attribute", goal_name="plan", goal_value="pro", goal_days=7
+    )
+    set_state(message, "live")
+    deliver(message, ana, at=now)
+    deliver(message, ben, at=now)
+    update_contact(ana, attributes={"plan": "pro"})
+    assert meet_attribute_goals(at=now + timedelta(days=1)) == 1
+    assert meet_attribute_goals(at=now + timedelta(days=1)) == 0  # once
+    assert Delivery.objects.get(contact=ana).goal_met_at == now + timedelta(days=1)
+    assert (
+        Event.objects.filter(type="outbound.goal_met", contact_id=ana.pk, message_ref=message.ref).count()
+        == 1
+    )
+    update_contact(ben, attributes={"plan": "pro"})
+    assert meet_attribute_goals(at=now + timedelta(days=8)) == 0  # after the goal's days
+
+
+def test_figures_per_message_and_per_day(workspace, make_message):
+    ana, ben = customers(workspace, 2)
+    first, second = make_message(overrides_cap=True), make_message(overrides_cap=True)
+    set_state(first, "live")
+    set_state(second, "live")
+    day_one = datetime(2030, 3, 1, 10, tzinfo=UTC)
+    deliver(first, ana, at=day_one)
+    deliver(first, ben, at=day_one + timedelta(days=1))
+    deliver(second, ana, at=day_one)
+    figures = figures_of_messages(workspace, [first.pk, second.pk])
+    assert figures[first.pk]["sent"] == 2 and figures[second.pk]["sent"] == 1
+    by_day = figures_by_day(first, zone=UTC)
+    assert by_day["sent"] == {day_one.date(): 1, (day_one + timedelta(days=1)).date(): 1}
+    assert by_day["opened"] == {}

@@ -187,3 +187,20 @@ def test_another_workspaces_message_is_not_found(workspace, other_workspace, mak
         message_by_id(workspace, "abc")
     assert list(messages_of(other_workspace)) == []
     assert list(messages_of(workspace, tag="none")) == []
+
+
+def test_a_fixed_audience_cannot_change_once_live(workspace, make_message):
+    fixed = make_message(audience_mode="fixed")
+    update_message(
+        fixed, audience={"rules": [{"attribute": "plan", "op": "is", "value": "pro"}]}
+    )  # a draft: fine
+    set_state(fixed, "live")
+    with pytest.raises(Conflict):
+        update_message(fixed, audience=None)
+    with pytest.raises(Conflict):
+        update_message(fixed, audience_mode="dynamic")
+    dynamic = make_message()
+    set_state(dynamic, "live")
+    update_message(dynamic, audience=None)  # kept up to date: its rules may change
+    with pytest.raises(Conflict):
+        update_message(dynamic, audience_mode="fixed")

@@ -2,7 +2,18 @@
 
 from ninja import Router, Status
 
-from concierge.events.schemas import MAX_EVENTS_PER_CALL, BadBatchOut, EventBatchIn, EventBatchOut
+from concierge.contacts.selectors import contact_by_id
+from concierge.core.idempotency import idempotent
+from concierge.core.schemas import ObjectId
+from concierge.events.schemas import (
+    MAX_EVENTS_PER_CALL,
+    BadBatchOut,
+    EventBatchIn,
+    EventBatchOut,
+    TrackedOut,
+    TrackIn,
+)
+from concierge.events.services import track_contact_event
 from concierge.events.services.importing import BadBatch, append_log_objects
 
 router = Router(tags=["events"])
@@ -43,3 +54,17 @@ def post_events(request, payload: EventBatchIn):
             "records_applied": result.records_applied,
         },
     )
+
+
+@router.post(
+    "/contacts/{contact_id}/track",
+    response={201: TrackedOut},
+    summary="Record what a contact did in your product (as Concierge('track', …) does)",
+)
+@idempotent
+def track(request, contact_id: ObjectId, payload: TrackIn):
+    """One `contact.tracked` event for the contact, now: what proactive messages' audiences, event
+    triggers and goals read. Another workspace's contact is a 404."""
+    contact = contact_by_id(request.workspace, contact_id)
+    event = track_contact_event(contact, payload.name, payload.data)
+    return Status(201, event)

@@ -1,5 +1,6 @@
 """The events API's shapes."""
 
+from datetime import datetime
 from typing import Any
 
 from ninja import Field, Schema
@@ -41,3 +42,15 @@ class BadEvent(Schema):
 class BadBatchOut(Schema):
     detail: str
     errors: list[BadEvent]
+
+
+class TrackIn(Schema):
+    name: str = Field(max_length=60, description="What the contact did: 'export failed'.")
+    data: dict[str, Any] = Field(default_factory=dict, description="Anything about it, up to 4 KB of JSON.")
+
+
+class TrackedOut(Schema):
+    id: int
+    type: str
+    at: datetime
+    contact_id: int

@@ -5,7 +5,7 @@ A local time that a spring-forward change skips (02:30 on the night clocks go fr
 falls an hour later by the clock (03:30); one a fall-back change repeats is its first passing."""
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from concierge.core.zones import zone
@@ -17,15 +17,11 @@ MAX_OCCURRENCES = 5000
 
 
 def local_instant(day: date, at: time, zone_name: str) -> datetime:
-    """The instant `day` at `at` o'clock in the zone."""
-    tz = zone(zone_name) if zone_name else ZoneInfo("UTC")
-    naive = datetime.combine(day, at)
-    candidate = naive.replace(tzinfo=tz, fold=0)
-    # Round-trip through UTC: a time in a spring-forward gap does not come back the same.
-    back = candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
-    if back.replace(tzinfo=None) != naive:
-        return naive.replace(tzinfo=tz, fold=1).astimezone(ZoneInfo("UTC")).astimezone(tz)
-    return candidate
+    """The instant `day` at `at` o'clock in the zone, in UTC. zoneinfo reads a local time with the
+    offset in force before a change (fold 0): a skipped time lands an hour later by the clock, a
+    repeated one on its first passing."""
+    tz = zone(zone_name) if zone_name else UTC
+    return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def _add_months(day: date, months: int, anchor_day: int) -> date:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from concierge.outbound.services import delivery, sweeps
+from concierge.outbound.services import delivery, goals, sweeps
 
 
 @task()
@@ -32,9 +32,16 @@ def refresh_dynamic_audiences_task() -> int:
     return sweeps.refresh_dynamic_audiences()
 
 
+@task()
+def meet_attribute_goals_task() -> int:
+    """Goals met by an attribute's change: the contact's attribute now has the goal's value."""
+    return goals.meet_attribute_goals()
+
+
 # Work `concierge worker` enqueues on a schedule: (task, how often).
 RECURRING = [
     (open_due_occurrences_task, timedelta(minutes=1)),
     (deliver_due_task, timedelta(minutes=1)),
     (refresh_dynamic_audiences_task, timedelta(minutes=5)),
+    (meet_attribute_goals_task, timedelta(minutes=1)),
 ]

@@ -3,7 +3,7 @@
 workspace's cap and unsubscriptions (settings)."""
 
 from concierge.outbound.services.delivery import deliver, deliver_due, run_send
-from concierge.outbound.services.goals import meet_event_goals
+from concierge.outbound.services.goals import meet_attribute_goals, meet_event_goals
 from concierge.outbound.services.messages import (
     create_imported_message,
     create_message,
@@ -21,6 +21,7 @@ __all__ = [
     "delete_message",
     "deliver",
     "deliver_due",
+    "meet_attribute_goals",
     "meet_event_goals",
     "open_due_occurrences",
     "refresh_dynamic_audiences",

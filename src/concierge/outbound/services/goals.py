@@ -5,6 +5,7 @@ no more."""
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from concierge.contacts.models import Contact
 from concierge.events.services import record_event
@@ -50,21 +51,45 @@ def meet_event_goals(contact: Contact, name: str, at: datetime) -> int:
     return _meet(contact, list(_open_goals(contact, Message.GoalKind.EVENT, name, at)), at)
 
 
-def meet_attribute_goals(contact: Contact, at: datetime) -> int:
-    """The contact's attributes as they are now meet the goals waiting for an attribute's value."""
-    attributes = contact.attributes if isinstance(contact.attributes, dict) else {}
-    waiting = Delivery.objects.filter(
-        workspace_id=contact.workspace_id,
-        contact=contact,
-        state=Delivery.State.SENT,
-        goal_met_at__isnull=True,
-        message__goal_kind=Message.GoalKind.ATTRIBUTE,
-        sent_at__lte=at,
-        sent_at__gte=at - timedelta(days=MAX_GOAL_DAYS),
-    ).select_related("message")
-    met = [
-        d
-        for d in waiting
-        if d.message.goal_name in attributes and attributes[d.message.goal_name] == d.message.goal_value
-    ]
-    return _meet(contact, met, at)
+def meet_attribute_goals(*, at: datetime | None = None) -> int:
+    """The deliveries whose contact's attribute has taken the goal's value within the goal's days
+    meet their goal now (a sweep of the worker's, every minute: met within a minute of the change).
+    Returns how many met it."""
+    at = at or timezone.now()
+    met = 0
+    waiting = Message.objects.filter(goal_kind=Message.GoalKind.ATTRIBUTE, imported=False).exclude(
+        goal_name=""
+    )
+    for message in waiting.select_related("workspace"):
+        deliveries = Delivery.objects.filter(
+            message=message,
+            state=Delivery.State.SENT,
+            goal_met_at__isnull=True,
+            sent_at__gte=at - timedelta(days=message.goal_days),
+            sent_at__lte=at,
+            **{f"contact__attributes__{message.goal_name}": message.goal_value},
+        ).select_related("contact", "message")
+        for chunk in _chunks(list(deliveries), 500):
+            met += _meet_each(message.workspace, chunk, at)
+    return met
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _meet_each(workspace, deliveries, at: datetime) -> int:
+    with transaction.atomic():
+        for delivery in deliveries:
+            updated = Delivery.objects.filter(pk=delivery.pk, goal_met_at__isnull=True).update(goal_met_at=at)
+            if updated:
+                record_event(
+                    workspace,
+                    OUTBOUND_GOAL_MET,
+                    contact=delivery.contact,
+                    at=at,
+                    message_ref=delivery.message.ref,
+                    data={"goal": delivery.message.goal_kind, "name": delivery.message.goal_name},
+                )
+    return len(deliveries)

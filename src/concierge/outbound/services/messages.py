@@ -15,7 +15,7 @@ from concierge.core.zones import validate_locale_name
 from concierge.events.services.tracking import clean_event_name
 from concierge.outbound.models import Message, MessageVersion
 from concierge.outbound.personalisation import check_personalisation
-from concierge.outbound.selectors.audience import KINDS, clean_audience
+from concierge.outbound.selectors.audience import ATTRIBUTE_NAME, KINDS, clean_audience
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services.audit import SYSTEM, Actor, changed_fields, field_values, record_audit
 
@@ -215,6 +215,13 @@ def _check_together(fields: dict) -> None:
         raise InvalidInput("A goal names the event or the attribute it waits for.", field="goal_name")
     if fields["goal_kind"] == Message.GoalKind.EVENT and fields["goal_name"]:
         clean_event_name(fields["goal_name"])
+    if fields["goal_kind"] == Message.GoalKind.ATTRIBUTE:
+        if not ATTRIBUTE_NAME.match(fields["goal_name"]) or "__" in fields["goal_name"]:
+            raise InvalidInput(
+                "The goal's attribute is a name of letters, digits and single underscores.", field="goal_name"
+            )
+        if fields["goal_value"] is None:
+            raise InvalidInput("An attribute goal needs the value that meets it.", field="goal_value")
     if fields["stop_when_goal_met"] and not fields["goal_kind"]:
         raise InvalidInput("Stopping when the goal is met needs a goal.", field="stop_when_goal_met")
     if fields["content_type"] == Message.ContentType.EMAIL and trigger == Message.Trigger.PAGE:
@@ -394,6 +401,7 @@ def update_message(
                 cleaned[name] = CLEANERS[name](workspace, value)
         before = field_values(message, SETTINGS)
         after = before | cleaned
+        _check_fixed_audience_kept(message, before, after)
         if not message.imported:
             _check_together(after)
         audited_before, audited_after = dict(before), dict(after)
@@ -462,6 +470,24 @@ def set_state(message: Message, state: str, *, actor: Actor = SYSTEM, at: dateti
         if state in (Message.State.LIVE, Message.State.SCHEDULED):
             start_sending(message, at=at, first_time=before["state"] == Message.State.DRAFT)
     return message
+
+
+def _check_fixed_audience_kept(message: Message, before: dict, after: dict) -> None:
+    """Once a message has gone live, who is in a fixed audience was written down: neither its rules nor
+    its mode can change any more (a new message can)."""
+    if message.went_live_at is None:
+        return
+    if before["audience_mode"] != after["audience_mode"]:
+        raise Conflict(
+            "An audience cannot become fixed or kept up to date once it has gone live.", field="audience_mode"
+        )
+    if before["audience_mode"] != Message.AudienceMode.FIXED:
+        return
+    for name in ("audience", "audience_kind"):
+        if changed_fields({name: before[name]}, {name: after[name]}):
+            raise Conflict(
+                "This message's audience was fixed when it went live: it cannot change now.", field=name
+            )
 
 
 def _check_ready_to_send(message: Message) -> None:

@@ -98,6 +98,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "parsing": "reading the import format, line by line",
         "batches": "a batch of events on its way into the log",
         "followers": "what keeps itself in step with the log, registered by higher floors",
+        "message_records": "who applies the log's outbound_message records, registered by outbound",
     },
     "helpcenter": {
         "public_urls": "the public help center's addresses, outside the workspace's pages",
@@ -121,6 +122,9 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
     "outbound": {
         "personalisation": "a message's text filled in for a contact ({{first_name|there}}), no database",
         "schedule": "a schedule's occurrences and their instants in a zone, across DST, no database",
+        "tracking": "a proactive email's signed links: open pixel, tracked links, unsubscribe (no database)",
+        "public_urls": "what a proactive email links to, outside the workspace's pages",
+        "public_views": "the open pixel, the tracked link's redirect and the unsubscribe page",
     },
     "replies": {
         "coach": "the reply coach's engine and its rules, one module per language",

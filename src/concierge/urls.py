@@ -14,6 +14,7 @@ urlpatterns = [
     path("book/", include("concierge.meetings.public_urls")),
     path("help/", include("concierge.helpcenter.public_urls")),
     path("messenger/", include("concierge.mail.public_urls")),
+    path("o/", include("concierge.outbound.public_urls")),
     path("", include("concierge.messenger.urls")),
     path("live/", include("concierge.live.public_urls")),
     path("", include("concierge.web.urls")),

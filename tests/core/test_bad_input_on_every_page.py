@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from concierge.meetings.links import manage_token
+from concierge.outbound.tracking import unsubscribe_token
 from tests.conftest import PASSWORD
 
 # In each field of each form: the calendar's edges (as a date and as a date and time), a number that
@@ -176,7 +177,8 @@ def test_no_page_answers_bad_input_with_a_server_error(
         "booking_id": [str(everything["booking"].pk)],
         "action": SESSION_ACTIONS,
         "type_id": [str(everything["trigger"].session_type_id)],
-        "token": [everything["trigger"].token],
+        # A booking trigger's token; a proactive email's unsubscribe token (its page has a form).
+        "token": [everything["trigger"].token, unsubscribe_token(workspace.pk, everything["contact"].pk)],
         "signed": [manage_token(everything["booking"])],
         "uidb64": ["MQ", "not-base64"],
         "tag_id": [str(everything["conversation"].tags.get().pk)],

@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from concierge.contacts.models import Contact
-from concierge.events.models import Event, MessageDescription
+from concierge.events.models import Event
 from concierge.events.services import importing, log
 from concierge.events.services.importing import import_log, import_log_file
+from concierge.outbound.selectors import message_by_ref
 from concierge.reports.selectors import support_report
 
 EXAMPLE = [
@@ -113,8 +114,13 @@ def test_the_spec_example_imports_with_a_summary(workspace, tmp_path):
     assert "7 events taken, 0 duplicates skipped, 1 records applied, 0 bad lines" in out
     assert Event.objects.filter(workspace=workspace).count() == 7
     assert Contact.objects.get(workspace=workspace, external_id="c1")
-    description = MessageDescription.objects.get(workspace=workspace, ref="m1")
-    assert (description.content_type, description.sender, description.tags) == ("banner", "t1", ["outage"])
+    message = message_by_ref(workspace, "m1")
+    assert (message.imported, message.content_type, message.sender_ref, message.tags) == (
+        True,
+        "banner",
+        "t1",
+        ["outage"],
+    )
     report = support_report(workspace, date(2026, 3, 2), date(2026, 3, 2))["current"]
     assert report["sessions"]["human_after_self_serve"] == 1
     assert report["proactive"]["sent"] == 1
@@ -336,8 +342,8 @@ def test_a_message_record_replaces_only_the_fields_it_names(workspace):
     import_log(
         workspace, [json.dumps(EXAMPLE[0]), json.dumps({"type": "outbound_message", "id": "m1", "tags": []})]
     )
-    description = MessageDescription.objects.get(workspace=workspace, ref="m1")
-    assert (description.content_type, description.sender, description.tags) == ("banner", "t1", [])
+    message = message_by_ref(workspace, "m1")
+    assert (message.content_type, message.sender_ref, message.tags) == ("banner", "t1", [])
 
 
 def test_events_and_contacts_of_another_workspace_are_apart(workspace, other_workspace):

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from concierge.contacts.services import contact_for_external_id
+from concierge.events.message_records import apply_message_record
 from concierge.events.parsing import MessageRecord, parse_log_object
 from concierge.events.services import record_event
 from concierge.events.services.importing import import_log, import_log_file
-from concierge.events.services.records import describe_message
 from concierge.reports.selectors import support_report
 from concierge.reports.services import RollupsRun
 from concierge.workspaces.services import create_workspace, update_workspace
@@ -36,7 +36,7 @@ def _record_through_product(workspace, objects: list[dict]) -> None:
     for obj in objects:
         item = parse_log_object(obj)
         if isinstance(item, MessageRecord):
-            describe_message(workspace, item)
+            apply_message_record(workspace, item)
             continue
         with transaction.atomic():
             record_event(

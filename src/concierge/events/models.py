@@ -78,30 +78,3 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} at {self.at.isoformat()}"
-
-
-class MessageDescription(models.Model):
-    """What the log knows about a proactive message (the `outbound_message` record): the report's
-    proactive filters read it as it is now, so tagging a message later changes which sends count."""
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
-    ref = models.CharField(max_length=REF_MAX_LENGTH)
-    content_type = models.CharField(max_length=60, null=True, blank=True)
-    sender = models.CharField(max_length=190, null=True, blank=True)
-    tags = models.JSONField(default=list, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "ref"], name="message_description_ref_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.ref
-
-    def passes(self, *, tag: str | None, content_type: str | None, sender: str | None) -> bool:
-        return (
-            (tag is None or tag in (self.tags or []))
-            and (content_type is None or self.content_type == content_type)
-            and (sender is None or self.sender == sender)
-        )

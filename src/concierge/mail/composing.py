@@ -1,7 +1,7 @@
 """The emails Concierge sends, composed: From the mailbox's address with the teammate's name, a
 Message-ID of the mailbox's domain, In-Reply-To and References so Gmail, Outlook and Apple Mail
-thread it, the plus-addressed Reply-To, text and HTML parts, the signature and the hidden marker.
-No database here."""
+thread it, the plus-addressed Reply-To, text and HTML parts, the signature and the hidden marker;
+a proactive email's List-Unsubscribe with one-click unsubscribe (RFC 8058). No database here."""
 
 import html
 from dataclasses import dataclass, field
@@ -30,6 +30,9 @@ class Outgoing:
     auto_submitted: bool = False
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)  # (name, content, type)
     cc: list[str] = field(default_factory=list)
+    # A proactive email's unsubscribe address (https, or http on a test server): List-Unsubscribe,
+    # and List-Unsubscribe-Post so a mail client unsubscribes with one click (RFC 8058).
+    list_unsubscribe: str = ""
 
 
 def new_message_id(domain: str) -> str:
@@ -69,6 +72,9 @@ def _headers(outgoing: Outgoing, message_id: str) -> dict[str, str]:
     if outgoing.auto_submitted:
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"  # no out-of-office answer to an answer
+    if outgoing.list_unsubscribe:
+        headers["List-Unsubscribe"] = f"<{outgoing.list_unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 
 

@@ -114,6 +114,7 @@ class MailMessage(models.Model):
         AUTO_ACK = "auto_ack"  # the mailbox's acknowledgement, sent
         OUTBOUND = "outbound"  # a conversation a teammate started by email
         OFFLINE = "offline"  # messenger replies the customer had not seen (mail.services.offline)
+        PROACTIVE = "proactive"  # a proactive message sent as an email (mail.services.proactive)
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     mailbox = models.ForeignKey(

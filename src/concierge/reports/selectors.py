@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from concierge.core.dates import check_date
 from concierge.core.db import select, table
 from concierge.core.errors import InvalidInput
-from concierge.events.models import MessageDescription
+from concierge.outbound.selectors.descriptions import refs_passing
 from concierge.reports.exports import write_conversation_facts_csv, write_figures_csv
 from concierge.reports.funnel import (
     AFTER_SELF_SERVE,
@@ -335,11 +335,8 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 def _proactive(workspace, sends: list[tuple], filters: dict) -> dict:
     if any(filters.values()):
-        refs = sorted({row[0] for row in sends})
-        descriptions = {
-            d.ref: d for d in MessageDescription.objects.filter(workspace=workspace, ref__in=refs)
-        }
-        sends = [row for row in sends if row[0] in descriptions and descriptions[row[0]].passes(**filters)]
+        passing = refs_passing(workspace, among={row[0] for row in sends}, **filters)
+        sends = [row for row in sends if row[0] in passing]
     return {
         "sent": sum(row[4] for row in sends),
         "opened": sum(row[5] for row in sends if row[1]),
@@ -446,8 +443,7 @@ def sends_in_period(
     sends = OutboundSend.objects.filter(workspace=workspace, at_us__gte=start_us, at_us__lt=end_us)
     filters = {"tag": tag or None, "content_type": content_type or None, "sender": sender or None}
     if any(filters.values()):
-        refs = [d.ref for d in MessageDescription.objects.filter(workspace=workspace) if d.passes(**filters)]
-        sends = sends.filter(message_ref__in=refs)
+        sends = sends.filter(message_ref__in=refs_passing(workspace, **filters))
     if engagement is not None:
         if engagement not in ENGAGEMENTS:
             raise InvalidInput(

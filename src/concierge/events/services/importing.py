@@ -24,6 +24,7 @@ from concierge.core.db import prepare_for_bulk_writes, refresh_statistics
 from concierge.core.errors import ServiceError
 from concierge.events.batches import EventBatch, batch_of_events
 from concierge.events.followers import LogRuns, tables_followers_read, tables_read_from_followers
+from concierge.events.message_records import apply_message_record
 from concierge.events.models import Event
 from concierge.events.parsing import (
     BadLine,
@@ -35,7 +36,7 @@ from concierge.events.parsing import (
 )
 from concierge.events.services.contact_directory import ContactDirectory
 from concierge.events.services.log import KnownIds, append_batch
-from concierge.events.services.records import apply_contact_record, describe_message
+from concierge.events.services.records import apply_contact_record
 from concierge.workspaces.models import Workspace
 
 BATCH_SIZE = 50_000
@@ -107,7 +108,7 @@ class LogWriter:
         try:
             with transaction.atomic():
                 if isinstance(record, MessageRecord):
-                    describe_message(self.workspace, record)
+                    apply_message_record(self.workspace, record)
                 else:
                     contact = apply_contact_record(self.workspace, record)
                     self.contacts.remember(record.external_id, contact.pk)

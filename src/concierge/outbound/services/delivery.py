@@ -38,6 +38,7 @@ from concierge.outbound.models import (
 )
 from concierge.outbound.schedule import local_instant
 from concierge.outbound.selectors.audience import audience_contacts, in_audience
+from concierge.outbound.services.emails import queue_delivery_emails
 from concierge.routing.selectors.hours import next_opening_in, schedule_for
 
 BATCH = 500
@@ -178,6 +179,7 @@ def _sent_events(message: Message, deliveries: list[Delivery]) -> None:
             for delivery in deliveries
         ],
     )
+    queue_delivery_emails(message, deliveries)
 
 
 def _locale_of(message: Message, contact: Contact, locales: list[str]) -> str:
@@ -220,6 +222,7 @@ def deliver(message: Message, contact: Contact, *, at: datetime | None = None) -
             sent_at=at,
         )
         record_event(message.workspace, OUTBOUND_SENT, contact=contact, at=at, message_ref=message.ref)
+        queue_delivery_emails(message, [delivery])
     return delivery
 
 

@@ -89,7 +89,7 @@ def test_a_chat_sent_to_the_contact_shows_in_their_messenger_personalised(
     assert chat["body_html"] == "<p>Hi Casey, <strong>welcome</strong>!</p>"
     assert chat["sender"] == {"name": agent.name, "initials": agent.initials or chat["sender"]["initials"]}
     assert chat["opened"] is False and chat["reaction"] == "" and chat["conversation_id"] is None
-    assert chat["emojis"] == ["👍", "❤️", "😄", "🎉", "😕"]
+    assert chat["emojis"] == ["👍", "❤️", "😄", "🎉", "😮", "😕"]
 
 
 def test_a_message_sent_now_by_the_worker_is_shown_and_a_banner_of_a_stopped_message_is_not(
@@ -150,7 +150,7 @@ def test_a_reaction_records_outbound_reacted_and_a_bad_one_changes_nothing(
     message = live_message("chat", trigger="page", page_url="*")
     delivery = delivered(message, contact)
     refused = signed_in_customer.post(f"{M}/{delivery.pk}/react", {"emoji": "💩"})
-    assert refused.status_code == 422 and "React with one of" in refused.json()["detail"]
+    assert refused.status_code == 422 and "A reaction is one of" in refused.json()["detail"]
     assert not Event.objects.filter(type__in=["outbound.reacted", "outbound.opened"]).exists()
 
     answer = signed_in_customer.post(f"{M}/{delivery.pk}/react", {"emoji": "👍"})
@@ -167,7 +167,7 @@ def test_a_reaction_records_outbound_reacted_and_a_bad_one_changes_nothing(
 def test_a_banner_takes_no_reaction(signed_in_customer, contact, live_message):
     delivery = delivered(live_message("banner", trigger="page", page_url="*"), contact)
     answer = signed_in_customer.post(f"{M}/{delivery.pk}/react", {"emoji": "👍"})
-    assert answer.status_code == 422 and "Only chats and posts" in answer.json()["detail"]
+    assert answer.status_code == 422 and "Only a chat or a post" in answer.json()["detail"]
 
 
 def test_a_dismissed_message_is_not_shown_again(signed_in_customer, contact, live_message):

@@ -14,6 +14,7 @@ from concierge.core.text import render_message
 from concierge.outbound.models import Delivery, Message
 from concierge.outbound.personalisation import personalise, version_for
 from concierge.outbound.selectors.messages import live_messages_for
+from concierge.outbound.services.engagement import REACTIONS
 from concierge.workspaces.models import Workspace
 
 IN_APP = (
@@ -26,7 +27,6 @@ IN_APP = (
 # in the messenger like any message.
 ON_THE_PAGE = (Message.ContentType.BANNER, Message.ContentType.TOOLTIP_GROUP)
 REACTABLE = (Message.ContentType.CHAT, Message.ContentType.POST)
-EMOJIS = ("👍", "❤️", "😄", "🎉", "😕")
 SHOWN_AT_ONCE = 20
 
 
@@ -164,7 +164,7 @@ def as_shown(delivery: Delivery, contact: Contact, locale: str | None = None) ->
         sent_at=delivery.sent_at,
         opened=delivery.opened_at is not None,
         reaction=delivery.reaction,
-        emojis=EMOJIS if message.content_type in REACTABLE else (),
+        emojis=REACTIONS if message.content_type in REACTABLE else (),
         conversation_id=delivery.conversation_id,
     )
 

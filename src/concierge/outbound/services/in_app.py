@@ -13,12 +13,11 @@ from concierge.conversations.models import Conversation
 from concierge.conversations.services import reply_as_contact, start_conversation
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.text import clean_message_body
-from concierge.events.services.log import record_event
-from concierge.outbound.event_types import OUTBOUND_OPENED, OUTBOUND_REACTED
 from concierge.outbound.models import Delivery, Message
 from concierge.outbound.personalisation import personalise, version_for
-from concierge.outbound.selectors.in_app import EMOJIS, REACTABLE
 from concierge.outbound.services.delivery import deliver
+from concierge.outbound.services.engagement import REACTIONS, record_open
+from concierge.outbound.services.engagement import react as engagement_react
 
 
 def show_on_page(message: Message, contact: Contact, *, at: datetime | None = None) -> Delivery | None:
@@ -37,47 +36,20 @@ def _locked(delivery: Delivery) -> Delivery:
 
 def mark_seen(delivery: Delivery, *, at: datetime | None = None) -> Delivery:
     """The contact saw the message (shown in the messenger, or drawn on their page): `outbound.opened`,
-    once per delivery."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        delivery = _locked(delivery)
-        if delivery.opened_at is not None:
-            return delivery
-        delivery.opened_at = at
-        delivery.save(update_fields=["opened_at"])
-        record_event(
-            delivery.message.workspace,
-            OUTBOUND_OPENED,
-            contact=delivery.contact,
-            at=at,
-            message_ref=delivery.message.ref,
-        )
+    once per delivery (services.engagement)."""
+    record_open(delivery, at=at)
     return delivery
 
 
 def react(delivery: Delivery, emoji: str, *, at: datetime | None = None) -> Delivery:
-    """An emoji reaction to a chat or a post: `outbound.reacted` with it. Reacting again replaces the
-    reaction (and records the new one); the same emoji again changes nothing. Reacting is seeing."""
-    if delivery.message.content_type not in REACTABLE:
-        raise InvalidInput("Only chats and posts take reactions.", field="emoji")
-    if emoji not in EMOJIS:
-        raise InvalidInput(f"React with one of {' '.join(EMOJIS)}.", field="emoji")
+    """An emoji reaction to a chat or a post (services.engagement: `outbound.reacted` each time it
+    changes). Reacting is seeing."""
+    if emoji == "":
+        raise InvalidInput(f"A reaction is one of {' '.join(REACTIONS)}.", field="emoji")
     at = at or timezone.now()
     with transaction.atomic():
-        mark_seen(delivery, at=at)
-        delivery = _locked(delivery)
-        if delivery.reaction == emoji:
-            return delivery
-        delivery.reaction, delivery.reacted_at = emoji, at
-        delivery.save(update_fields=["reaction", "reacted_at"])
-        record_event(
-            delivery.message.workspace,
-            OUTBOUND_REACTED,
-            contact=delivery.contact,
-            at=at,
-            message_ref=delivery.message.ref,
-            data={"reaction": emoji},
-        )
+        delivery = engagement_react(delivery, emoji, at=at)
+        record_open(delivery, at=at)
     return delivery
 
 

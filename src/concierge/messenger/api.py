@@ -23,12 +23,12 @@ from concierge.messenger.schemas import (
     ContactDetailsIn,
     HelpSearchOut,
     HomeOut,
+    MessengerTrackedOut,
     OutboundOut,
     OutboundPageOut,
     PageIn,
     PageTriggerOut,
     ReactionIn,
-    TrackedOut,
     TrackIn,
 )
 from concierge.outbound.selectors import in_app as outbound_selectors
@@ -88,10 +88,14 @@ def update_contact(request, payload: ContactDetailsIn):
     )
 
 
-@router.post("/events", response={201: TrackedOut}, summary="Concierge('track', name, data): into the log")
+@router.post(
+    "/events", response={201: MessengerTrackedOut}, summary="Concierge('track', name, data): into the log"
+)
 @idempotent
 def track(request, payload: TrackIn):
-    return Status(201, TrackedOut.from_orm(services.track_event(request.contact, payload.name, payload.data)))
+    return Status(
+        201, MessengerTrackedOut.from_orm(services.track_event(request.contact, payload.name, payload.data))
+    )
 
 
 @router.post(

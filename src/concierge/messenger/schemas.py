@@ -45,7 +45,7 @@ class TrackIn(Schema):
     data: JsonObject = Field(default_factory=dict)
 
 
-class TrackedOut(Schema):
+class MessengerTrackedOut(Schema):
     id: int
     type: str
     at: datetime

@@ -6,7 +6,8 @@ the live client it loads; the frame's HTML page is reported beside them.
 
 Speed, in-process with Django's test client (the whole request path but the network): what the
 messenger asks when it opens — the frame page, GET /api/v1/messenger/home (the team, office hours,
-the latest conversation, a session offered, the help center) — beside the anchor GET
+the latest conversation, a session offered, the help center), GET /api/v1/messenger/outbound (the
+proactive messages for the page: two delivered, three waiting of five page messages) — beside the anchor GET
 /api/v1/messenger/me (the identity check alone, the existing endpoint). Median of --rounds rounds of
 --requests requests each (p50 and p99 per round; the medians of those are reported).
 
@@ -57,8 +58,10 @@ def prepare() -> None:
 
 
 def workspace_with_a_conversation():
+    from concierge.contacts.models import Contact
     from concierge.contacts.services import create_contact
     from concierge.conversations.services import start_conversation
+    from concierge.outbound.selectors import messages_of
     from concierge.workspaces.models import Workspace
     from concierge.workspaces.services import create_workspace
 
@@ -74,7 +77,38 @@ def workspace_with_a_conversation():
         )
         lead = create_contact(workspace, visitor_id="bench-visitor", kind="lead")
         start_conversation(workspace, contact=lead, body="Where is my order?")
+    if not messages_of(workspace).exists():
+        proactive_messages(workspace, Contact.objects.get(workspace=workspace, visitor_id="bench-visitor"))
     return workspace
+
+
+def proactive_messages(workspace, lead) -> None:
+    """What GET /outbound reads: a banner and a chat delivered to the lead, and five page messages
+    (three for the benched page, two for others)."""
+    from concierge.outbound.services import create_message, deliver, set_state
+    from concierge.workspaces.selectors import teammates
+
+    owner = teammates(workspace).first()
+
+    def live(content_type, body, **settings):
+        message = create_message(
+            workspace,
+            content_type=content_type,
+            name=f"Bench {content_type} {settings.get('page_url', '')}",
+            sender=owner,
+            overrides_cap=True,
+            versions=[{"locale": "en", "subject": "News", "body": body}],
+            **settings,
+        )
+        return set_state(message, "live")
+
+    for content_type in ("banner", "chat"):
+        deliver(
+            live(content_type, "Hi {{first_name|there}}, exports are slow.", trigger="page", page_url="*"),
+            lead,
+        )
+    for pattern in ("*/pricing*", "/pricing", "*", "/billing*", "*/settings/*"):
+        live("post", "A new way to export", trigger="page", page_url=pattern, page_seconds=5)
 
 
 def timed(client, url: str, headers: dict, requests: int) -> list[float]:
@@ -118,6 +152,10 @@ def main() -> None:
         "anchor: GET /api/v1/messenger/me": ("/api/v1/messenger/me", headers),
         "GET /messenger/<workspace>/frame/": (frame_url, {}),
         "GET /api/v1/messenger/home": ("/api/v1/messenger/home", headers),
+        "GET /api/v1/messenger/outbound (2 shown, 3 waiting)": (
+            "/api/v1/messenger/outbound?url=https%3A%2F%2Fshop.example.com%2Fpricing",
+            headers,
+        ),
     }
     print(
         f"\n{connection.vendor}; {platform.python_implementation()} {platform.python_version()}; "

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from concierge.contacts.auth import MessengerContact
 from concierge.conversations import selectors as conversation_selectors
-from concierge.conversations.schemas import MessengerContactOut, MessengerPartOut
+from concierge.conversations.schemas import MessengerContactOut, MessengerConversationOut, MessengerPartOut
 from concierge.core.errors import InvalidInput, NotFound
 from concierge.core.idempotency import idempotent
 from concierge.core.schemas import ObjectId, Text
@@ -19,12 +19,20 @@ from concierge.helpcenter.services.reading import record_article_search, record_
 from concierge.messenger import selectors, services
 from concierge.messenger.schemas import (
     ArticleOut,
+    ChatReplyIn,
     ContactDetailsIn,
     HelpSearchOut,
     HomeOut,
-    TrackedOut,
+    MessengerTrackedOut,
+    OutboundOut,
+    OutboundPageOut,
+    PageIn,
+    PageTriggerOut,
+    ReactionIn,
     TrackIn,
 )
+from concierge.outbound.selectors import in_app as outbound_selectors
+from concierge.outbound.services import in_app as outbound_services
 
 router = Router(auth=MessengerContact(), tags=["messenger"])
 
@@ -35,6 +43,10 @@ class LanguageQuery(Schema):
 
 class HelpSearchQuery(LanguageQuery):
     q: Text
+
+
+class PageQuery(LanguageQuery):
+    url: Text
 
 
 def _language(request, lang: str) -> str | None:
@@ -76,10 +88,14 @@ def update_contact(request, payload: ContactDetailsIn):
     )
 
 
-@router.post("/events", response={201: TrackedOut}, summary="Concierge('track', name, data): into the log")
+@router.post(
+    "/events", response={201: MessengerTrackedOut}, summary="Concierge('track', name, data): into the log"
+)
 @idempotent
 def track(request, payload: TrackIn):
-    return Status(201, TrackedOut.from_orm(services.track_event(request.contact, payload.name, payload.data)))
+    return Status(
+        201, MessengerTrackedOut.from_orm(services.track_event(request.contact, payload.name, payload.data))
+    )
 
 
 @router.post(
@@ -173,3 +189,79 @@ def _article(translation) -> dict:
         "locale": translation.locale,
         "body_html": translation.body_html,
     }
+
+
+# Proactive messages (docs/outbound.md, "In the messenger") ---------------------------------------
+
+
+def _page_url(url: str) -> str:
+    url = url.strip()
+    if not url or len(url) > 2000:
+        raise InvalidInput("The page's address must be 1 to 2,000 characters.", field="url")
+    return url
+
+
+@router.get(
+    "/outbound",
+    response=OutboundPageOut,
+    summary="The proactive messages for the contact on this page, and those waiting some seconds on it",
+)
+def outbound_for_page(request, query: Query[PageQuery]):
+    workspace, contact = request.workspace, request.contact
+    url = _page_url(query.url)
+    return {
+        "messages": [
+            outbound_selectors.as_shown(delivery, contact, query.lang)
+            for delivery in outbound_selectors.shown_to(workspace, contact)
+        ],
+        "waiting": outbound_selectors.waiting_on_page(workspace, contact, url),
+    }
+
+
+@router.post(
+    "/outbound/page-triggers/{message_id}",
+    response=PageTriggerOut,
+    summary="The customer stayed on the page the message waits for: delivered now, if it is for them",
+)
+@idempotent
+def outbound_page_trigger(request, message_id: ObjectId, payload: PageIn):
+    workspace, contact = request.workspace, request.contact
+    message = outbound_selectors.page_message(workspace, contact, message_id, _page_url(payload.url))
+    delivery = outbound_services.show_on_page(message, contact)
+    shown = delivery and OutboundOut.from_orm(outbound_selectors.as_shown(delivery, contact, payload.lang))
+    return PageTriggerOut(message=shown or None)
+
+
+def _delivery(request, delivery_id: int):
+    return outbound_selectors.delivery_of_contact(request.workspace, request.contact, delivery_id)
+
+
+@router.post("/outbound/{delivery_id}/seen", response={204: None}, summary="The contact saw the message")
+def outbound_seen(request, delivery_id: ObjectId):
+    outbound_services.mark_seen(_delivery(request, delivery_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/outbound/{delivery_id}/react", response=OutboundOut, summary="An emoji reaction to a chat or post"
+)
+def outbound_react(request, delivery_id: ObjectId, payload: ReactionIn):
+    delivery = outbound_services.react(_delivery(request, delivery_id), payload.emoji)
+    return outbound_selectors.as_shown(delivery, request.contact)
+
+
+@router.post("/outbound/{delivery_id}/dismiss", response={204: None}, summary="Not shown again")
+def outbound_dismiss(request, delivery_id: ObjectId):
+    outbound_services.dismiss(_delivery(request, delivery_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/outbound/{delivery_id}/reply",
+    response={201: MessengerConversationOut},
+    summary="Answer a chat: a conversation starts with the chat as its first message",
+)
+@idempotent
+def outbound_reply(request, delivery_id: ObjectId, payload: ChatReplyIn):
+    conversation = outbound_services.reply_to_chat(_delivery(request, delivery_id), payload.body)
+    return Status(201, MessengerConversationOut.from_orm(conversation))

@@ -45,7 +45,7 @@ class TrackIn(Schema):
     data: JsonObject = Field(default_factory=dict)
 
 
-class TrackedOut(Schema):
+class MessengerTrackedOut(Schema):
     id: int
     type: str
     at: datetime
@@ -69,3 +69,62 @@ class ArticleOut(Schema):
     title: str
     locale: str
     body_html: str = Field(description="Sanitised HTML, as the public help center shows it.")
+
+
+class OutboundSenderOut(Schema):
+    name: str
+    initials: str
+
+
+class TooltipOut(Schema):
+    selector: str = Field(
+        description="The CSS selector of the element of the customer's page it is pinned to."
+    )
+    html: str = Field(description="Sanitised HTML.")
+
+
+class OutboundOut(Schema):
+    """A proactive message delivered to the contact, as they read it (their language, personalised)."""
+
+    id: int = Field(description="The delivery's id: what seen, react, dismiss and reply name.")
+    content_type: str = Field(description="chat, post, banner or tooltip_group.")
+    title: str
+    body_html: str = Field(description="Rendered from Markdown and sanitised.")
+    preview: str
+    tooltips: list[TooltipOut]
+    sender: OutboundSenderOut | None
+    sent_at: datetime
+    opened: bool
+    reaction: str
+    emojis: list[str] = Field(description="The reactions offered (chats and posts).")
+    conversation_id: int | None = Field(description="The conversation a reply to this chat started.")
+
+
+class WaitingOut(Schema):
+    message_id: int
+    after_seconds: int = Field(description="Ask for it (POST /outbound/page-triggers/{id}) after this long.")
+
+
+class OutboundPageOut(Schema):
+    messages: list[OutboundOut]
+    waiting: list[WaitingOut] = Field(description="Messages for this page that wait for some seconds on it.")
+
+
+class PageTriggerOut(Schema):
+    message: OutboundOut | None = Field(
+        description="The message, delivered now; null when it is not for this contact now (not in its "
+        "audience, or past its frequency or the workspace's daily cap)."
+    )
+
+
+class PageIn(Schema):
+    url: Text = Field(max_length=2000)
+    lang: Text = Field("en", max_length=35)
+
+
+class ReactionIn(Schema):
+    emoji: Text = Field(max_length=16)
+
+
+class ChatReplyIn(Schema):
+    body: Text = Field(max_length=10000)

@@ -126,6 +126,13 @@ def strings() -> dict[str, str]:
         "seen": _("Seen"),
         "file_too_big": _("This file is too large."),
         "unread": _("%(n)s unread"),
+        "from_team": _("From the team"),
+        "dismiss": _("Dismiss"),
+        "next": _("Next"),
+        "done": _("Done"),
+        "react": _("React to this message"),
+        "react_with": _("React with %(emoji)s"),
+        "open_conversation": _("Open the conversation"),
     }
 
 

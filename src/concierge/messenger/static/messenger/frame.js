@@ -13,6 +13,7 @@
   var identity = null, contact = null, current = { tab: "home" }, visible = false;
   var openConversation = null, pollTimer = null, stream = null, liveState = "", typingTimer = null, lastTypingSent = 0;
   var unreadByConversation = {}, seenParts = {}, blobUrls = {};
+  var booted = false, pageUrl = null, waiting = [], outbound = {};
 
   // Words and times ------------------------------------------------------------------------------
   function t(name, values) {
@@ -115,11 +116,20 @@
     else if (data.type === "show") {
       visible = true;
       if (openConversation) { unreadByConversation[openConversation] = 0; reportUnread(); markSeen(openConversation); }
+      if (current.tab === "outbound") outboundSeen(outbound[current.argument]);
       focusFirst();
     }
     else if (data.type === "hide") visible = false;
     else if (data.type === "update" && identity) quietly(api("PATCH", "/contact", { attributes: data.attributes || {} }));
-    else if (data.type === "track" && identity) quietly(api("POST", "/events", { name: data.name, data: data.data || {} }));
+    else if (data.type === "track" && identity) {
+      // An event may start a proactive message, delivered by the worker: asked for again shortly.
+      quietly(api("POST", "/events", { name: data.name, data: data.data || {} })).then(function () {
+        [2000, 6000].forEach(function (ms) { setTimeout(function () { if (pageUrl) refreshOutbound(pageUrl); }, ms); });
+      });
+    }
+    else if (data.type === "page") onPage(String(data.url || "").slice(0, 2000));
+    else if (data.type === "drawn") outboundSeen(outbound[data.id]);
+    else if (data.type === "dismiss" && outbound[data.id]) { quietly(api("POST", "/outbound/" + data.id + "/dismiss", {})); delete outbound[data.id]; }
   });
   function focusFirst() {
     var target = view.querySelector("textarea, input, button, a[href]") || titleEl;
@@ -138,7 +148,10 @@
     if (data.email != null) details.email = data.email;
     if (data.attributes && Object.keys(data.attributes).length) details.attributes = data.attributes;
     var first = Object.keys(details).length ? api("PATCH", "/contact", details) : Promise.resolve(null);
-    first.catch(function () { return null; }).then(function () { go("home"); connectStream(); refreshUnread(); });
+    first.catch(function () { return null; }).then(function () {
+      booted = true; go("home"); connectStream(); refreshUnread();
+      if (pageUrl) onPage(pageUrl);
+    });
   }
 
   function go(tab, argument) {
@@ -152,12 +165,14 @@
     if (tab === "messages") return conversations();
     if (tab === "conversation") return conversation(argument);
     if (tab === "help") return help(argument);
+    if (tab === "outbound") return proactive(argument);
   }
 
   // Home -----------------------------------------------------------------------------------------
   function home() {
     api("GET", "/home").then(function (h) {
       contact = { name: h.contact_name, email: h.contact_email, kind: h.contact_kind };
+      if (current.tab !== "home") return; // another view opened meanwhile (a proactive chat)
       var faces = el("ul", { class: "faces", "aria-label": S.team }, h.faces.map(function (f) {
         return el("li", { class: "face", title: f.name }, [el("span", { "aria-hidden": "true", text: f.initials }), el("span", { class: "visually-hidden", text: f.name })]);
       }));
@@ -178,6 +193,7 @@
           conversationRow(c)
         ]));
       }
+      nodes.push(el("section", { class: "card", id: "news", hidden: true }));
       if (h.help_center) nodes.push(searchCard());
       if (h.session) {
         nodes.push(el("section", { class: "card" }, [
@@ -187,6 +203,7 @@
         ]));
       }
       show(h.workspace_name, nodes, false);
+      drawNews();
     }).catch(function (e) { show(S.home, [errorNote(e.message)]); });
   }
   function searchCard(query) {
@@ -433,6 +450,114 @@
         c.parts.forEach(function (p) { appendPart(id, p); });
       });
     }, 4000);
+  }
+
+  // Proactive messages ---------------------------------------------------------------------------
+  // The loader says which page the customer is on; the messages for it come back: banners and
+  // tooltips are drawn by the loader on the page, chats and posts shown here. A message waiting for
+  // some seconds on the page is asked for when they have passed, if the customer is still there.
+  function onPage(url) {
+    pageUrl = url;
+    waiting.forEach(clearTimeout);
+    waiting = [];
+    if (!booted) return;
+    quietly(api("GET", "/outbound?" + new URLSearchParams({ url: url, lang: lang }))).then(function (answer) {
+      if (!answer || pageUrl !== url) return;
+      answer.messages.forEach(present);
+      d.documentElement.setAttribute("data-outbound", "shown");
+      answer.waiting.forEach(function (trigger) {
+        waiting.push(setTimeout(function () {
+          if (pageUrl !== url) return;
+          quietly(api("POST", "/outbound/page-triggers/" + trigger.message_id, { url: url, lang: lang }))
+            .then(function (answer) { if (answer && answer.message) present(answer.message); });
+        }, trigger.after_seconds * 1000));
+      });
+    });
+  }
+  function refreshOutbound(url) {
+    quietly(api("GET", "/outbound?" + new URLSearchParams({ url: url, lang: lang }))).then(function (answer) {
+      if (answer && pageUrl === url) answer.messages.forEach(present);
+    });
+  }
+  function present(m) {
+    var known = outbound[m.id];
+    outbound[m.id] = m;
+    if (m.content_type === "banner") {
+      toParent({ type: "banner", id: m.id, html: m.body_html, label: m.title || S.from_team, close: S.dismiss });
+    } else if (m.content_type === "tooltip_group") {
+      toParent({ type: "tips", id: m.id, tips: m.tooltips, label: m.title || S.from_team, next: S.next, done: S.done, close: S.dismiss });
+    } else {
+      drawNews();
+      if (!m.opened && !known && (!visible || current.tab === "home")) { go("outbound", m.id); toParent({ type: "open" }); }
+    }
+  }
+  function outboundSeen(m) {
+    if (!m || m.opened || !visible && (m.content_type === "chat" || m.content_type === "post")) return;
+    m.opened = true;
+    quietly(api("POST", "/outbound/" + m.id + "/seen", {}));
+  }
+  function drawNews() {
+    var box = d.getElementById("news");
+    if (!box) return;
+    var items = Object.keys(outbound).map(function (id) { return outbound[id]; })
+      .filter(function (m) { return m.content_type === "chat" || m.content_type === "post"; })
+      .sort(function (a, b) { return a.sent_at < b.sent_at ? 1 : -1; });
+    box.innerHTML = "";
+    box.hidden = !items.length;
+    if (!items.length) return;
+    box.appendChild(el("h3", { text: S.from_team }));
+    box.appendChild(el("div", { class: "list" }, items.map(function (m) {
+      return el("button", { type: "button", class: "row" + (m.opened ? "" : " unread"), onclick: function () { go("outbound", m.id); } }, [
+        el("span", { class: "row-text", text: m.title || m.preview }),
+        el("span", { class: "row-meta", text: (m.sender ? m.sender.name + " · " : "") + whenOf(m.sent_at) })
+      ]);
+    })));
+  }
+  function proactive(id) {
+    var m = outbound[id];
+    if (!m) return go("home");
+    var body = el("div", { class: "bubble-body" });
+    body.innerHTML = m.body_html; // rendered from Markdown and sanitised by the server
+    Array.prototype.forEach.call(body.querySelectorAll("a[href]"), function (link) { link.target = "_blank"; link.rel = "noopener"; });
+    var from = m.sender ? el("p", { class: "sender" }, [el("span", { class: "face", "aria-hidden": "true", text: m.sender.initials }), m.sender.name]) : null;
+    var content = m.content_type === "post"
+      ? el("article", { class: "post" }, [from, m.title ? el("h2", { text: m.title }) : null, body])
+      : el("div", { class: "proactive" }, [from, el("div", { class: "bubble teammate" }, [body])]);
+    var nodes = [el("button", { type: "button", class: "link", onclick: function () { go("home"); } }, ["← " + S.back]), content, reactions(m)];
+    if (m.content_type === "chat") nodes.push(m.conversation_id
+      ? el("button", { type: "button", class: "primary wide", onclick: function () { go("conversation", m.conversation_id); } }, [S.open_conversation])
+      : chatReply(m));
+    show(m.content_type === "chat" && m.sender ? m.sender.name : S.from_team, nodes, true);
+    outboundSeen(m);
+  }
+  function reactions(m) {
+    var row = el("div", { class: "reactions", role: "group", "aria-label": S.react });
+    m.emojis.forEach(function (emoji) {
+      row.appendChild(el("button", { type: "button", "aria-pressed": m.reaction === emoji ? "true" : "false",
+        "aria-label": t("react_with", { emoji: emoji }), onclick: function () {
+          api("POST", "/outbound/" + m.id + "/react", { emoji: emoji }).then(function (answer) {
+            m.reaction = answer.reaction;
+            Array.prototype.forEach.call(row.children, function (b) { b.setAttribute("aria-pressed", b.textContent === m.reaction ? "true" : "false"); });
+          }).catch(function (e) { row.appendChild(errorNote(e.message)); });
+        } }, [emoji]));
+    });
+    return row;
+  }
+  function chatReply(m) {
+    var text = el("textarea", { name: "body", rows: "2", "aria-label": S.write, placeholder: S.write, maxlength: "10000" });
+    var form = el("form", { class: "composer" }, [text, el("button", { type: "submit", class: "primary" }, [S.send])]);
+    text.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!text.value.trim()) return;
+      api("POST", "/outbound/" + m.id + "/reply", { body: text.value.trim() }).then(function (c) {
+        m.conversation_id = c.id;
+        go("conversation", c.id);
+      }).catch(function (e) { form.appendChild(errorNote(e.message)); });
+    });
+    return form;
   }
 
   // Help -----------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
    the messenger in an iframe served by Concierge. Commands (docs/messenger.md):
    Concierge('boot', {user_id, user_hash, name, email, ...attributes}), 'show', 'hide', 'shutdown',
    'update', {attributes}, 'track', name, {data}, 'onUnreadCount', fn.
-   The frame and the loader talk with postMessage, each only to the other's origin. */
+   The frame and the loader talk with postMessage, each only to the other's origin. The loader tells
+   the frame the page's address (and when it changes); the frame answers with the proactive messages
+   drawn on the page itself: banners and tooltips (their HTML sanitised by Concierge). */
 (function () {
   "use strict";
   var w = window, d = document;
@@ -14,6 +16,7 @@
   var key = "concierge.visitor." + slug;
   var root, button, badge, box, frame, ready = false, opened = false, booted = false;
   var outbox = [], listeners = [], unread = 0, phone = w.matchMedia("(max-width: 480px)");
+  var href = "", drawn = {}, moves = [], color = script.getAttribute("data-color") || "#3451b2";
   w.__conciergeMessenger = true;
 
   function load(k) { try { return w.localStorage.getItem(k); } catch (e) { return null; } }
@@ -43,7 +46,6 @@
   }
   function build() {
     if (root) return;
-    var color = script.getAttribute("data-color") || "#3451b2";
     root = d.createElement("div");
     root.setAttribute("data-concierge", "");
     button = css(d.createElement("button"), {
@@ -110,6 +112,79 @@
     for (var a in options.attributes || {}) rest[a] = options.attributes[a];
     return rest;
   }
+  // Proactive messages on the host page ----------------------------------------------------------
+  function watchPage() {
+    if (href !== w.location.href) { href = w.location.href; post({ type: "page", url: href }); }
+  }
+  function closer(label, fn) {
+    var x = css(d.createElement("button"), { background: "none", border: "0", color: "inherit", font: "22px/1 system-ui,sans-serif",
+      cursor: "pointer", minWidth: "40px", minHeight: "40px" });
+    x.type = "button"; x.textContent = "\u00d7"; x.setAttribute("aria-label", label);
+    x.addEventListener("click", fn);
+    return x;
+  }
+  function html(el, markup) { el.innerHTML = markup; return el; }
+  function moved() { for (var i = 0; i < moves.length; i++) moves[i](); }
+  function done(m, node) {
+    if (node && node.parentNode) node.parentNode.removeChild(node);
+    moved();
+    post({ type: "dismiss", id: m.id });
+  }
+  function banner(m) {
+    if (drawn[m.id]) return;
+    var bar = css(d.createElement("div"), { display: "flex", alignItems: "center", gap: "8px", padding: "6px 8px 6px 16px",
+      background: color, color: "#fff", font: "15px/1.4 system-ui,sans-serif" });
+    bar.setAttribute("role", "region"); bar.setAttribute("aria-label", m.label);
+    bar.setAttribute("data-concierge-banner", m.id);
+    var text = html(css(d.createElement("div"), { flex: "1", textAlign: "center" }), m.html);
+    for (var a = text.querySelectorAll("a"), i = 0; i < a.length; i++) css(a[i], { color: "inherit", textDecoration: "underline" });
+    bar.appendChild(text);
+    bar.appendChild(closer(m.close, function () { done(m, bar); }));
+    drawn[m.id] = bar;
+    var body = d.body || d.documentElement;
+    body.insertBefore(bar, body.firstChild);
+    moved(); // a tooltip's element moved down
+    post({ type: "drawn", id: m.id });
+  }
+  function tips(m) {
+    var steps = [], i, target;
+    for (i = 0; i < m.tips.length; i++) {
+      try { target = d.querySelector(m.tips[i].selector); } catch (e) { target = null; }
+      if (target) steps.push([target, m.tips[i].html]);
+    }
+    if (drawn[m.id] || !steps.length) return;
+    var tip = css(d.createElement("div"), { position: "absolute", zIndex: "2147482999", maxWidth: "300px", background: "#fff",
+      color: "#1c1e21", border: "2px solid " + color, borderRadius: "10px", padding: "8px 12px", boxShadow: "0 4px 16px rgba(0,0,0,.2)",
+      font: "14px/1.4 system-ui,sans-serif", boxSizing: "border-box" });
+    tip.setAttribute("role", "dialog"); tip.setAttribute("aria-label", m.label);
+    tip.setAttribute("data-concierge-tip", m.id);
+    var at = 0, text = d.createElement("div"), row = css(d.createElement("div"), { display: "flex", justifyContent: "flex-end", gap: "4px" });
+    var next = css(d.createElement("button"), { background: color, color: "#fff", border: "0", borderRadius: "8px", padding: "6px 12px",
+      cursor: "pointer", minHeight: "36px", font: "inherit" });
+    next.type = "button";
+    var x = closer(m.close, function () { finish(); });
+    function finish() { w.removeEventListener("resize", place); moves.splice(moves.indexOf(place), 1); done(m, tip); }
+    function place() {
+      var r = steps[at][0].getBoundingClientRect(), width = Math.min(300, w.innerWidth - 16);
+      css(tip, { width: width + "px", top: (r.bottom + w.scrollY + 8) + "px",
+        left: Math.max(8, Math.min(r.left + w.scrollX, w.scrollX + w.innerWidth - width - 8)) + "px" });
+    }
+    function step() {
+      html(text, steps[at][1]);
+      next.textContent = at < steps.length - 1 ? m.next : m.done;
+      if (steps[at][0].scrollIntoView) steps[at][0].scrollIntoView({ block: "center" });
+      place();
+    }
+    next.addEventListener("click", function () { if (++at < steps.length) step(); else finish(); });
+    row.appendChild(next); row.appendChild(x);
+    tip.appendChild(text); tip.appendChild(row);
+    drawn[m.id] = tip;
+    (d.body || d.documentElement).appendChild(tip);
+    w.addEventListener("resize", place);
+    moves.push(place);
+    step();
+    post({ type: "drawn", id: m.id });
+  }
   var commands = {
     boot: function (options) {
       options = options || {};
@@ -129,6 +204,8 @@
     hide: function () { setOpen(false); },
     shutdown: function () {
       store(key, null);
+      for (var id in drawn) if (drawn[id].parentNode) drawn[id].parentNode.removeChild(drawn[id]);
+      drawn = {}; moves = []; href = "";
       if (root && root.parentNode) root.parentNode.removeChild(root);
       root = button = badge = box = frame = null;
       ready = opened = booted = false;
@@ -147,12 +224,21 @@
       var pending = outbox; outbox = [];
       for (var i = 0; i < pending.length; i++) post(pending[i]);
       if (opened) post({ type: "show" });
+      watchPage();
+    } else if (data.type === "banner") {
+      banner(data);
+    } else if (data.type === "tips") {
+      tips(data);
+    } else if (data.type === "open") {
+      if (!opened) setOpen(true);
     } else if (data.type === "unread") {
       setUnread(Number(data.count) || 0);
     } else if (data.type === "close") {
       setOpen(false);
     }
   });
+  // A single-page site changes its address without loading a page: looked at every second.
+  w.setInterval(function () { if (ready) watchPage(); }, 1000);
   var queued = (w.Concierge && w.Concierge.q) || [];
   w.Concierge = function (name) {
     var command = commands[name];

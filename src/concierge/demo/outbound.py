@@ -20,6 +20,7 @@ from concierge.outbound.models import Delivery, Message, SendRun
 from concierge.outbound.schedule import occurrences
 from concierge.outbound.services import create_message, deliver, deliver_due, open_due_occurrences, set_state
 from concierge.outbound.services.delivery import run_send_batch
+from concierge.outbound.services.emails import replaying_history
 from concierge.outbound.services.engagement import REACTIONS, react, record_click, record_open
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services import Actor
@@ -65,6 +66,11 @@ def seed_proactive_messages(
     now: datetime,
 ) -> dict[str, Message]:
     """The messages and their history; returns them by a short name."""
+    with replaying_history():  # two months of history: its emails were sent then, not now
+        return _seed(workspace, owner, product_sender, reliability_sender, rng, now)
+
+
+def _seed(workspace, owner, product_sender, reliability_sender, rng, now) -> dict[str, Message]:
     people = Contact.objects.filter(workspace=workspace, merged_into__isnull=True, kind=Contact.Kind.USER)
     users = list(people.order_by("pk"))
     messages = {

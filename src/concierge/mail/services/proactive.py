@@ -35,9 +35,11 @@ def queue_proactive_email(
     sender: Teammate | None,
     unsubscribe_url: str,
     at: datetime | None = None,
+    replayed: bool = False,
 ) -> MailMessage:
     """Compose, keep and queue one proactive email (body_html: safe HTML, its links and open pixel
-    already in place). Must run inside the transaction of the delivery it carries."""
+    already in place). Must run inside the transaction of the delivery it carries. A `replayed` one
+    (history, the demo) is kept as sent at `at` and never sent now."""
     from concierge.mail.tasks import send_mail_message_task
 
     if not transaction.get_connection().in_atomic_block:
@@ -69,10 +71,12 @@ def queue_proactive_email(
             size=len(raw),
             html=body_html,
             text=message_text(body_html),
-            outcome=Outcome.PENDING,
+            outcome=Outcome.SENT if replayed else Outcome.PENDING,
             created_at=at or timezone.now(),
+            sent_at=at if replayed else None,
         )
-        enqueue_with_change(send_mail_message_task, message.pk)
+        if not replayed:
+            enqueue_with_change(send_mail_message_task, message.pk)
     return message
 
 

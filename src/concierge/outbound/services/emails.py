@@ -9,6 +9,8 @@ sends it, trying again on a passing failure (mail's own retries).
 """
 
 import html
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils import translation
 from django.utils.translation import gettext
@@ -20,6 +22,19 @@ from concierge.mail.services.proactive import queue_proactive_email
 from concierge.outbound import tracking
 from concierge.outbound.models import Delivery, Message
 from concierge.outbound.personalisation import personalise, version_for
+
+_replaying_history: ContextVar[bool] = ContextVar("outbound_replaying_history", default=False)
+
+
+@contextmanager
+def replaying_history():
+    """History replayed (the demo's two months): the proactive emails of the deliveries made inside
+    are kept as sent at their delivery's instant, never sent now."""
+    token = _replaying_history.set(True)
+    try:
+        yield
+    finally:
+        _replaying_history.reset(token)
 
 
 def queue_delivery_emails(message: Message, deliveries: list[Delivery]) -> list[MailMessage]:
@@ -44,6 +59,7 @@ def queue_delivery_email(message: Message, delivery: Delivery, versions: list) -
         sender=message.sender,
         unsubscribe_url=tracking.unsubscribe_url(workspace.pk, workspace.slug, contact.pk),
         at=delivery.sent_at,
+        replayed=_replaying_history.get(),
     )
 
 

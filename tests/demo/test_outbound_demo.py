@@ -58,3 +58,9 @@ def test_the_demo_has_five_kinds_of_proactive_message_with_their_history(db):
     assert (
         figures_of(email)["clicked"] > 0 and figures_of(messages["Your export keeps failing"])["opened"] > 0
     )
+    # Some answered the export chat: each answer is a conversation with the chat first, from its sender.
+    export = messages["Your export keeps failing"]
+    answered = Delivery.objects.filter(message=export).exclude(conversation=None)
+    assert figures_of(export)["replied"] == answered.count() > 0
+    first = answered.first().conversation.parts.order_by("created_at", "id").first()
+    assert first.author_type == "teammate" and "export" in first.body

@@ -22,6 +22,7 @@ from concierge.outbound.services import create_message, deliver, deliver_due, op
 from concierge.outbound.services.delivery import run_send_batch
 from concierge.outbound.services.emails import replaying_history
 from concierge.outbound.services.engagement import REACTIONS, react, record_click, record_open
+from concierge.outbound.services.in_app import reply_to_chat
 from concierge.workspaces.models import Teammate, Workspace
 from concierge.workspaces.services import Actor
 
@@ -217,7 +218,10 @@ def _export_chat(workspace, owner, sender, users, rng, now) -> Message:
             track_contact_event(
                 contact, "export failed", {"rows": rng.choice([120_000, 480_000, 2_000_000])}, at=failed_at
             )
-        deliver(chat, contact, at=failed_at + timedelta(minutes=rng.uniform(1, 10)))
+        delivery = deliver(chat, contact, at=failed_at + timedelta(minutes=rng.uniform(1, 10)))
+        if delivery is not None and rng.random() < 0.3:
+            answered_at = min(delivery.sent_at + timedelta(minutes=rng.uniform(3, 90)), now)
+            reply_to_chat(delivery, rng.choice(CHAT_ANSWERS), at=answered_at)
         if rng.random() < 0.6:
             track_contact_event(
                 contact,
@@ -226,6 +230,14 @@ def _export_chat(workspace, owner, sender, users, rng, now) -> Message:
                 at=failed_at + timedelta(hours=rng.uniform(2, 60)),
             )
     return chat
+
+
+# What customers wrote back to the export chat (each starts a conversation, the chat first).
+CHAT_ANSWERS = (
+    "Yes please, restart it. It's the yearly report for our board meeting on Friday.",
+    "Thanks for noticing! Splitting by month worked, but can I get it as one file?",
+    "It failed again just now with the 2M-row export. Could you take a look?",
+)
 
 
 def _tooltip_tour(workspace, owner, users, rng, now) -> Message:

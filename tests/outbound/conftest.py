@@ -2,38 +2,7 @@
 
 import pytest
 
-
-@pytest.fixture
-def run_tasks():
-    """Run the queued tasks like `concierge worker` does, every one due now. Returns their values."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-
-    def run() -> list:
-        outcomes = []
-        while True:
-            result = DBTaskResult.objects.ready().first()
-            if result is None:
-                return outcomes
-            result.claim(worker.worker_id)
-            worker.run_task(result)
-            result.refresh_from_db()
-            assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
-            outcomes.append(result.return_value)
-
-    return run
+from tests.insights.conftest import run_tasks  # noqa: F401  (the queue run as the worker runs it)
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from concierge.events.services import track_contact_event
 from concierge.outbound.models import Delivery, SendRun
 from concierge.outbound.selectors import (
     deliveries_for_contact,
-    figures_by_day,
     figures_of,
     figures_of_messages,
     live_messages_for,
 )
+from concierge.outbound.selectors.daily import daily_figures
 from concierge.outbound.services import (
     deliver,
     deliver_due,
@@ -295,6 +295,9 @@ def test_figures_per_message_and_per_day(workspace, make_message):
     deliver(second, ana, at=day_one)
     figures = figures_of_messages(workspace, [first.pk, second.pk])
     assert figures[first.pk]["sent"] == 2 and figures[second.pk]["sent"] == 1
-    by_day = figures_by_day(first, zone=UTC)
-    assert by_day["sent"] == {day_one.date(): 1, (day_one + timedelta(days=1)).date(): 1}
-    assert by_day["opened"] == {}
+    by_day = daily_figures(first, day_one.date(), (day_one + timedelta(days=1)).date(), UTC)
+    assert [(row["day"], row["sent"]) for row in by_day] == [
+        (day_one.date(), 1),
+        ((day_one + timedelta(days=1)).date(), 1),
+    ]
+    assert [row["opened"] for row in by_day] == [0, 0]

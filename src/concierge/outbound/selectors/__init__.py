@@ -9,7 +9,6 @@ from concierge.outbound.selectors.audience import (
 )
 from concierge.outbound.selectors.deliveries import deliveries_for_contact, delivery_of_contact
 from concierge.outbound.selectors.messages import (
-    figures_by_day,
     figures_of,
     figures_of_messages,
     live_messages_for,
@@ -26,7 +25,6 @@ __all__ = [
     "clean_audience",
     "deliveries_for_contact",
     "delivery_of_contact",
-    "figures_by_day",
     "figures_of",
     "figures_of_messages",
     "in_audience",

@@ -2,10 +2,9 @@
 started from it), goal met — counted from the deliveries."""
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
 
 from concierge.contacts.models import Contact
 from concierge.core.errors import NotFound
@@ -99,32 +98,6 @@ def figures_of_messages(workspace: Workspace, message_ids) -> dict[int, dict[str
     for row in rows:
         figures[row["message_id"]] = {name: row[name] or 0 for name in FIGURES}
     return figures
-
-
-def _per_day(deliveries: QuerySet, column: str, zone) -> dict[date, int]:
-    rows = (
-        deliveries.filter(**{f"{column}__isnull": False})
-        .annotate(day=TruncDate(column, tzinfo=zone))
-        .values("day")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["day"]: row["count"] for row in rows}
-
-
-def figures_by_day(message: Message, *, zone, since: datetime | None = None) -> dict[str, dict[date, int]]:
-    """Each figure per day (in `zone`): the message page's chart. {"sent": {day: n}, "opened": …}."""
-    deliveries = Delivery.objects.filter(message=message, state=Delivery.State.SENT)
-    if since is not None:
-        deliveries = deliveries.filter(sent_at__gte=since)
-    columns = {
-        "sent": "sent_at",
-        "opened": "opened_at",
-        "clicked": "clicked_at",
-        "reacted": "reacted_at",
-        "goal_met": "goal_met_at",
-    }
-    return {name: _per_day(deliveries, column, zone) for name, column in columns.items()}
 
 
 def page_matches(pattern: str, url: str) -> bool:

@@ -50,6 +50,12 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (default: serve's)")
     parser.add_argument("--no-server", action="store_true", help="use a server already listening on --port")
     parser.add_argument(
+        "--server-pid",
+        type=int,
+        default=None,
+        help="with --no-server: that server's pid, for its CPU per request",
+    )
+    parser.add_argument(
         "--server-python",
         default=None,
         help="the Python whose Concierge serves (another checkout's, to compare before and after a change)",
@@ -70,6 +76,7 @@ def prepare_environment() -> None:
 class Workload:
     api_key: str
     contact_ids: list[int]
+    conversation_ids: list[int]  # replied to when this run created none
     teammate_id: int
     conversations: int
     database: str
@@ -138,6 +145,11 @@ def prepare_workspace(args: argparse.Namespace) -> Workload:
     workload = Workload(
         api_key=raw_key,
         contact_ids=[c.pk for c in contacts[:2000]],
+        conversation_ids=list(
+            Conversation.objects.filter(workspace=workspace)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:2000]
+        ),
         teammate_id=teammates(workspace).first().pk,
         conversations=Conversation.objects.filter(workspace=workspace).count(),
         database=describe_database(connection),
@@ -275,7 +287,7 @@ class Reply(Scenario):
     expected_status = 201
 
     def step(self, client, number, state):
-        ids = self.shared.get("created") or [1]
+        ids = self.shared.get("created") or self.workload.conversation_ids
         return client.request(
             "POST",
             f"/api/v1/conversations/{ids[number % len(ids)]}/replies",
@@ -378,7 +390,7 @@ def main() -> None:
                     port=args.port,
                     concurrency=concurrency,
                     requests=args.requests,
-                    server_pid=server.pid if server else None,
+                    server_pid=server.pid if server else args.server_pid,
                 )
                 print(result.row(), flush=True)
         print(f"\nload average after: {os.getloadavg()[0]:.1f}")

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.asgi import get_asgi_application
 from django.db import connections
 from django.urls import get_resolver
+from django.utils.module_loading import import_string
 from gunicorn.app.base import BaseApplication
 from uvicorn_worker import UvicornWorker
 
@@ -57,7 +57,7 @@ class ConciergeAsgiServer(BaseApplication):
     def load(self):
         # Each worker process builds the application after the fork, with its own database connections.
         os.environ.setdefault("ASGI_THREADS", str(self.options.get("threads") or 4))
-        application = get_asgi_application()
+        application = import_string(settings.ASGI_APPLICATION)
         freeze_startup_objects()
         return application
 

@@ -79,13 +79,16 @@ class InboxFilterForm(forms.Form):
             ("", "Anyone"),
             ("me", "Me"),
             ("unassigned", "Unassigned"),
-            *((str(t.pk), t.name) for t in workspace_selectors.teammates(workspace) if t.is_active),
+            *((str(pk), name) for pk, name in workspace_selectors.active_teammate_names(workspace)),
         ]
         self.fields["team"].choices = [
             ("", "Any team"),
-            *((str(t.pk), t.name) for t in workspace_selectors.teams(workspace)),
+            *((str(pk), name) for pk, name in workspace_selectors.team_names(workspace)),
         ]
-        self.fields["tag"].choices = [("", "Any tag"), *((t.name, t.name) for t in selectors.tags(workspace))]
+        self.fields["tag"].choices = [
+            ("", "Any tag"),
+            *((name, name) for name in selectors.tag_names(workspace)),
+        ]
 
     def clean_q(self) -> str:
         query = " ".join((self.cleaned_data.get("q") or "").split())

@@ -243,6 +243,11 @@ def tags(workspace: Workspace) -> QuerySet[Tag]:
     return Tag.objects.filter(workspace=workspace).order_by("name")
 
 
+def tag_names(workspace: Workspace) -> list[str]:
+    """The names of the workspace's tags, in name order: for a choice of tag."""
+    return list(tags(workspace).values_list("name", flat=True))
+
+
 def tags_with_use(workspace: Workspace) -> QuerySet[Tag]:
     """The workspace's tags by name, each with `conversation_count`: how many conversations carry it."""
     return tags(workspace).annotate(conversation_count=Count("conversations", distinct=True))

@@ -67,6 +67,32 @@ def inbox(
     return queryset.order_by(*_inbox_order(by_due, by_priority))
 
 
+# What a list row shows (templatetags.conversation_rows.ListRow), read as values.
+LIST_ROW_COLUMNS = (
+    "id",
+    "subject",
+    "last_part_preview",
+    "last_activity_at",
+    "response_due_at",
+    "priority",
+    "state",
+    "contact_id",
+    "contact__name",
+    "contact__email",
+    "contact__external_id",
+    "contact__city",
+    "assignee__name",
+    "team__name",
+)
+
+
+def inbox_rows(workspace: Workspace, **filters) -> QuerySet[dict]:
+    """The conversations `inbox` lists with these filters, as dicts of what a list row shows
+    (LIST_ROW_COLUMNS): no Conversation, Contact, Teammate or Team made for each (the inbox's list
+    reads its page this way; its tags' names: `tag_names_by_conversation`)."""
+    return inbox(workspace, with_tags=False, **filters).values(*LIST_ROW_COLUMNS)
+
+
 def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int]) -> dict[int, list[str]]:
     """The tags' names of each of these conversations, in name order: one query, no objects made."""
     names: dict[int, list[str]] = {}

@@ -35,6 +35,7 @@ from concierge.conversations.forms import (
 from concierge.conversations.models import Conversation
 from concierge.conversations.services import bulk as bulk_services
 from concierge.conversations.services import saved_views as saved_view_services
+from concierge.conversations.templatetags.conversation_rows import ListRow
 from concierge.conversations.templatetags.response_due import response_due_badge
 from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.core.zones import babel_locale, city_name, plain_spaces
@@ -133,15 +134,19 @@ def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
     return form, selectors.inbox(request.workspace, with_tags=False, **form.selector_filters())
 
 
+def _listed_rows(request, form: InboxFilterForm) -> QuerySet:
+    """The list's rows as values (selectors.inbox_rows) for a valid `form`; none while it is invalid."""
+    if not form.is_valid():
+        return Conversation.objects.none()
+    return selectors.inbox_rows(request.workspace, **form.selector_filters())
+
+
 @dataclass
 class SearchPage:
     """A page of search results, shaped as the list's pager reads a Paginator's page."""
 
     found: selectors.InboxSearch
-
-    @property
-    def object_list(self):
-        return self.found.conversations
+    object_list: list
 
     number = property(lambda self: self.found.number)
     has_next = property(lambda self: self.found.has_more)
@@ -196,26 +201,42 @@ class _RowTimes:
         return format_html('<time datetime="{}" title="{}">{}</time>', instant.isoformat(), full, shown)
 
 
-def prepare_rows(request, conversations, *, read_tags: bool = True) -> None:
-    """What each list row shows, worked out in Python once per page (the row template only prints
-    it): its link, its time, its due badge. The list's speed is mostly this (docs/inbox.md)."""
+def list_rows(request, listed) -> list[ListRow]:
+    """What each list row shows, worked out in Python once per page (the row tag only prints it):
+    its link, its time, its due badge, its tags' names (one query). `listed`: a page of
+    selectors.inbox_rows, or conversations (a search's). The list's speed is mostly this (docs/inbox.md)."""
+    rows = [
+        ListRow.from_values(item) if isinstance(item, dict) else ListRow.from_conversation(item)
+        for item in listed
+    ]
+    tags = selectors.tag_names_by_conversation(request.workspace, [row.pk for row in rows]) if rows else {}
+    for row in rows:
+        row.tags = tags.get(row.pk, ())
+    _show_when_and_where(request, rows)
+    return rows
+
+
+def conversation_row(request, conversation: Conversation) -> ListRow:
+    """One conversation's list row (the row an action sends back), its tags its own (prefetched)."""
+    row = ListRow.from_conversation(conversation)
+    row.tags = [tag.name for tag in conversation.tags.all()]
+    _show_when_and_where(request, [row])
+    return row
+
+
+def _show_when_and_where(request, rows: list[ListRow]) -> None:
     times = _RowTimes(request.teammate)
     inbox_url = reverse("web:inbox", args=[request.workspace.slug])
-    conversations = list(conversations)
-    if read_tags:  # a page's worth in one query; one conversation's row reads its own (as its page does)
-        tags = selectors.tag_names_by_conversation(request.workspace, [c.pk for c in conversations])
-    for conversation in conversations:
-        if read_tags:
-            conversation.row_tags = tags.get(conversation.pk, ())
-        conversation.row_url = f"{inbox_url}{conversation.pk}/"
-        conversation.row_time_html = times.html(conversation.last_activity_at)
-        conversation.row_due_html = response_due_badge(conversation)
+    for row in rows:
+        row.url = f"{inbox_url}{row.pk}/"
+        row.time_html = times.html(row.last_activity_at)
+        row.due_html = response_due_badge(row)
 
 
-def _conversation_list_context(request) -> dict:
-    form, conversations = _listed(request, request.GET)
-    searching = form.is_valid() and bool(form.query)
-    if searching:
+def _list_page(request, form: InboxFilterForm):
+    """The page of the list to show: a Paginator's page, or a search's (SearchPage), its
+    `object_list` the page's ListRows."""
+    if form.is_valid() and form.query:
         found = selectors.search_inbox(
             request.workspace,
             form.query,
@@ -223,10 +244,16 @@ def _conversation_list_context(request) -> dict:
             per_page=CONVERSATIONS_PER_PAGE,
             **form.selector_filters(),
         )
-        page = SearchPage(found)
-    else:
-        page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    prepare_rows(request, page.object_list)
+        return SearchPage(found, list_rows(request, found.conversations))
+    page = Paginator(_listed_rows(request, form), CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list_rows(request, page.object_list)
+    return page
+
+
+def _conversation_list_context(request) -> dict:
+    form = InboxFilterForm(request.GET, workspace=request.workspace, teammate=request.teammate)
+    searching = form.is_valid() and bool(form.query)
+    page = _list_page(request, form)
     notes = [(note.template, note.context(request)) for note in _header_notes]
     return {
         "filter_form": form,
@@ -258,9 +285,9 @@ def _conversation_or_404(request, conversation_id: int) -> Conversation:
 def _detail_context(request, conversation: Conversation, *, error=None, action=None, kept=None) -> dict:
     teammates = [t for t in workspace_selectors.teammates(request.workspace) if t.is_active]
     parts = list(selectors.parts_of(conversation))
-    prepare_rows(request, [conversation], read_tags=False)  # its list row, when an action sends it back
     return {
         "conversation": conversation,
+        "row": conversation_row(request, conversation),  # its list row, when an action sends it back
         "parts": parts,
         "seen_part_id": _last_reply_seen(conversation, parts),
         "teammates": teammates,

@@ -86,11 +86,11 @@ LIST_ROW_COLUMNS = (
 )
 
 
-def inbox_rows(workspace: Workspace, **filters) -> QuerySet[dict]:
-    """The conversations `inbox` lists with these filters, as dicts of what a list row shows
-    (LIST_ROW_COLUMNS): no Conversation, Contact, Teammate or Team made for each (the inbox's list
-    reads its page this way; its tags' names: `tag_names_by_conversation`)."""
-    return inbox(workspace, with_tags=False, **filters).values(*LIST_ROW_COLUMNS)
+def list_rows_of(listed: QuerySet[Conversation]) -> QuerySet[dict]:
+    """The conversations of `listed` (a page of `inbox`, already scoped to its workspace) as dicts
+    of what a list row shows (LIST_ROW_COLUMNS): no Conversation, Contact, Teammate or Team made for
+    each (the inbox's list reads its page this way; its tags' names: `tag_names_by_conversation`)."""
+    return listed.values(*LIST_ROW_COLUMNS)
 
 
 def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int]) -> dict[int, list[str]]:

@@ -128,17 +128,13 @@ def _list_query(request) -> QueryDict:
 
 def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
     """The list's filter form for `query` and the conversations it lists (none while it is invalid)."""
-    form = InboxFilterForm(query, workspace=request.workspace, teammate=request.teammate)
+    return _listed_by(request, InboxFilterForm(query, workspace=request.workspace, teammate=request.teammate))
+
+
+def _listed_by(request, form: InboxFilterForm) -> tuple[InboxFilterForm, QuerySet]:
     if not form.is_valid():
         return form, Conversation.objects.none()
     return form, selectors.inbox(request.workspace, with_tags=False, **form.selector_filters())
-
-
-def _listed_rows(request, form: InboxFilterForm) -> QuerySet:
-    """The list's rows as values (selectors.inbox_rows) for a valid `form`; none while it is invalid."""
-    if not form.is_valid():
-        return Conversation.objects.none()
-    return selectors.inbox_rows(request.workspace, **form.selector_filters())
 
 
 @dataclass
@@ -204,7 +200,7 @@ class _RowTimes:
 def list_rows(request, listed) -> list[ListRow]:
     """What each list row shows, worked out in Python once per page (the row tag only prints it):
     its link, its time, its due badge, its tags' names (one query). `listed`: a page of
-    selectors.inbox_rows, or conversations (a search's). The list's speed is mostly this (docs/inbox.md)."""
+    selectors.list_rows_of, or conversations (a search's). The list's speed is mostly this (docs/inbox.md)."""
     rows = [
         ListRow.from_values(item) if isinstance(item, dict) else ListRow.from_conversation(item)
         for item in listed
@@ -245,8 +241,9 @@ def _list_page(request, form: InboxFilterForm):
             **form.selector_filters(),
         )
         return SearchPage(found, list_rows(request, found.conversations))
-    page = Paginator(_listed_rows(request, form), CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list_rows(request, page.object_list)
+    listed = _listed_by(request, form)[1]
+    page = Paginator(listed, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list_rows(request, selectors.list_rows_of(page.object_list))
     return page
 
 

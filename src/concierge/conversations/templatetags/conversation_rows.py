@@ -57,7 +57,7 @@ class ListRow:
 
     @classmethod
     def from_values(cls, values: dict) -> "ListRow":
-        """From a row of selectors.inbox_rows."""
+        """From a row of selectors.list_rows_of."""
         row = cls(
             values["id"],
             values["subject"],

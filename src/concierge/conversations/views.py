@@ -4,6 +4,7 @@ without HTMX they redirect back, so every form also works as a plain form."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from concierge.conversations import selectors, services
@@ -162,10 +163,27 @@ def _page_number(value) -> int:
     return 1
 
 
+# A row's words for a minute of the day and for a day, by language: the same for every page and
+# every teammate of that language, so kept (a bounded cache, emptied when full) rather than made
+# again on every page.
+_MINUTE_WORDS: dict = {}
+_DAY_WORDS: dict = {}
+_MOST_WORDS_KEPT = 20_000
+
+
+def _kept(cache: dict, key, make: Callable):
+    words = cache.get(key)
+    if words is None:
+        if len(cache) >= _MOST_WORDS_KEPT:
+            cache.clear()
+        words = cache[key] = make()
+    return words
+
+
 class _RowTimes:
     """Each list row's time as `person_time` draws it ('2:05 PM' today, '3 Mar' before, the full
     form as its tooltip), for one teammate: the zone, language and city looked up once, and each
-    day's and minute's words formatted once per page instead of once per row."""
+    day's and minute's words formatted once (and kept: `_kept`) instead of once per row."""
 
     def __init__(self, teammate):
         self.zone_name = teammate.timezone or "UTC"
@@ -174,27 +192,26 @@ class _RowTimes:
         self.loc = babel_locale(teammate.locale)
         self.city = city_name(self.zone_name, teammate.locale)
         self.today = timezone.now().astimezone(self.zone).date()
-        self.days: dict = {}
-        self.hours: dict = {}
 
     def html(self, instant) -> str:
         if instant is None:
             return ""
         local = instant.astimezone(self.zone)
         date = local.date()
-        hour = self.hours.get((local.hour, local.minute))
-        if hour is None:
-            hour = self.hours[(local.hour, local.minute)] = format_time(
-                local, format="short", locale=self.loc
-            )
-        day = self.days.get(date)
-        if day is None:
-            long_day = format_date(local, format="EEEE d MMMM", locale=self.loc)
-            skeleton = "MMMd" if date.year == self.today.year else "yMMMd"
-            day = self.days[date] = (long_day, format_skeleton(skeleton, local, locale=self.loc))
-        full = plain_spaces(f"{day[0]}, {hour}, {self.city} time")
-        shown = hour if date == self.today else day[1]
-        return format_html('<time datetime="{}" title="{}">{}</time>', instant.isoformat(), full, shown)
+        hour = _kept(
+            _MINUTE_WORDS,
+            (self.locale, local.hour, local.minute),
+            lambda: format_time(local, format="short", locale=self.loc),
+        )
+        with_year = date.year != self.today.year
+        day = _kept(_DAY_WORDS, (self.locale, date, with_year), lambda: self._day_words(local, with_year))
+        full = escape(plain_spaces(f"{day[0]}, {hour}, {self.city} time"))
+        shown = escape(hour if date == self.today else day[1])
+        return mark_safe(f'<time datetime="{instant.isoformat()}" title="{full}">{shown}</time>')  # noqa: S308
+
+    def _day_words(self, local, with_year: bool) -> tuple[str, str]:
+        long_day = format_date(local, format="EEEE d MMMM", locale=self.loc)
+        return long_day, format_skeleton("yMMMd" if with_year else "MMMd", local, locale=self.loc)
 
 
 def list_rows(request, listed) -> list[ListRow]:

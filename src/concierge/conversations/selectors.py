@@ -94,11 +94,12 @@ def list_rows_of(listed: QuerySet[Conversation]) -> QuerySet[dict]:
 
 
 def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int]) -> dict[int, list[str]]:
-    """The tags' names of each of these conversations, in name order: one query, no objects made."""
+    """The tags' names of each of these conversations, in name order: one query, no objects made
+    (scoped by the tags' workspace: a conversation carries only its own workspace's tags)."""
     names: dict[int, list[str]] = {}
     rows = (
         Conversation.tags.through.objects.filter(
-            conversation_id__in=conversation_ids, conversation__workspace=workspace
+            conversation_id__in=conversation_ids, tag__workspace=workspace
         )
         .order_by("tag__name")
         .values_list("conversation_id", "tag__name")

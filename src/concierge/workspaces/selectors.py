@@ -45,14 +45,13 @@ def teammate_by_slug(slug: str, user) -> Teammate | None:
     query for every page under /w/<slug>/), and the user the one given; None when there is none."""
     if not user.is_authenticated:
         return None
-    teammate = (
-        Teammate.objects.filter(workspace__slug=slug, user_id=user.pk, is_active=True)
-        .select_related("workspace")
-        .first()
-    )
-    if teammate is not None:
+    found = Teammate.objects.filter(workspace__slug=slug, user_id=user.pk, is_active=True).select_related(
+        "workspace"
+    )[:1]  # one at most (a user is a teammate of a workspace once): no ordering needed
+    for teammate in found:
         teammate.user = user
-    return teammate
+        return teammate
+    return None
 
 
 def teammate_by_email(workspace: Workspace, email: str) -> Teammate | None:

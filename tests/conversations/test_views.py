@@ -148,6 +148,46 @@ def test_inbox_list_takes_a_fixed_number_of_queries(
     assert len(response.context["page"].object_list) == 20
 
 
+def test_the_list_fragment_takes_eleven_queries_however_many_rows(
+    owner_client, workspace, owner, agent, contact, django_assert_max_num_queries
+):
+    """The session, the user, the teammate with its workspace, the filters' teammates, teams and
+    tags, the count, the page's rows, their tags' names, who is on support, the saved views."""
+    team = create_team(workspace, name="Billing", members=[agent])
+    tags = [services.tag_for_name(workspace, name) for name in ("vip", "bug")]
+    for number in range(30):
+        conversation = services.start_conversation(workspace, contact=contact, body=f"hello {number}")
+        services.assign_conversation(conversation, teammate=owner, assignee=agent, team=team)
+        services.tag_conversation(conversation, tags[number % 2])
+    with django_assert_max_num_queries(11):
+        response = owner_client.get(
+            url("inbox", workspace), headers={**HTMX, "HX-Target": "conversation-list"}
+        )
+    page = response.content.decode()
+    assert page.count('class="conversation-row"') == 30
+    assert page.count('<span class="tag">vip</span>') == 15
+    assert page.count(f'<span class="row-assignee">{agent.name}</span>') == 30
+
+
+def test_every_value_a_list_row_shows_is_escaped(owner_client, workspace, owner):
+    hostile = "<script>alert(1)</script>"
+    contact = create_contact(workspace, external_id="h1", email="h@example.test", name=f"Eve {hostile}")
+    team = create_team(workspace, name=f"Team {hostile}", members=[owner])
+    conversation = services.start_conversation(
+        workspace, contact=contact, body=f"Preview {hostile}", subject=f"Subject {hostile}"
+    )
+    services.assign_conversation(conversation, teammate=owner, assignee=owner, team=team)
+    services.tag_conversation(conversation, services.tag_for_name(workspace, "<b>tag</b>"))
+    page = owner_client.get(url("inbox", workspace), headers={**HTMX, "HX-Target": "conversation-list"})
+    page = page.content.decode()
+    row = page[page.index(f'id="conversation-row-{conversation.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert "<script>" not in row and "<b>" not in row
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for shown in (f"Eve {escaped}", f"Subject {escaped}", f"· Team {escaped}", "&lt;b&gt;tag&lt;/b&gt;"):
+        assert shown in row
+
+
 def test_conversation_page_takes_a_fixed_number_of_queries(
     owner_client, workspace, owner, agent, conversation, django_assert_max_num_queries
 ):

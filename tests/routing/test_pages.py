@@ -104,6 +104,22 @@ def test_the_inbox_says_who_is_on_support_today(owner_client, workspace, team, t
     assert "On support today: Reliability" in page
 
 
+def test_who_is_on_support_costs_the_inbox_list_a_few_queries_not_a_schedule(
+    owner_client, workspace, team, three_zones, django_assert_max_num_queries
+):
+    """The list alone takes eleven; the note adds the rotations, then for each rotation the zone
+    of its team's office hours (its own, else the workspace's: one or two) and its day's roster,
+    never the team's whole schedule nor its workspace again."""
+    rotation = set_rotation(team, order=list(three_zones))
+    today = date.today()
+    generate_roster(rotation, first_day=today - timedelta(days=7), last_day=today + timedelta(days=7))
+    with django_assert_max_num_queries(11 + 1 + 2 + 1):
+        page = owner_client.get(
+            url("inbox", workspace), headers={"HX-Request": "true", "HX-Target": "conversation-list"}
+        )
+    assert "On support today: Reliability" in page.content.decode()
+
+
 def test_saving_office_hours_and_targets_from_the_page(owner_client, workspace):
     response = owner_client.post(
         url("routing-hours", workspace),

@@ -57,16 +57,22 @@ class Contact(models.Model):
 
     @property
     def display_name(self) -> str:
-        """How every page names the contact: their name, else their email or external id; an
-        anonymous visitor by the city they write from ("Visitor from Lisbon"), else by a short number
-        that stays theirs ("Visitor #412"), never by the messenger's long visitor id."""
-        if self.name or self.email or self.external_id:
-            return self.name or self.email or self.external_id
-        if self.city:
-            return f"Visitor from {self.city}"
-        return f"Visitor #{self.pk}" if self.pk else "Visitor"
+        """How every page names the contact (`display_name_of`)."""
+        return display_name_of(self.name, self.email, self.external_id, self.city, self.pk)
 
     @property
     def ref(self) -> str:
         """How the event log names this contact."""
         return self.external_id or (f"visitor:{self.visitor_id}" if self.visitor_id else f"contact:{self.pk}")
+
+
+def display_name_of(name: str, email: str | None, external_id: str | None, city: str, pk: int | None) -> str:
+    """How every page names a contact: their name, else their email or external id; an anonymous
+    visitor by the city they write from ("Visitor from Lisbon"), else by a short number that stays
+    theirs ("Visitor #412"), never by the messenger's long visitor id. From a contact's columns, for
+    lists that read them as values."""
+    if name or email or external_id:
+        return name or email or external_id
+    if city:
+        return f"Visitor from {city}"
+    return f"Visitor #{pk}" if pk else "Visitor"

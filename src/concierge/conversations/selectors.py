@@ -67,12 +67,39 @@ def inbox(
     return queryset.order_by(*_inbox_order(by_due, by_priority))
 
 
+# What a list row shows (templatetags.conversation_rows.ListRow), read as values.
+LIST_ROW_COLUMNS = (
+    "id",
+    "subject",
+    "last_part_preview",
+    "last_activity_at",
+    "response_due_at",
+    "priority",
+    "state",
+    "contact_id",
+    "contact__name",
+    "contact__email",
+    "contact__external_id",
+    "contact__city",
+    "assignee__name",
+    "team__name",
+)
+
+
+def list_rows_of(listed: QuerySet[Conversation]) -> QuerySet[dict]:
+    """The conversations of `listed` (a page of `inbox`, already scoped to its workspace) as dicts
+    of what a list row shows (LIST_ROW_COLUMNS): no Conversation, Contact, Teammate or Team made for
+    each (the inbox's list reads its page this way; its tags' names: `tag_names_by_conversation`)."""
+    return listed.values(*LIST_ROW_COLUMNS)
+
+
 def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int]) -> dict[int, list[str]]:
-    """The tags' names of each of these conversations, in name order: one query, no objects made."""
+    """The tags' names of each of these conversations, in name order: one query, no objects made
+    (scoped by the tags' workspace: a conversation carries only its own workspace's tags)."""
     names: dict[int, list[str]] = {}
     rows = (
         Conversation.tags.through.objects.filter(
-            conversation_id__in=conversation_ids, conversation__workspace=workspace
+            conversation_id__in=conversation_ids, tag__workspace=workspace
         )
         .order_by("tag__name")
         .values_list("conversation_id", "tag__name")
@@ -241,6 +268,11 @@ def parts_of(conversation: Conversation, *, include_notes: bool = True) -> Query
 
 def tags(workspace: Workspace) -> QuerySet[Tag]:
     return Tag.objects.filter(workspace=workspace).order_by("name")
+
+
+def tag_names(workspace: Workspace) -> list[str]:
+    """The names of the workspace's tags, in name order: for a choice of tag."""
+    return list(tags(workspace).values_list("name", flat=True))
 
 
 def tags_with_use(workspace: Workspace) -> QuerySet[Tag]:

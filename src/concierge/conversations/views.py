@@ -4,6 +4,7 @@ without HTMX they redirect back, so every form also works as a plain form."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from concierge.conversations import selectors, services
@@ -35,6 +36,7 @@ from concierge.conversations.forms import (
 from concierge.conversations.models import Conversation
 from concierge.conversations.services import bulk as bulk_services
 from concierge.conversations.services import saved_views as saved_view_services
+from concierge.conversations.templatetags.conversation_rows import ListRow
 from concierge.conversations.templatetags.response_due import response_due_badge
 from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.core.zones import babel_locale, city_name, plain_spaces
@@ -127,7 +129,10 @@ def _list_query(request) -> QueryDict:
 
 def _listed(request, query: QueryDict) -> tuple[InboxFilterForm, QuerySet]:
     """The list's filter form for `query` and the conversations it lists (none while it is invalid)."""
-    form = InboxFilterForm(query, workspace=request.workspace, teammate=request.teammate)
+    return _listed_by(request, InboxFilterForm(query, workspace=request.workspace, teammate=request.teammate))
+
+
+def _listed_by(request, form: InboxFilterForm) -> tuple[InboxFilterForm, QuerySet]:
     if not form.is_valid():
         return form, Conversation.objects.none()
     return form, selectors.inbox(request.workspace, with_tags=False, **form.selector_filters())
@@ -138,10 +143,7 @@ class SearchPage:
     """A page of search results, shaped as the list's pager reads a Paginator's page."""
 
     found: selectors.InboxSearch
-
-    @property
-    def object_list(self):
-        return self.found.conversations
+    object_list: list
 
     number = property(lambda self: self.found.number)
     has_next = property(lambda self: self.found.has_more)
@@ -161,10 +163,27 @@ def _page_number(value) -> int:
     return 1
 
 
+# A row's words for a minute of the day and for a day, by language: the same for every page and
+# every teammate of that language, so kept (a bounded cache, emptied when full) rather than made
+# again on every page.
+_MINUTE_WORDS: dict = {}
+_DAY_WORDS: dict = {}
+_MOST_WORDS_KEPT = 20_000
+
+
+def _kept(cache: dict, key, make: Callable):
+    words = cache.get(key)
+    if words is None:
+        if len(cache) >= _MOST_WORDS_KEPT:
+            cache.clear()
+        words = cache[key] = make()
+    return words
+
+
 class _RowTimes:
     """Each list row's time as `person_time` draws it ('2:05 PM' today, '3 Mar' before, the full
     form as its tooltip), for one teammate: the zone, language and city looked up once, and each
-    day's and minute's words formatted once per page instead of once per row."""
+    day's and minute's words formatted once (and kept: `_kept`) instead of once per row."""
 
     def __init__(self, teammate):
         self.zone_name = teammate.timezone or "UTC"
@@ -173,49 +192,64 @@ class _RowTimes:
         self.loc = babel_locale(teammate.locale)
         self.city = city_name(self.zone_name, teammate.locale)
         self.today = timezone.now().astimezone(self.zone).date()
-        self.days: dict = {}
-        self.hours: dict = {}
 
     def html(self, instant) -> str:
         if instant is None:
             return ""
         local = instant.astimezone(self.zone)
         date = local.date()
-        hour = self.hours.get((local.hour, local.minute))
-        if hour is None:
-            hour = self.hours[(local.hour, local.minute)] = format_time(
-                local, format="short", locale=self.loc
-            )
-        day = self.days.get(date)
-        if day is None:
-            long_day = format_date(local, format="EEEE d MMMM", locale=self.loc)
-            skeleton = "MMMd" if date.year == self.today.year else "yMMMd"
-            day = self.days[date] = (long_day, format_skeleton(skeleton, local, locale=self.loc))
-        full = plain_spaces(f"{day[0]}, {hour}, {self.city} time")
-        shown = hour if date == self.today else day[1]
-        return format_html('<time datetime="{}" title="{}">{}</time>', instant.isoformat(), full, shown)
+        hour = _kept(
+            _MINUTE_WORDS,
+            (self.locale, local.hour, local.minute),
+            lambda: format_time(local, format="short", locale=self.loc),
+        )
+        with_year = date.year != self.today.year
+        day = _kept(_DAY_WORDS, (self.locale, date, with_year), lambda: self._day_words(local, with_year))
+        full = escape(plain_spaces(f"{day[0]}, {hour}, {self.city} time"))
+        shown = escape(hour if date == self.today else day[1])
+        return mark_safe(f'<time datetime="{instant.isoformat()}" title="{full}">{shown}</time>')  # noqa: S308
+
+    def _day_words(self, local, with_year: bool) -> tuple[str, str]:
+        long_day = format_date(local, format="EEEE d MMMM", locale=self.loc)
+        return long_day, format_skeleton("yMMMd" if with_year else "MMMd", local, locale=self.loc)
 
 
-def prepare_rows(request, conversations, *, read_tags: bool = True) -> None:
-    """What each list row shows, worked out in Python once per page (the row template only prints
-    it): its link, its time, its due badge. The list's speed is mostly this (docs/inbox.md)."""
+def list_rows(request, listed) -> list[ListRow]:
+    """What each list row shows, worked out in Python once per page (the row tag only prints it):
+    its link, its time, its due badge, its tags' names (one query). `listed`: a page of
+    selectors.list_rows_of, or conversations (a search's). The list's speed is mostly this (docs/inbox.md)."""
+    rows = [
+        ListRow.from_values(item) if isinstance(item, dict) else ListRow.from_conversation(item)
+        for item in listed
+    ]
+    tags = selectors.tag_names_by_conversation(request.workspace, [row.pk for row in rows]) if rows else {}
+    for row in rows:
+        row.tags = tags.get(row.pk, ())
+    _show_when_and_where(request, rows)
+    return rows
+
+
+def conversation_row(request, conversation: Conversation) -> ListRow:
+    """One conversation's list row (the row an action sends back), its tags its own (prefetched)."""
+    row = ListRow.from_conversation(conversation)
+    row.tags = [tag.name for tag in conversation.tags.all()]
+    _show_when_and_where(request, [row])
+    return row
+
+
+def _show_when_and_where(request, rows: list[ListRow]) -> None:
     times = _RowTimes(request.teammate)
     inbox_url = reverse("web:inbox", args=[request.workspace.slug])
-    conversations = list(conversations)
-    if read_tags:  # a page's worth in one query; one conversation's row reads its own (as its page does)
-        tags = selectors.tag_names_by_conversation(request.workspace, [c.pk for c in conversations])
-    for conversation in conversations:
-        if read_tags:
-            conversation.row_tags = tags.get(conversation.pk, ())
-        conversation.row_url = f"{inbox_url}{conversation.pk}/"
-        conversation.row_time_html = times.html(conversation.last_activity_at)
-        conversation.row_due_html = response_due_badge(conversation)
+    for row in rows:
+        row.url = f"{inbox_url}{row.pk}/"
+        row.time_html = times.html(row.last_activity_at)
+        row.due_html = response_due_badge(row)
 
 
-def _conversation_list_context(request) -> dict:
-    form, conversations = _listed(request, request.GET)
-    searching = form.is_valid() and bool(form.query)
-    if searching:
+def _list_page(request, form: InboxFilterForm):
+    """The page of the list to show: a Paginator's page, or a search's (SearchPage), its
+    `object_list` the page's ListRows."""
+    if form.is_valid() and form.query:
         found = selectors.search_inbox(
             request.workspace,
             form.query,
@@ -223,10 +257,17 @@ def _conversation_list_context(request) -> dict:
             per_page=CONVERSATIONS_PER_PAGE,
             **form.selector_filters(),
         )
-        page = SearchPage(found)
-    else:
-        page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    prepare_rows(request, page.object_list)
+        return SearchPage(found, list_rows(request, found.conversations))
+    listed = _listed_by(request, form)[1]
+    page = Paginator(listed, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list_rows(request, selectors.list_rows_of(page.object_list))
+    return page
+
+
+def _conversation_list_context(request) -> dict:
+    form = InboxFilterForm(request.GET, workspace=request.workspace, teammate=request.teammate)
+    searching = form.is_valid() and bool(form.query)
+    page = _list_page(request, form)
     notes = [(note.template, note.context(request)) for note in _header_notes]
     return {
         "filter_form": form,
@@ -258,9 +299,9 @@ def _conversation_or_404(request, conversation_id: int) -> Conversation:
 def _detail_context(request, conversation: Conversation, *, error=None, action=None, kept=None) -> dict:
     teammates = [t for t in workspace_selectors.teammates(request.workspace) if t.is_active]
     parts = list(selectors.parts_of(conversation))
-    prepare_rows(request, [conversation], read_tags=False)  # its list row, when an action sends it back
     return {
         "conversation": conversation,
+        "row": conversation_row(request, conversation),  # its list row, when an action sends it back
         "parts": parts,
         "seen_part_id": _last_reply_seen(conversation, parts),
         "teammates": teammates,

@@ -45,6 +45,7 @@ def validate_locale_name(name: str, *, field: str = "locale") -> str:
     return name
 
 
+@lru_cache(maxsize=64)
 def babel_locale(name: str | None) -> Locale:
     try:
         return Locale.parse((name or "en").replace("-", "_"))
@@ -52,6 +53,7 @@ def babel_locale(name: str | None) -> Locale:
         return Locale.parse("en")
 
 
+@lru_cache(maxsize=256)
 def city_name(zone_name: str, locale: str | None = "en") -> str:
     """'America/New_York' -> 'New York' (in the person's language)."""
     return get_timezone_location(ZoneInfo(zone_name), locale=babel_locale(locale), return_city=True)

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from concierge.core.errors import NotFound
 from concierge.workspaces.models import Teammate
-from concierge.workspaces.selectors import teammate_of_user, workspace_by_slug
+from concierge.workspaces.selectors import teammate_by_slug, workspace_by_slug
 
 OWNERS_AND_ADMINS = frozenset({Teammate.Role.OWNER, Teammate.Role.ADMIN})
 
@@ -21,18 +21,23 @@ def teammate_page(view):
     def wrapper(request, slug, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        try:
-            workspace = workspace_by_slug(slug)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        teammate = teammate_of_user(workspace, request.user)
+        teammate = teammate_by_slug(slug, request.user)
         if teammate is None:
-            raise Http404("No such workspace.")
-        request.workspace = workspace
+            _refuse_unknown_workspace(slug)
+        request.workspace = teammate.workspace
         request.teammate = teammate
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _refuse_unknown_workspace(slug: str):
+    """A 404 for a workspace that does not exist, or that the user is no active teammate of."""
+    try:
+        workspace_by_slug(slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    raise Http404("No such workspace.")
 
 
 def is_owner_or_admin(teammate: Teammate) -> bool:

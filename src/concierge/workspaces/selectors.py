@@ -40,6 +40,20 @@ def teammate_of_user(workspace: Workspace, user) -> Teammate | None:
     )
 
 
+def teammate_by_slug(slug: str, user) -> Teammate | None:
+    """The user's active teammate in the workspace with this slug, the workspace read with it (one
+    query for every page under /w/<slug>/), and the user the one given; None when there is none."""
+    if not user.is_authenticated:
+        return None
+    found = Teammate.objects.filter(workspace__slug=slug, user_id=user.pk, is_active=True).select_related(
+        "workspace"
+    )[:1]  # one at most (a user is a teammate of a workspace once): no ordering needed
+    for teammate in found:
+        teammate.user = user
+        return teammate
+    return None
+
+
 def teammate_by_email(workspace: Workspace, email: str) -> Teammate | None:
     """The workspace's teammate (active or not) whose account has this email address."""
     return Teammate.objects.filter(workspace=workspace, user__username=email.strip().lower()).first()
@@ -56,6 +70,12 @@ def has_another_active_owner(teammate: Teammate) -> bool:
 
 def teammates(workspace: Workspace) -> QuerySet[Teammate]:
     return Teammate.objects.filter(workspace=workspace).select_related("user").order_by("name", "id")
+
+
+def active_teammate_names(workspace: Workspace) -> list[tuple[int, str]]:
+    """(id, name) of the workspace's active teammates, in the order `teammates` lists them: for a
+    choice of teammate, without making a Teammate of each."""
+    return list(teammates(workspace).filter(is_active=True).values_list("pk", "name"))
 
 
 def teammate_by_id(workspace: Workspace, teammate_id: int) -> Teammate:
@@ -80,6 +100,11 @@ def teams(workspace: Workspace) -> QuerySet[Team]:
         .prefetch_related(Prefetch("members", queryset=Teammate.objects.order_by("name")))
         .order_by("name", "id")
     )
+
+
+def team_names(workspace: Workspace) -> list[tuple[int, str]]:
+    """(id, name) of the workspace's teams, in the order `teams` lists them: for a choice of team."""
+    return list(Team.objects.filter(workspace=workspace).order_by("name", "id").values_list("pk", "name"))
 
 
 def team_by_id(workspace: Workspace, team_id: int) -> Team:

@@ -118,9 +118,19 @@ def _office_hours_with_parts(workspace: Workspace, team: Team | None) -> OfficeH
 
 
 def team_zone_name(workspace: Workspace, team: Team | None = None) -> str:
-    """The zone a team's days are counted in: its office hours' zone, else the workspace's."""
-    schedule = schedule_for(workspace, team)
-    return schedule.zone_name if schedule else workspace.timezone
+    """The zone a team's days are counted in: the zone of the office hours that apply (as
+    `schedule_for` finds them), else the workspace's. Reads the zone alone, not the schedule."""
+    if team is not None and team.workspace_id != workspace.pk:
+        return workspace.timezone
+    for owner in (team, None) if team is not None else (None,):
+        zone = (
+            OfficeHours.objects.filter(workspace=workspace, team=owner)
+            .values_list("timezone", flat=True)
+            .first()
+        )
+        if zone is not None:
+            return zone
+    return workspace.timezone
 
 
 def spans_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:

@@ -17,9 +17,9 @@ def rotation_of(team: Team) -> Rotation | None:
     return Rotation.objects.filter(workspace_id=team.workspace_id, team=team).first()
 
 
-def team_day(team: Team, at: datetime) -> date:
-    """The team's date at an instant."""
-    return at.astimezone(ZoneInfo(team_zone_name(team.workspace, team))).date()
+def team_day(team: Team, at: datetime, workspace: Workspace | None = None) -> date:
+    """The team's date at an instant (`workspace`: the team's, when the caller holds it already)."""
+    return at.astimezone(ZoneInfo(team_zone_name(workspace or team.workspace, team))).date()
 
 
 def teammates_on_support(team: Team, at: datetime) -> set[int] | None:
@@ -51,7 +51,7 @@ def on_support_today(workspace: Workspace, at: datetime) -> list[tuple[Team, lis
     """For each active rotation: the team and who is on support on its day at `at`."""
     found = []
     for rotation in rotations_of_workspace(workspace).filter(is_active=True):
-        day = team_day(rotation.team, at)
+        day = team_day(rotation.team, at, workspace)
         people = [
             roster_day.teammate
             for roster_day in RosterDay.objects.filter(rotation=rotation, day=day).select_related("teammate")

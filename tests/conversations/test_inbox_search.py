@@ -156,3 +156,52 @@ def test_the_reindex_command_backfills_and_refuses_an_unknown_workspace(workspac
     assert found_ids(workspace, "currency") == [billing.pk]
     with pytest.raises(CommandError, match="Nothing was reindexed"):
         call_command("reindex_search", "--workspace", "nowhere")
+
+
+def test_only_the_pages_hits_get_a_title_and_snippet_made(workspace, contact, monkeypatch):
+    from concierge.core import search
+
+    made = []
+    real_snippet = search.snippet
+    monkeypatch.setattr(
+        search, "snippet", lambda body, *a, **k: made.append(body) or real_snippet(body, *a, **k)
+    )
+    started = [
+        services.start_conversation(workspace, contact=contact, body=f"walrus number {number}")
+        for number in range(5)
+    ]
+    found = selectors.search_inbox(workspace, "walrus", per_page=2)
+    assert len(found.conversations) == 2 and found.has_more
+    assert len(made) == 2  # the page's two, not the five hits
+    assert {c.pk for c in found.conversations} <= {c.pk for c in started}
+    assert all("<mark>walrus</mark>" in c.snippet_html for c in found.conversations)
+
+
+def test_filters_that_drop_most_hits_look_further_down_batch_after_batch(
+    workspace, contact, owner, monkeypatch
+):
+    monkeypatch.setattr(selectors, "SEARCH_BATCH", 2)
+    started = [
+        services.start_conversation(workspace, contact=contact, body=f"walrus number {number}")
+        for number in range(7)
+    ]
+    for conversation in started[:5]:
+        services.close_conversation(conversation, teammate=owner)
+    everything = found_ids(workspace, "walrus")
+    open_ones = found_ids(workspace, "walrus", state="open")
+    assert set(open_ones) == {started[5].pk, started[6].pk}
+    assert open_ones == [pk for pk in everything if pk in open_ones]  # in the index's order
+    second = selectors.search_inbox(workspace, "walrus", state="open", page=2, per_page=1)
+    assert [c.pk for c in second.conversations] == open_ones[1:] and not second.has_more
+
+
+def test_a_search_page_takes_a_fixed_number_of_queries(workspace, contact, django_assert_max_num_queries):
+    for number in range(12):
+        services.start_conversation(workspace, contact=contact, body=f"walrus number {number}")
+    selectors.search_inbox(workspace, "walrus", per_page=5)  # the index's figures read once a minute
+    # The index's matches (two tiers) and texts, the batch's ids through the filters, the page's
+    # conversations with their contact, assignee and team, and their tags.
+    with django_assert_max_num_queries(6):
+        found = selectors.search_inbox(workspace, "walrus", per_page=5)
+        assert len(found.conversations) == 5
+        [list(c.tags.all()) for c in found.conversations]

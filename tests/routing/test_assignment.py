@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from concierge.conversations import services as conversations
@@ -54,6 +55,20 @@ def test_balanced_gives_to_the_fewest_open_and_never_past_the_limit(members, tea
     assert counts == {ana: 2, ben: 2, cleo: 2}
     waiting = Conversation.objects.get(pk=made[-1].pk)
     assert (waiting.team, waiting.assignee) == (team, None)  # in the team's queue
+
+
+def test_balanced_assignment_takes_a_fixed_number_of_queries(
+    members, team, start, django_assert_max_num_queries
+):
+    """The members' open counts are one grouped count (from the (workspace, assignee, state)
+    index), however many open conversations they hold."""
+    set_team_routing(team, method="balanced", open_limit=None)
+    for number in range(9):
+        assign_by_team_method(start(f"earlier {number}"), team)
+    conversation = start("now")
+    # PostgreSQL locks the members' rows first (core.db.lock_rows): one statement more.
+    with django_assert_max_num_queries(21 if connection.vendor == "postgresql" else 20):
+        assert assign_by_team_method(conversation, team) in members
 
 
 def test_manual_leaves_it_in_the_teams_queue(team, start):

@@ -99,6 +99,9 @@ class Conversation(models.Model):
             models.Index(fields=["workspace", "team", "-last_activity_at"], name="conv_ws_team_activity"),
             models.Index(fields=["workspace", "contact", "-created_at"], name="conv_ws_contact_created"),
             models.Index(fields=["workspace", "state", "response_due_at"], name="conv_ws_state_due"),
+            # Each teammate's open conversations counted from the index alone, no row read (routing's
+            # balanced method counts the team's members' at every assignment).
+            models.Index(fields=["workspace", "assignee", "state"], name="conv_ws_assignee_state"),
         ]
         ordering = ["-last_activity_at", "-id"]
 

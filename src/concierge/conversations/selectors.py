@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -148,14 +149,32 @@ def search_inbox(
 ) -> InboxSearch:
     """The conversations whose subject, messages, notes or contact's name and email hold the query's
     words (core.search), that pass the list's `filters` (those of `inbox`), best match first. The
-    index ranks; the filters are applied to each batch of hits, down to MAX_SEARCHED_HITS."""
+    index ranks; the filters are applied to each batch of hits (their ids only), down to
+    MAX_SEARCHED_HITS; only the page's conversations are read whole, and only their hits'
+    titles and snippets are made."""
     page = max(1, page)
     wanted = page * per_page + 1
     listed = inbox(workspace, **filters)
-    found: list[Conversation] = []
+    kept, corrected = _hits_passing(workspace, listed, query, wanted)
+    start = (page - 1) * per_page
+    return InboxSearch(
+        conversations=_conversations_of_hits(workspace, kept[start : start + per_page]),
+        has_more=len(kept) > start + per_page,
+        corrected_query=corrected,
+        number=page,
+        per_page=per_page,
+    )
+
+
+def _hits_passing(
+    workspace: Workspace, listed: QuerySet[Conversation], query: str, wanted: int
+) -> tuple[list[search.SearchHit], str | None]:
+    """The index's hits, best first, whose conversations pass the list's filters, until `wanted`
+    are found or MAX_SEARCHED_HITS were looked at; and the corrected query, if any."""
+    kept: list[search.SearchHit] = []
     corrected = None
     offset = 0
-    while len(found) < wanted and offset < MAX_SEARCHED_HITS:
+    while len(kept) < wanted and offset < MAX_SEARCHED_HITS:
         results = search.search_documents(
             workspace.pk,
             CONVERSATION_KIND,
@@ -168,24 +187,38 @@ def search_inbox(
         if results.corrected_query and offset == 0:
             query = results.corrected_query  # the next batches search what the first one found
         hits = {hit.object_id: hit for hit in results.hits}
-        rows = {c.pk: c for c in listed.filter(pk__in=list(hits))} if hits else {}
-        for object_id, hit in hits.items():
-            conversation = rows.get(object_id)
-            if conversation is not None:
-                conversation.title_html = hit.title_html
-                conversation.snippet_html = hit.snippet_html
-                found.append(conversation)
+        passing = _passing_ids(workspace, listed, list(hits)) if hits else set()
+        kept += [hit for object_id, hit in hits.items() if object_id in passing]
         if not results.has_more:
             break
         offset += SEARCH_BATCH
-    start = (page - 1) * per_page
-    return InboxSearch(
-        conversations=found[start : start + per_page],
-        has_more=len(found) > start + per_page,
-        corrected_query=corrected,
-        number=page,
-        per_page=per_page,
+    return kept, corrected
+
+
+def _passing_ids(workspace: Workspace, listed: QuerySet[Conversation], ids: list[int]) -> set[int]:
+    """Which of these conversations pass the list's filters: each read by its id and checked against
+    them, so that no database walks a filter's index (every open conversation) to find a hundred."""
+    return set(
+        Conversation.objects.filter(workspace=workspace, pk__in=ids)
+        .filter(Exists(listed.filter(pk=OuterRef("pk"))))
+        .order_by()
+        .values_list("pk", flat=True)
     )
+
+
+def _conversations_of_hits(workspace: Workspace, hits: list[search.SearchHit]) -> list:
+    """The hits' conversations (their filters already passed) as the list shows them, in the hits'
+    order, each with its hit's `title_html` and `snippet_html`."""
+    ids = [hit.object_id for hit in hits]
+    rows = {c.pk: c for c in inbox(workspace).filter(pk__in=ids).order_by()} if hits else {}
+    found = []
+    for hit in hits:
+        conversation = rows.get(hit.object_id)
+        if conversation is not None:  # deleted since its batch was filtered: left out
+            conversation.title_html = hit.title_html
+            conversation.snippet_html = hit.snippet_html
+            found.append(conversation)
+    return found
 
 
 def conversation_by_id(workspace: Workspace, conversation_id: int) -> Conversation:

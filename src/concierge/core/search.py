@@ -15,7 +15,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 
 from rapidfuzz import process
@@ -38,10 +39,24 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """A document found. Its highlighted title and snippet are made when first read, so a caller
+    that keeps few of the hits (the inbox's filters, a page of them) pays only for those it shows."""
+
     object_id: int
     score: float  # higher is better
-    title_html: str  # the title, HTML-escaped, matched words wrapped in <mark>…</mark>
-    snippet_html: str  # a short excerpt of the body around the matches, escaped, with <mark>
+    title: str = field(repr=False, compare=False)
+    body: str = field(repr=False, compare=False)
+    matches: "_Matcher" = field(repr=False, compare=False)
+
+    @cached_property
+    def title_html(self) -> str:
+        """The title, HTML-escaped, matched words wrapped in <mark>…</mark>."""
+        return highlighted(self.title, self.matches)
+
+    @cached_property
+    def snippet_html(self) -> str:
+        """A short excerpt of the body around the matches, escaped, with <mark>."""
+        return snippet(self.body, self.matches)
 
 
 @dataclass(frozen=True)
@@ -267,15 +282,10 @@ def _search(scope: _Scope, words: list[str], prefix: bool, limit: int, offset: i
         offset=offset,
     )
     matches = _Matcher([word for group in groups for word, _ in group])
-    # The row past the page only says there is more: no title or snippet is made for it.
+    # Titles and snippets are made when read (SearchHit): the row past the page only says there is more.
     return [
-        SearchHit(
-            object_id=object_id,
-            score=float(score),
-            title_html=highlighted(title, matches),
-            snippet_html=snippet(body, matches) if position < limit else "",
-        )
-        for position, (object_id, score, title, body) in enumerate(rows)
+        SearchHit(object_id=object_id, score=float(score), title=title, body=body, matches=matches)
+        for object_id, score, title, body in rows
     ]
 
 

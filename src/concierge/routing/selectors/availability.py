@@ -44,14 +44,16 @@ def is_away(teammate: Teammate) -> bool:
 
 
 def open_counts(workspace_id: int, teammate_ids) -> dict[int, int]:
-    """Each teammate's open conversations (snoozed ones wait on the customer, not on them)."""
+    """Each teammate's open conversations (snoozed ones wait on the customer, not on them), counted
+    from the (workspace, assignee, state) index alone: COUNT(*), as COUNT(id) would read each row
+    for its id on PostgreSQL."""
     counts = dict.fromkeys(teammate_ids, 0)
     rows = (
         Conversation.objects.filter(
             workspace_id=workspace_id, assignee_id__in=list(teammate_ids), state="open"
         )
         .values("assignee_id")
-        .annotate(open=Count("id"))
+        .annotate(open=Count("*"))
         .values_list("assignee_id", "open")
         .order_by()
     )

@@ -208,9 +208,9 @@ def _passing_ids(workspace: Workspace, listed: QuerySet[Conversation], ids: list
 
 def _conversations_of_hits(workspace: Workspace, hits: list[search.SearchHit]) -> list:
     """The hits' conversations (their filters already passed) as the list shows them, in the hits'
-    order, each with its hit's `title_html` and `snippet_html`."""
+    order, each with its hit's `title_html` and `snippet_html` (the list reads their tags itself)."""
     ids = [hit.object_id for hit in hits]
-    rows = {c.pk: c for c in inbox(workspace).filter(pk__in=ids).order_by()} if hits else {}
+    rows = {c.pk: c for c in inbox(workspace, with_tags=False).filter(pk__in=ids).order_by()} if hits else {}
     found = []
     for hit in hits:
         conversation = rows.get(hit.object_id)

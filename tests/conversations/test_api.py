@@ -1,12 +1,17 @@
 """The conversations API (API keys): the inbox list and filters, a conversation's whole life, tags."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
 from concierge.conversations import selectors, services
 from concierge.conversations.models import Tag
+from concierge.conversations.schemas import ConversationOut, ConversationPage
 from concierge.events.selectors import events_of_conversation, events_of_workspace
 from concierge.workspaces.services import create_team
 
@@ -152,6 +157,83 @@ def test_the_inbox_pages_in_order_of_latest_activity_without_repeats(api, worksp
     second = api.get("/conversations", limit=3, cursor=first["next_cursor"]).json()
     assert [item["id"] for item in second["items"]] == expected[3:6]
     assert second["next_cursor"] is None
+
+
+def test_the_list_writes_each_conversation_exactly_as_the_conversations_own_schema(
+    api, workspace, contact, agent, owner
+):
+    """The list writes its rows itself (values, not models; no response validation): each item must
+    be what ConversationOut writes for the same conversation, field for field, value for value."""
+    from concierge.contacts.services import create_contact
+
+    lead = create_contact(workspace, email="lead@customer.test")
+    team = create_team(workspace, name="Revenue")
+    full = services.start_conversation(workspace, contact=contact, body="<b>Export</b> fails", subject="CSV")
+    services.assign_conversation(full, teammate=owner, assignee=agent, team=team)
+    for name in ("zeta", "alpha", "mid"):
+        services.tag_conversation(full, services.tag_for_name(workspace, name))
+    services.reply_as_teammate(full, agent, "On it")
+    services.close_conversation(full, teammate=agent)
+    services.rate_conversation(full, rating=5, remark="quick")
+    snoozed = services.start_conversation(workspace, contact=lead, body="Later please")
+    services.snooze_conversation(snoozed, until=timezone.now() + timedelta(hours=5), teammate=agent)
+    bare = services.start_conversation(workspace, contact=lead, body="Hi")
+
+    response = api.get("/conversations")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
+    ConversationPage.model_validate_json(response.content)
+    items = response.json()["items"]
+    assert [item["id"] for item in items] == [bare.pk, snoozed.pk, full.pk]
+    for item in items:
+        detail = api.get(f"/conversations/{item['id']}").json()
+        assert item == {name: detail[name] for name in ConversationOut.model_fields}
+        conversation = selectors.conversation_by_id(workspace, item["id"])
+        as_the_schema = json.dumps(ConversationOut.from_orm(conversation).model_dump(), cls=NinjaJSONEncoder)
+        assert item == json.loads(as_the_schema)
+    assert [tag["name"] for tag in items[2]["tags"]] == ["alpha", "mid", "zeta"]
+    assert items[2]["assignee"] == {"id": agent.pk, "name": agent.name}
+    assert items[2]["team"] == {"id": team.pk, "name": team.name}
+    assert items[0]["assignee"] is None and items[0]["team"] is None and items[0]["tags"] == []
+    assert items[1]["snoozed_until"].endswith("Z") and items[1]["state"] == "snoozed"
+
+
+def test_the_list_reads_a_page_in_the_same_queries_however_long(api, workspace, contact):
+    for n in range(6):
+        conversation = services.start_conversation(workspace, contact=contact, body=f"#{n}")
+        services.tag_conversation(conversation, services.tag_for_name(workspace, f"tag{n % 3}"))
+    api.get("/conversations", limit=1)  # the key's first use is recorded (once a minute)
+
+    def queries(limit):
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/conversations", limit=limit).status_code == 200
+        return len(captured)
+
+    # The key (asking within it whether its address has a run of wrong keys), the page, its tags.
+    assert queries(1) == queries(6) == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 101},
+        {"limit": "many"},
+        {"cursor": "not-a-cursor"},
+        {"cursor": "x" * 501},
+        {"state": "lost"},
+    ],
+)
+def test_the_list_refuses_a_bad_cursor_limit_or_filter(api, conversation, params):
+    response = api.get("/conversations", **params)
+    assert 400 <= response.status_code < 500 and response.json()["detail"]
+
+
+def test_the_list_refuses_another_lists_cursor(api, workspace, conversation):
+    for name in ("a", "b"):
+        services.create_tag(workspace, name)
+    tags_cursor = api.get("/tags", limit=1).json()["next_cursor"]
+    response = api.get("/conversations", cursor=tags_cursor)
+    assert response.status_code == 422 and response.json()["field"] == "cursor"
 
 
 def test_tags_are_listed_created_and_deleted(api, workspace, conversation):

@@ -110,6 +110,59 @@ def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int])
     return names
 
 
+# What the API's list shows of each conversation (schemas.ConversationOut), read as values; the
+# contact's, assignee's and team's through the page's joins (None when there is none).
+API_ROW_COLUMNS = (
+    "id",
+    "ref",
+    "subject",
+    "state",
+    "priority",
+    "snoozed_until",
+    "channel",
+    "initiator",
+    "rating",
+    "rating_remark",
+    "first_response_at",
+    "closed_at",
+    "created_at",
+    "last_activity_at",
+    "last_part_preview",
+    "contact_id",
+    "contact__kind",
+    "contact__name",
+    "contact__email",
+    "contact__external_id",
+    "assignee_id",
+    "assignee__name",
+    "team_id",
+    "team__name",
+)
+
+
+def api_rows_of(listed: QuerySet[Conversation]) -> QuerySet[dict]:
+    """The conversations of `listed` (`inbox`, already scoped to its workspace, `with_tags=False`) as
+    dicts of API_ROW_COLUMNS: no Conversation, Contact, Teammate or Team made for each (the API's list
+    reads its page this way; its tags: `tags_by_conversation`)."""
+    return listed.values(*API_ROW_COLUMNS)
+
+
+def tags_by_conversation(workspace: Workspace, conversation_ids: list[int]) -> dict[int, list[dict]]:
+    """The tags ({"id", "name"}) of each of these conversations, in name order: one query, no objects
+    made (scoped by the tags' workspace: a conversation carries only its own workspace's tags)."""
+    tags: dict[int, list[dict]] = {}
+    rows = (
+        Conversation.tags.through.objects.filter(
+            conversation_id__in=conversation_ids, tag__workspace=workspace
+        )
+        .order_by("tag__name", "tag_id")
+        .values_list("conversation_id", "tag_id", "tag__name")
+    )
+    for conversation_id, tag_id, name in rows:
+        tags.setdefault(conversation_id, []).append({"id": tag_id, "name": name})
+    return tags
+
+
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 

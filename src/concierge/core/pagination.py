@@ -62,8 +62,13 @@ def _encode_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _value_of(row, attname: str) -> Any:
+    """A row's column: of a model instance, or of a dict (a page read with `.values()`)."""
+    return row[attname] if isinstance(row, dict) else getattr(row, attname)
+
+
 def _encode_cursor(queryset: QuerySet, order: tuple[str, ...], row) -> str:
-    values = [_encode_value(getattr(row, _field(queryset, name).attname)) for name in order]
+    values = [_encode_value(_value_of(row, _field(queryset, name).attname)) for name in order]
     payload = json.dumps([_order_signature(queryset, order), *values], separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 

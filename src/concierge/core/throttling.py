@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from concierge.core.errors import TooManyAttempts
@@ -73,7 +73,12 @@ class Throttle:
 
     def run(self, key: str) -> FailedAttempts | None:
         """The key's stored run of failures, if any."""
-        return FailedAttempts.objects.filter(scope=self.scope, key=_digest(key)).first()
+        return self.runs(key).first()
+
+    def runs(self, key: str) -> QuerySet[FailedAttempts]:
+        """The key's stored run as a query, to ask within another one (`Exists`): a caller that
+        usually finds none learns it without a query of its own."""
+        return FailedAttempts.objects.filter(scope=self.scope, key=_digest(key))
 
     def refusal(self, key: str, *, stamp: str = "") -> TooManyAttempts | None:
         """Why an attempt by `key` may not be checked now, or None when it may."""

@@ -34,17 +34,23 @@ class WorkspaceApiKey(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token: str):
+        """One query for a right key from an address with no wrong ones (the key, asking within it
+        whether the address has a run of failures); the throttle's own reads only otherwise."""
         address = client_address(request)
-        run = API_KEY_ADDRESS.run(address)
-        refusal = API_KEY_ADDRESS.refusal_for(run)
-        if refusal is not None:
-            raise refusal
-        key = active_api_key_by_hash(hash_api_key(token)) if token and len(token) <= 200 else None
-        if key is None:
-            API_KEY_ADDRESS.failed(address)
-            return None
-        if run is not None:
-            API_KEY_ADDRESS.succeeded(address)
+        key = None
+        if token and len(token) <= 200:
+            key = active_api_key_by_hash(hash_api_key(token), failures=API_KEY_ADDRESS.runs(address))
+        if key is None or key.has_failures:
+            # As if asked before the key: a waiting or locked address is refused, right key or not.
+            run = API_KEY_ADDRESS.run(address)
+            refusal = API_KEY_ADDRESS.refusal_for(run)
+            if refusal is not None:
+                raise refusal
+            if key is None:
+                API_KEY_ADDRESS.failed(address)
+                return None
+            if run is not None:
+                API_KEY_ADDRESS.succeeded(address)
         mark_api_key_used(key)
         request.workspace = key.workspace
         return key

@@ -2,7 +2,7 @@ import re
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from concierge.core.errors import InvalidInput, NotFound
@@ -114,11 +114,15 @@ def team_by_id(workspace: Workspace, team_id: int) -> Team:
     return team
 
 
-def active_api_key_by_hash(key_hash: str) -> ApiKey | None:
-    """A key that is not revoked and whose teammate, if it acts as one, is active."""
+def active_api_key_by_hash(key_hash: str, *, failures: QuerySet | None = None) -> ApiKey | None:
+    """A key that is not revoked and whose teammate, if it acts as one, is active. With `failures`
+    (a throttle's run, core.throttling.Throttle.runs), the key's `has_failures` says in the same query
+    whether that run exists."""
+    keys = ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True)
+    if failures is not None:
+        keys = keys.annotate(has_failures=Exists(failures))
     return (
-        ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True)
-        .filter(Q(teammate__isnull=True) | Q(teammate__is_active=True))
+        keys.filter(Q(teammate__isnull=True) | Q(teammate__is_active=True))
         .select_related("workspace", "teammate")
         .first()
     )

@@ -423,9 +423,9 @@ def waiting_for_a_busy_database(seconds: float) -> Iterator[None]:
     """For the length of the block, SQLite connections wait up to `seconds` for another writer rather
     than the few seconds a web request waits (the connection's timeout, settings.WEB_WRITE_WAIT_SECONDS):
     for the writers that must not give up, the importer and the worker. It applies to this thread's
-    open connection and to every connection opened until the block ends, in any thread, because the
-    connections are not kept (CONN_MAX_AGE 0): the worker opens a new one after each task, its
-    scheduler one a round. A block rather than a setting for the rest of the process, so a command run
+    open connection and to every connection opened until the block ends, in any thread: a command's
+    other threads (the worker's scheduler, the importer's rollups) open their own, and one that breaks
+    or ages past CONN_MAX_AGE is opened again. A block rather than a setting for the rest of the process, so a command run
     inside another process (the tests) leaves its waiting behind. Nothing to do on PostgreSQL."""
     milliseconds = round(seconds * 1000)
 

@@ -2,6 +2,7 @@ import pytest
 
 from tests.api_client import api, other_api, signed_in_customer, visitor  # noqa: F401  (API fixtures)
 from tests.live.conftest import asgi_server  # noqa: F401  (the ASGI server, for the live streams)
+from tests.meetings.conftest import run_tasks  # noqa: F401  (the queue run as the worker runs it)
 
 
 @pytest.fixture(autouse=True)

@@ -15,34 +15,6 @@ PAGE = "https://shop.test/pricing?plan=pro"
 
 
 @pytest.fixture
-def run_tasks():
-    """Run the queued tasks as the worker does, every one due now."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-
-    def run() -> None:
-        while (result := DBTaskResult.objects.ready().first()) is not None:
-            result.claim(worker.worker_id)
-            worker.run_task(result)
-            result.refresh_from_db()
-            assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
-
-    return run
-
-
-@pytest.fixture
 def live_message(workspace, agent):
     """A live message written and sent through the services; a chat from `agent` by default."""
 

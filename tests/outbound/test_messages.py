@@ -2,6 +2,8 @@
 the audit trail in its transaction; bad input refused with a message naming it, nothing half-written;
 another workspace's message is not found."""
 
+from datetime import date
+
 import pytest
 
 from concierge.core.errors import Conflict, InvalidInput, NotFound
@@ -65,6 +67,11 @@ def test_a_message_is_created_as_a_draft_with_its_versions_and_audited(workspace
         ),
         ({"audience": {"rules": [{"colour": "red"}]}}, "audience.rules.1"),
         ({"trigger": "schedule"}, "schedule_on"),
+        ({"trigger": "schedule", "schedule_on": "2027-02-30", "schedule_time": "09:00"}, "schedule_on"),
+        ({"trigger": "schedule", "schedule_on": "9999-12-31", "schedule_time": "09:00"}, "schedule_on"),
+        ({"trigger": "schedule", "schedule_on": date(9999, 12, 31), "schedule_time": "09:00"}, "schedule_on"),
+        ({"trigger": "schedule", "schedule_on": "2027-03-01", "schedule_time": "25:00"}, "schedule_time"),
+        ({"trigger": "schedule", "schedule_on": "2027-03-01", "repeat_until": "9999-12-31"}, "repeat_until"),
         ({"trigger": "page"}, "page_url"),
         ({"trigger": "event", "event_name": ""}, "event_name"),
         ({"max_per_contact": 0}, "max_per_contact"),

@@ -4,7 +4,6 @@ the services' to judge (and refuse, naming the field). A value that cannot be re
 InvalidInput naming its field, so the page answers 422 with the message and writes nothing."""
 
 import re
-from datetime import date, time
 
 from concierge.core.errors import InvalidInput
 from concierge.outbound.models import Message
@@ -14,8 +13,6 @@ MAX_VERSION_ROWS = 20
 MAX_RULE_ROWS = 30
 MAX_TAGS_TEXT = 2000
 MAX_TOOLTIP_LINES = 20
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
-LOCAL_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$", re.ASCII)
 WHOLE = re.compile(r"^\d{1,9}$", re.ASCII)
 NUMBER = re.compile(r"^-?\d{1,15}(\.\d{1,9})?$", re.ASCII)
 
@@ -61,31 +58,9 @@ OPERATOR_LABELS = dict(RULE_OPERATORS)
 SUBJECT_LABELS = dict(RULE_SUBJECTS)
 
 
-def read_date(value: str, field: str) -> date | None:
-    """A date typed as 2026-03-01 (the date input's own form), or None when left empty."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    match = ISO_DATE.match(value)
-    try:
-        if match is None:
-            raise ValueError
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise InvalidInput("Give a date such as 2026-03-01.", field=field) from None
-
-
-def read_time(value: str, field: str) -> time | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    match = LOCAL_TIME.match(value)
-    try:
-        if match is None:
-            raise ValueError
-        return time(int(match[1]), int(match[2]))
-    except ValueError:
-        raise InvalidInput("Give a time of day such as 09:30.", field=field) from None
+def typed(value: str | None) -> str | None:
+    """What a person typed in a field, or None when it was left empty."""
+    return (value or "").strip() or None
 
 
 def read_whole(value: str, field: str, *, default: int, label: str) -> int:
@@ -300,11 +275,11 @@ def read_message(post, *, teammates: list[Teammate], description_only: bool = Fa
             post.get("page_seconds"), "page_seconds", default=0, label="The seconds on the page"
         ),
         event_name=post.get("event_name") or "",
-        schedule_on=read_date(post.get("schedule_on"), "schedule_on"),
-        schedule_time=read_time(post.get("schedule_time"), "schedule_time"),
+        schedule_on=typed(post.get("schedule_on")),
+        schedule_time=typed(post.get("schedule_time")),
         schedule_zone=post.get("schedule_zone") or Message.ScheduleZone.CONTACT,
         repeat=post.get("repeat") or Message.Repeat.ONCE,
-        repeat_until=read_date(post.get("repeat_until"), "repeat_until"),
+        repeat_until=typed(post.get("repeat_until")),
         office_hours_only=bool(post.get("office_hours_only")),
         max_per_contact=read_whole(
             post.get("max_per_contact"), "max_per_contact", default=1, label="The number of times"

@@ -7,8 +7,9 @@ from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_time
 
+from concierge.core.dates import RANGE_IN_WORDS, parse_wall_clock
+from concierge.core.dates import parse_date as parse_calendar_date
 from concierge.core.errors import Conflict, InvalidInput
 from concierge.core.text import clean_short_text, refuse_control_characters
 from concierge.core.zones import validate_locale_name
@@ -131,21 +132,27 @@ def _clean_sender(workspace: Workspace, sender) -> Teammate | None:
 
 
 def _clean_date(value, field: str) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    parsed = parse_date(value) if isinstance(value, str) else None
-    if parsed is None:
-        raise InvalidInput(f"The {field.replace('_', ' ')} is a date such as 2026-03-01.", field=field)
-    return parsed
+    """A day (or YYYY-MM-DD text) within the calendar's bounds (core.dates), or None."""
+    if value is None:
+        return None
+    try:
+        return parse_calendar_date(value, field=field)
+    except InvalidInput:
+        words = field.replace("_", " ")
+        raise InvalidInput(
+            f"The {words} is a date such as 2026-03-01, {RANGE_IN_WORDS}.", field=field
+        ) from None
 
 
 def _clean_time(value, field: str) -> time | None:
-    if value is None or isinstance(value, time):
-        return value
-    parsed = parse_time(value) if isinstance(value, str) else None
-    if parsed is None:
-        raise InvalidInput(f"The {field.replace('_', ' ')} is a time of day such as 09:30.", field=field)
-    return parsed
+    """A wall-clock time (or '09:30' text), or None."""
+    if value is None:
+        return None
+    try:
+        return parse_wall_clock(value, field=field)
+    except InvalidInput:
+        words = field.replace("_", " ")
+        raise InvalidInput(f"The {words} is a time of day such as 09:30.", field=field) from None
 
 
 def _clean_text(value, field: str, max_length: int) -> str:

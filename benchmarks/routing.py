@@ -41,6 +41,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--search-rounds", type=int, default=10)
+    parser.add_argument(
+        "--only", choices=["routing", "search"], help="time only the rule runs or only the search"
+    )
     return parser.parse_args()
 
 
@@ -247,16 +250,31 @@ def main() -> None:
     from django.db import connection
 
     from concierge.conversations.models import Conversation
-    from concierge.routing.selectors import availability
 
     open_now = Conversation.objects.filter(workspace=workspace, state="open").count()
     print(
         f"\n{connection.vendor}, {open_now:,} open conversations, {RULES} rules; {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; load average before: {os.getloadavg()[0]:.1f}\n"
     )
+    if args.only != "search":
+        measure_routing(workspace, args.runs)
+    if args.only != "routing":
+        total = Conversation.objects.filter(workspace=workspace).count()
+        print(f"\nInbox search over {total:,} conversations ({len(SEARCHES)} queries × 2 states):\n")
+        print(HEADER)
+        print(
+            summary("search_inbox, a page of 50", measure_search(workspace, args.search_rounds)), flush=True
+        )
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+
+def measure_routing(workspace, runs: int) -> None:
+    """The rule runs, then the side-by-side anchor (counting by a scan)."""
+    from concierge.routing.selectors import availability
+
     print(HEADER)
     print(
-        summary("rules + balanced assignment (team members' counts)", measure(workspace, args.runs)),
+        summary("rules + balanced assignment (team members' counts)", measure(workspace, runs)),
         flush=True,
     )
     counted = availability.open_counts
@@ -265,16 +283,11 @@ def main() -> None:
         print(
             summary(
                 "same, counting by scanning all open conversations",
-                measure(workspace, max(30, args.runs // 5)),
+                measure(workspace, max(30, runs // 5)),
             )
         )
     finally:
         availability.open_counts = counted
-    total = Conversation.objects.filter(workspace=workspace).count()
-    print(f"\nInbox search over {total:,} conversations ({len(SEARCHES)} queries × 2 states):\n")
-    print(HEADER)
-    print(summary("search_inbox, a page of 50", measure_search(workspace, args.search_rounds)), flush=True)
-    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,20 @@ class Conversation(models.Model):
         return self.subject or f"Conversation {self.pk}"
 
 
+class OpenCount(models.Model):
+    """How many open conversations a teammate has (snoozed ones wait on the customer), kept by the
+    database in the transaction of every write to a conversation, whatever makes it (a service, a
+    bulk update, a cascade, an import): triggers on the conversations' table (migration 0007). Routing
+    reads it at every assignment instead of counting the teammate's conversations."""
+
+    teammate = models.OneToOneField(Teammate, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    open_count = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.teammate_id}: {self.open_count} open"
+
+
 class Part(models.Model):
     """One entry in a conversation, in order: a message, a note, an automated answer or a change."""
 

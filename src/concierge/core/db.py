@@ -369,6 +369,16 @@ def lock_rows(model, ids: Sequence[int]) -> None:
         select(f"SELECT id FROM {table(model)} WHERE {condition} ORDER BY id FOR NO KEY UPDATE", params)
 
 
+def lock_rows_of(queryset: QuerySet) -> None:
+    """lock_rows for the rows a query selects, found and held in one statement (PostgreSQL); nothing
+    on SQLite, where one writer at a time is already the rule."""
+    if not is_postgresql():
+        return
+    chosen, params = queryset.order_by().values("pk").query.sql_with_params()
+    name = table(queryset.model)
+    select(f"SELECT id FROM {name} WHERE id IN ({chosen}) ORDER BY id FOR NO KEY UPDATE", params)
+
+
 def prepare_for_bulk_writes() -> None:
     """Settings for the rest of an import's transaction.
 

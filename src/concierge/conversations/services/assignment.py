@@ -12,8 +12,8 @@ from concierge.conversations.services.timeline import (
     check_same_workspace,
     happened,
     instant,
+    later_activity,
     record_conversation_event,
-    touch,
 )
 from concierge.core.reactions import announce
 from concierge.workspaces.models import Team, Teammate
@@ -37,17 +37,17 @@ def assign_conversation(
     check_same_workspace(conversation, teammate, assignee, team)
     at = instant(at)
     assignee_id, team_id = (assignee.pk if assignee else None), (team.pk if team else None)
+    active_at = later_activity(conversation, at)
     with transaction.atomic():
         # Conditional: of the same assignment made twice at once, one writes and the other finds it done.
         changed = (
             Conversation.objects.filter(pk=conversation.pk)
             .exclude(assignee_id=assignee_id, team_id=team_id)
-            .update(assignee=assignee, team=team)
+            .update(assignee=assignee, team=team, last_activity_at=active_at)
         )
         if not changed:
             return conversation
-        conversation.assignee = assignee
-        conversation.team = team
+        conversation.assignee, conversation.team, conversation.last_activity_at = assignee, team, active_at
         assignment = {
             "assignee_id": assignee.pk if assignee else None,
             "assignee": assignee.name if assignee else None,
@@ -62,7 +62,6 @@ def assign_conversation(
             data={**assignment, **(data or {})},
             at=at,
         )
-        touch(conversation, at)
         record_conversation_event(
             conversation, conversation_event_types.CONVERSATION_ASSIGNED, at, **assignment
         )

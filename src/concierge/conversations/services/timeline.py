@@ -54,10 +54,15 @@ def record_conversation_event(conversation: Conversation, type_: str, at: dateti
     )
 
 
+def later_activity(conversation: Conversation, at: datetime) -> datetime:
+    """The conversation's last activity once something happens at `at` (never moved back)."""
+    last = conversation.last_activity_at
+    return at if last is None or at > last else last
+
+
 def touch(conversation: Conversation, at: datetime, preview: str | None = None) -> None:
     fields = ["last_activity_at"]
-    if conversation.last_activity_at is None or at > conversation.last_activity_at:
-        conversation.last_activity_at = at
+    conversation.last_activity_at = later_activity(conversation, at)
     if preview is not None:
         conversation.last_part_preview = preview
         fields.append("last_part_preview")

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from concierge.conversations.models import Conversation
+from concierge.conversations.models import Conversation, OpenCount
 from concierge.meetings.models import DateOverride, TimeOff, WeeklyHours
 from concierge.routing.models import TeammateStatus, TeamRouting
 from concierge.routing.selectors.rotation import teammates_on_support
@@ -28,7 +29,11 @@ class Availability:
 
 def routing_of(team: Team) -> TeamRouting | None:
     """The team's assignment settings; None: assigned by hand, without a limit."""
-    return TeamRouting.objects.filter(team=team).select_related("last_assigned").first()
+    return TeamRouting.objects.filter(team=team).first()
+
+
+def team_members(team: Team) -> QuerySet[Teammate]:
+    return Teammate.objects.filter(workspace_id=team.workspace_id, teams=team)
 
 
 def away_ids(workspace_id: int, teammate_ids) -> set[int]:
@@ -43,22 +48,10 @@ def is_away(teammate: Teammate) -> bool:
     return TeammateStatus.objects.filter(teammate=teammate, away=True).exists()
 
 
-def open_counts(workspace_id: int, teammate_ids) -> dict[int, int]:
-    """Each teammate's open conversations (snoozed ones wait on the customer, not on them), counted
-    from the (workspace, assignee, state) index alone: COUNT(*), as COUNT(id) would read each row
-    for its id on PostgreSQL."""
-    counts = dict.fromkeys(teammate_ids, 0)
-    rows = (
-        Conversation.objects.filter(
-            workspace_id=workspace_id, assignee_id__in=list(teammate_ids), state="open"
-        )
-        .values("assignee_id")
-        .annotate(open=Count("*"))
-        .values_list("assignee_id", "open")
-        .order_by()
-    )
-    counts.update(rows)
-    return counts
+def open_count_of_member():
+    """The open count of the teammate an outer query is on (team_availability's column)."""
+    kept = OpenCount.objects.filter(teammate_id=OuterRef("pk")).values("open_count")[:1]
+    return Coalesce(Subquery(kept, output_field=IntegerField()), Value(0))
 
 
 def team_queue(team: Team) -> QuerySet:
@@ -70,27 +63,46 @@ def team_queue(team: Team) -> QuerySet:
 
 def team_availability(team: Team, at: datetime, *, routing: TeamRouting | None = None) -> list[Availability]:
     """Each active member of the team, in id order, with their open conversations and why they
-    cannot take one now (empty when they can)."""
-    members = [m for m in team.members.order_by("pk") if m.is_active]
-    ids = [m.pk for m in members]
+    cannot take one now (empty when they can). One query for the members, whether each is away or on
+    time off, keeps working hours, and their open count; the hours are read only for those who keep
+    them, the roster only when the team uses a rotation."""
+    members = list(_members_with_their_state(team, at))
     limit = routing.open_limit if routing else None
-    away = away_ids(team.workspace_id, ids)
-    working = outside_working_hours(team.workspace_id, ids, at)
+    keeping_hours = [m.pk for m in members if m.keeps_hours and not (m.is_away or m.is_on_time_off)]
+    working = outside_working_hours(team.workspace_id, keeping_hours, at) if keeping_hours else {}
     on_support = teammates_on_support(team, at)
-    counts = open_counts(team.workspace_id, ids)
     found = []
     for member in members:
         reason = ""
-        if member.pk in away:
+        if member.is_away:
             reason = "away"
+        elif member.is_on_time_off:
+            reason = "on time off"
         elif member.pk in working:
             reason = working[member.pk]
         elif on_support is not None and member.pk not in on_support:
             reason = "not on support today"
-        elif limit is not None and counts[member.pk] >= limit:
-            reason = f"full ({counts[member.pk]} open of {limit})"
-        found.append(Availability(member, counts[member.pk], reason))
+        elif limit is not None and member.open_count >= limit:
+            reason = f"full ({member.open_count} open of {limit})"
+        found.append(Availability(member, member.open_count, reason))
     return found
+
+
+def _members_with_their_state(team: Team, at: datetime) -> QuerySet[Teammate]:
+    member = OuterRef("pk")
+    return (
+        team_members(team)
+        .filter(is_active=True)
+        .annotate(
+            is_away=Exists(TeammateStatus.objects.filter(teammate_id=member, away=True)),
+            is_on_time_off=Exists(
+                TimeOff.objects.filter(teammate_id=member, starts_at__lte=at, ends_at__gt=at)
+            ),
+            keeps_hours=Exists(WeeklyHours.objects.filter(teammate_id=member)),
+            open_count=open_count_of_member(),
+        )
+        .order_by("pk")
+    )
 
 
 def outside_working_hours(workspace_id: int, teammate_ids: list[int], at: datetime) -> dict[int, str]:

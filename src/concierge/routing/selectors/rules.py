@@ -156,11 +156,12 @@ def rule_matches(rule: Rule, facts: Facts) -> bool:
 
 @dataclass(frozen=True)
 class References:
-    """Which of the teams, teammates and tags the rules name still exist (active, for teammates)."""
+    """The teams, teammates (active) and tags the rules name that still exist, by id: what a rule's
+    actions then use, without reading them again."""
 
-    teams: dict[int, str]
-    teammates: dict[int, str]
-    tags: dict[int, str]
+    teams: dict[int, Team]
+    teammates: dict[int, Teammate]
+    tags: dict[int, Tag]
 
 
 def _named_ids(rules: list[Rule]) -> tuple[set[int], set[int], set[int]]:
@@ -180,22 +181,17 @@ def _named_ids(rules: list[Rule]) -> tuple[set[int], set[int], set[int]]:
 
 
 def references_of(workspace_id: int, rules: list[Rule]) -> References:
-    """The names of what the rules refer to that still exists: at most three small queries."""
+    """What the rules refer to that still exists: at most three small queries."""
     team_ids, teammate_ids, tag_ids = _named_ids(rules)
+
+    def by_id(model, ids, **also):
+        found = model.objects.filter(workspace_id=workspace_id, pk__in=ids, **also) if ids else ()
+        return {each.pk: each for each in found}
+
     return References(
-        teams=dict(Team.objects.filter(workspace_id=workspace_id, pk__in=team_ids).values_list("pk", "name"))
-        if team_ids
-        else {},
-        teammates=dict(
-            Teammate.objects.filter(
-                workspace_id=workspace_id, pk__in=teammate_ids, is_active=True
-            ).values_list("pk", "name")
-        )
-        if teammate_ids
-        else {},
-        tags=dict(Tag.objects.filter(workspace_id=workspace_id, pk__in=tag_ids).values_list("pk", "name"))
-        if tag_ids
-        else {},
+        teams=by_id(Team, team_ids),
+        teammates=by_id(Teammate, teammate_ids, is_active=True),
+        tags=by_id(Tag, tag_ids),
     )
 
 

@@ -4,7 +4,7 @@ When nobody has room the conversation waits in the team's queue; the queue is dr
 soon as someone has room.
 
 Safe under concurrency: choosing a teammate and assigning happen under the lock of the team's
-members' rows (core.db.lock_rows, in id order), so two conversations arriving at once are assigned
+members' rows (core.db.lock_rows_of, in id order), so two conversations arriving at once are assigned
 one after the other and never both past a limit. SQLite lets one writer in at a time already."""
 
 from datetime import datetime
@@ -14,10 +14,16 @@ from django.utils import timezone
 
 from concierge.conversations import services as conversations
 from concierge.conversations.models import Conversation
-from concierge.core.db import lock_rows
+from concierge.core.db import lock_rows_of
 from concierge.core.errors import InvalidInput
 from concierge.routing.models import TeammateStatus, TeamRouting
-from concierge.routing.selectors.availability import Availability, routing_of, team_availability, team_queue
+from concierge.routing.selectors.availability import (
+    Availability,
+    routing_of,
+    team_availability,
+    team_members,
+    team_queue,
+)
 from concierge.workspaces.models import Team, Teammate, Workspace
 from concierge.workspaces.services import SYSTEM, Actor, record_audit
 
@@ -143,7 +149,7 @@ def drain_queues(workspace: Workspace | None = None, *, at: datetime | None = No
 
 def _lock_team(team: Team) -> TeamRouting | None:
     """Hold the team's members' rows (their open counts are about to be judged) and read its settings."""
-    lock_rows(Teammate, list(team.members.values_list("pk", flat=True)))
+    lock_rows_of(team_members(team))
     return routing_of(team)
 
 

@@ -435,7 +435,7 @@ def _run_actions(rule: Rule, facts: Facts, references: References) -> str:
     try:
         with transaction.atomic():
             for action in rule.actions:
-                _run_action(action, facts, data)
+                _run_action(action, facts, data, references=references)
     except (ServiceError, ObjectDoesNotExist) as exc:
         # ObjectDoesNotExist: what the rule names was deleted after the run began.
         logger.warning("The rule %r (#%s) could not run: %s", rule.name, rule.pk, exc)
@@ -479,11 +479,18 @@ def run_actions(
             _run_action(action, facts, dict(data or {}), teammate=teammate)
 
 
-def _run_action(action: dict, facts: Facts, data: dict, *, teammate: Teammate | None = None) -> None:
+def _run_action(
+    action: dict,
+    facts: Facts,
+    data: dict,
+    *,
+    teammate: Teammate | None = None,
+    references: References | None = None,
+) -> None:
     conversation, at, kind = facts.conversation, facts.at, action["type"]
     workspace_id = conversation.workspace_id
     if kind == "tag":
-        tag = Tag.objects.get(workspace_id=workspace_id, pk=action["tag_id"])
+        tag = _named(Tag, workspace_id, action["tag_id"], references.tags if references else None)
         conversations.tag_conversation(conversation, tag, teammate=teammate, at=at, data=data)
         facts.tag_ids = None
     elif kind == "set_priority":
@@ -491,17 +498,18 @@ def _run_action(action: dict, facts: Facts, data: dict, *, teammate: Teammate | 
             conversation, action["priority"], teammate=teammate, at=at, data=data
         )
     elif kind == "assign_team":
-        team = Team.objects.get(workspace_id=workspace_id, pk=action["team_id"])
+        team = _named(Team, workspace_id, action["team_id"], references.teams if references else None)
         conversations.assign_conversation(
             conversation, teammate=teammate, assignee=None, team=team, at=at, data=data
         )
     elif kind == "assign_teammate":
-        assignee = Teammate.objects.get(workspace_id=workspace_id, pk=action["teammate_id"])
+        known = references.teammates if references else None
+        assignee = _named(Teammate, workspace_id, action["teammate_id"], known)
         conversations.assign_conversation(
             conversation, teammate=teammate, assignee=assignee, team=conversation.team, at=at, data=data
         )
     elif kind == "assign_by_method":
-        team = Team.objects.get(workspace_id=workspace_id, pk=action["team_id"])
+        team = _named(Team, workspace_id, action["team_id"], references.teams if references else None)
         assign_by_team_method(conversation, team, at=at, data=data)
     elif kind == "send_saved_reply":
         available = saved_replies()
@@ -516,6 +524,14 @@ def _run_action(action: dict, facts: Facts, data: dict, *, teammate: Teammate | 
         conversations.close_conversation(conversation, by="teammate", teammate=teammate, at=at, data=data)
     elif kind == "add_note":
         conversations.add_note(conversation, None, action["body"], at=at, data=data, keep_html=False)
+
+
+def _named(model, workspace_id: int, pk: int, known: dict | None):
+    """What an action names: read with the run's references when there are some, else now (a
+    deleted one raises ObjectDoesNotExist)."""
+    if known is not None and pk in known:
+        return known[pk]
+    return model.objects.get(workspace_id=workspace_id, pk=pk)
 
 
 def rule_run_key(trigger: str, conversation_id: int, detail: object = "") -> str:

@@ -26,6 +26,7 @@ from concierge.conversations.announcements import (
 )
 from concierge.conversations.models import Conversation, Part
 from concierge.conversations.selectors import parts_visible_to_contact
+from concierge.core.db import commit_without_waiting_for_the_disk
 from concierge.core.text import message_text
 from concierge.live.models import Notification
 from concierge.live.services import TEAM, contact_audience, notify_teammate, publish
@@ -106,15 +107,12 @@ def publish_conversation_change(changed: ConversationChanged) -> None:
     if change is None:
         return
     with transaction.atomic():  # the change's events in one write: one commit, one NOTIFY round
+        commit_without_waiting_for_the_disk()  # the change itself is on disk; these only signal it
         _publish_events(changed, change)
 
 
 def _publish_events(changed: ConversationChanged, change: str) -> None:
-    conversation = (
-        Conversation.objects.filter(pk=changed.conversation_id, workspace_id=changed.workspace_id)
-        .select_related("contact")
-        .first()
-    )
+    conversation = _conversation_of(changed)
     if conversation is None:
         return
     workspace_id = conversation.workspace_id
@@ -152,6 +150,18 @@ def _publish_events(changed: ConversationChanged, change: str) -> None:
             "conversation.updated",
             conversation_payload(conversation, change, for_contact=True),
         )
+
+
+def _conversation_of(changed: ConversationChanged) -> Conversation | None:
+    """The conversation as it is now: its contact too for a new one (the team's list shows who);
+    else only what the payload says."""
+    found = Conversation.objects.filter(pk=changed.conversation_id, workspace_id=changed.workspace_id)
+    if isinstance(changed, ConversationStarted):
+        return found.select_related("contact").first()
+    return found.only(*PAYLOAD_FIELDS).order_by().first()
+
+
+PAYLOAD_FIELDS = ("workspace_id", "contact_id", "state", "assignee_id", "team_id")
 
 
 def _part_event(part: Part, *, for_contact: bool = False) -> dict:

@@ -43,7 +43,7 @@ def publish(workspace_id: int, audience: str, kind: str, payload: dict, *, sende
     when it commits (NOTIFY on PostgreSQL, their poll on SQLite)."""
     if not (audience == TEAM or audience.split(":", 1)[0] in ("teammate", "contact")):
         raise ValueError(f"audience '{audience}' must be 'team', 'teammate:<id>' or 'contact:<id>'")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # fails whole, with the caller's transaction if any
         change = LiveChange.objects.create(
             workspace_id=workspace_id,
             audience=audience,

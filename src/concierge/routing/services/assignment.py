@@ -102,7 +102,8 @@ def assign_by_team_method(
     """Give the conversation to the team and, by its method, to one of its available teammates with
     room; returns them, or None when it waits in the team's queue (manual, or everyone full)."""
     at = at or timezone.now()
-    with transaction.atomic():
+    # No savepoint of its own: it fails whole, and a rule's run undoes the rule's other actions with it.
+    with transaction.atomic(savepoint=False):
         routing = _lock_team(team)
         chosen = None
         if routing is not None and routing.method != Method.MANUAL:

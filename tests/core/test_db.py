@@ -1,10 +1,13 @@
-"""core.db's transaction settings: a transaction of live signals commits without waiting for the
-disk on PostgreSQL, never a caller's transaction that holds real changes."""
+"""core.db's transaction settings (a transaction of live signals commits without waiting for the
+disk on PostgreSQL, never a caller's transaction that holds real changes) and its insert that leaves
+out a row already there."""
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from concierge.core.db import commit_without_waiting_for_the_disk, is_postgresql
+from concierge.core.db import commit_without_waiting_for_the_disk, insert_unless_present, is_postgresql
+from concierge.core.models import ReactionRun
 
 
 def synchronous_commit() -> str | None:
@@ -33,3 +36,19 @@ def test_a_callers_transaction_keeps_waiting_for_the_disk():
         nested = synchronous_commit()
     if is_postgresql():
         assert nested == "on"
+
+
+def reaction_run(announcement_id: str) -> ReactionRun:
+    return ReactionRun(announcement_id=announcement_id, subscriber="tests.react", ran_at=timezone.now())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insert_unless_present_inserts_a_row_once_and_the_transaction_goes_on():
+    with transaction.atomic():
+        first, again = reaction_run("a1"), reaction_run("a1")
+        assert insert_unless_present(first) is True
+        assert first.pk is not None and not first._state.adding
+        assert insert_unless_present(again) is False  # no error, no savepoint needed
+        assert again.pk is None
+        assert insert_unless_present(reaction_run("a2")) is True  # the transaction still works
+    assert sorted(ReactionRun.objects.values_list("announcement_id", flat=True)) == ["a1", "a2"]

@@ -323,6 +323,27 @@ def insert_new_rows(
     return ids
 
 
+def insert_unless_present(instance) -> bool:
+    """Insert a new model instance unless a row with the same unique values is already there; True
+    (and the instance's id set) when it was inserted. One statement (INSERT … ON CONFLICT DO NOTHING),
+    no savepoint: a concurrent insert of the same values waits for the other transaction, then finds
+    its row or, when it rolled back, inserts."""
+    columns, values = column_values_for_new(instance)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(type(instance))} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({placeholders(len(columns))}) ON CONFLICT DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding = False
+    return True
+
+
 def column_values_for_new(instance) -> tuple[list[str], list]:
     """The columns and database values of a new model instance as Django would insert it (defaults,
     auto_now_add), so rows that differ in a column or two can be inserted in bulk."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from concierge.core.db import insert_unless_present
 from concierge.core.models import FailedAttempts, IdempotencyKey, ReactionRun
 
 # How long a key is remembered; a repeat after that runs the call again.
@@ -72,14 +73,8 @@ def claim_reaction_run(announcement_id: str, subscriber: str, *, at: datetime | 
     concurrent second run waits on the unique constraint, then finds the first)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("claim_reaction_run must run inside the transaction of the reaction it records")
-    try:
-        with transaction.atomic():
-            ReactionRun.objects.create(
-                announcement_id=announcement_id, subscriber=subscriber, ran_at=at or timezone.now()
-            )
-    except IntegrityError:
-        return False
-    return True
+    run = ReactionRun(announcement_id=announcement_id, subscriber=subscriber, ran_at=at or timezone.now())
+    return insert_unless_present(run)
 
 
 def forget_old_reaction_runs(*, at: datetime | None = None) -> int:

@@ -38,7 +38,7 @@ def assign_conversation(
     at = instant(at)
     assignee_id, team_id = (assignee.pk if assignee else None), (team.pk if team else None)
     active_at = later_activity(conversation, at)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # fails whole, with the caller's transaction if any
         # Conditional: of the same assignment made twice at once, one writes and the other finds it done.
         changed = (
             Conversation.objects.filter(pk=conversation.pk)

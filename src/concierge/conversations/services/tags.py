@@ -15,6 +15,7 @@ from concierge.conversations.services.timeline import (
     lock,
     record_conversation_event,
 )
+from concierge.core.db import insert_unless_present
 from concierge.core.errors import Conflict
 from concierge.core.reactions import announce
 from concierge.core.text import clean_short_text
@@ -101,14 +102,11 @@ def _change_tagging(
 ) -> bool:
     check_same_workspace(conversation, tag, teammate)
     at = instant(at)
-    with transaction.atomic():
-        lock(conversation)  # two at once: one changes it, the other finds it done
-        if conversation.tags.filter(pk=tag.pk).exists() == tagged:
-            return False
-        if tagged:
-            conversation.tags.add(tag)
-        else:
-            conversation.tags.remove(tag)
+    with transaction.atomic(savepoint=False):  # fails whole, with the caller's transaction if any
+        lock(conversation)
+        changed = _put_tag_on(conversation, tag) if tagged else _take_tag_off(conversation, tag)
+        if not changed:
+            return False  # it already was so (of two at once, one changes it, the other finds it done)
         add_part(
             conversation,
             kind=Kind.TAGS,
@@ -126,3 +124,23 @@ def _change_tagging(
         announcement = ConversationTagged if tagged else ConversationUntagged
         announce(announcement(**happened(conversation, at, teammate), tag_id=tag.pk, tag=tag.name))
     return True
+
+
+def _put_tag_on(conversation: Conversation, tag: Tag) -> bool:
+    """True when the tag was not on the conversation before."""
+    added = insert_unless_present(Conversation.tags.through(conversation_id=conversation.pk, tag_id=tag.pk))
+    _forget_prefetched_tags(conversation)
+    return added
+
+
+def _take_tag_off(conversation: Conversation, tag: Tag) -> bool:
+    """True when the tag was on the conversation."""
+    removed, _ = Conversation.tags.through.objects.filter(
+        conversation_id=conversation.pk, tag_id=tag.pk
+    ).delete()
+    _forget_prefetched_tags(conversation)
+    return bool(removed)
+
+
+def _forget_prefetched_tags(conversation: Conversation) -> None:
+    getattr(conversation, "_prefetched_objects_cache", {}).pop("tags", None)

@@ -91,6 +91,7 @@ OWN_ROOMS: dict[str, dict[str, str]] = {
         "access": "who may open a workspace's pages, and which of them by role",
         "display": "an audit entry as a person reads it",
         "emails": "the invitation email, with its link to set a password",
+        "kept": "what a workspace's set-up decides, kept per process while its set-up version stays",
     },
     "contacts": {"auth": "the messenger API's authentication: which contact is on the other end"},
     "events": {

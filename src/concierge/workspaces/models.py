@@ -8,6 +8,12 @@ def new_identity_secret() -> str:
     return secrets.token_hex(32)
 
 
+def new_setup_version() -> int:
+    """A set-up version no other change will have had: random, so a change rolled back leaves
+    behind no number a later change could take again (workspaces.kept)."""
+    return secrets.randbits(62)
+
+
 DEFAULT_MESSENGER_GREETING = "Hi there 👋 How can we help?"
 DEFAULT_MESSENGER_COLOR = "#2f5bd3"
 
@@ -33,6 +39,9 @@ class Workspace(models.Model):
     messenger_require_verified_identity = models.BooleanField(default=False)
     messenger_greeting = models.CharField(max_length=160, default=DEFAULT_MESSENGER_GREETING)
     messenger_color = models.CharField(max_length=7, default=DEFAULT_MESSENGER_COLOR)
+    # Changed with every audited change of the workspace's set-up, in that change's transaction:
+    # what a page keeps of the set-up (workspaces.kept) is good while this is the one it was made at.
+    setup_version = models.BigIntegerField(default=new_setup_version)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -3,6 +3,8 @@
 
 A configuration service takes `actor=` (the system when left out), compares what it changes, and
 records one entry with the fields that really changed; a change that changes nothing records nothing.
+Each entry also gives the workspace a new set-up version, in the same transaction, so what pages keep
+of the set-up (`workspaces.kept`) is made again after the change, and only after it commits.
 """
 
 import re
@@ -14,7 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from concierge.workspaces.models import ApiKey, AuditEntry, Teammate, Workspace
+from concierge.workspaces.models import ApiKey, AuditEntry, Teammate, Workspace, new_setup_version
 
 Kind = AuditEntry.ActorKind
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
@@ -135,6 +137,7 @@ def record_audit(
         raise ValueError(f"an audit entry never keeps secrets ({', '.join(sorted(secret))})")
     if target_label is None:
         target_label = str(target) if target is not None else ""
+    renew_setup_version(workspace)
     return AuditEntry.objects.create(
         workspace=workspace,
         at=at or timezone.now(),
@@ -148,3 +151,11 @@ def record_audit(
         target_label=target_label[:TARGET_LABEL_LENGTH],
         changes={name: [audit_value(old), audit_value(new)] for name, (old, new) in changes.items()},
     )
+
+
+def renew_setup_version(workspace: Workspace) -> None:
+    """A new set-up version, written in the transaction of the change (rolled back with it) and on the
+    workspace in hand, so what this request keeps from now on is made at the new version."""
+    version = new_setup_version()
+    Workspace.objects.filter(pk=workspace.pk).update(setup_version=version)
+    workspace.setup_version = version

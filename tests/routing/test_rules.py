@@ -4,6 +4,8 @@ refused whole — run the way the worker runs them (the task enqueued with the c
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from concierge.contacts.services import create_contact
@@ -285,6 +287,41 @@ def test_a_rule_naming_a_deactivated_teammate_is_broken(workspace, members, star
     conversation = start("x")
     assert [o.outcome for o in run_rules(workspace.pk, conversation.pk, "started", only=[rule])] == ["broken"]
     assert fresh(conversation).assignee is None
+
+
+def rule_table_reads(run) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return sum('"routing_rule"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_rules_are_read_once_per_set_up_and_again_after_any_change_of_it(
+    workspace, team, members, start, make_rule
+):
+    rule = make_rule("To the team", actions=[{"type": "assign_team", "team_id": team.pk}])
+    first, second = start("one"), start("two")
+    assert rule_table_reads(lambda: run_rules(workspace.pk, first.pk, "started")) == 1
+    assert rule_table_reads(lambda: run_rules(workspace.pk, second.pk, "started")) == 0  # kept
+    assert fresh(second).team == team
+
+    update_rule(
+        rule,
+        RuleInput(
+            name="To Ana",
+            trigger="started",
+            conditions=[],
+            actions=[{"type": "assign_teammate", "teammate_id": members[0].pk}],
+        ),
+    )
+    third = start("three")
+    assert [o.name for o in run_rules(workspace.pk, third.pk, "started")] == ["To Ana"]
+    assert fresh(third).assignee == members[0]
+
+    from concierge.workspaces.services import update_teammate
+
+    update_teammate(members[0], is_active=False)  # what the kept rule names changed: read again
+    fourth = start("four")
+    assert [o.outcome for o in run_rules(workspace.pk, fourth.pk, "started")] == ["broken"]
 
 
 BAD_RULES = [

@@ -31,13 +31,18 @@ _kept: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def kept_for(workspace: Workspace, key: Hashable, make: Callable[[], T]) -> T:
+def kept_for(
+    workspace: Workspace, key: Hashable, make: Callable[[], T], *, in_unchanged_transaction: bool = False
+) -> T:
     """`make()`'s value for `key` in this workspace, kept while `workspace.setup_version` is the one
     it was made at. `workspace` must have been read before anything `make` reads (a page's own).
 
     Inside a transaction nothing is kept nor reused: the transaction may have changed the set-up
-    and may yet be rolled back, and what it reads must not outlive it."""
-    if transaction.get_connection().in_atomic_block:
+    and may yet be rolled back, and what it reads must not outlive it. `in_unchanged_transaction`:
+    the caller's transaction has changed nothing of the set-up before this (a reaction reading the
+    routing rules), and read `workspace` inside it: what it reads is the committed set-up of that
+    version or newer."""
+    if transaction.get_connection().in_atomic_block and not in_unchanged_transaction:
         return make()
     entry_key = (workspace.pk, key)
     version = workspace.setup_version

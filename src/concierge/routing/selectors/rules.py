@@ -17,6 +17,7 @@ from concierge.conversations.models import Conversation, Part, Tag
 from concierge.core.errors import NotFound
 from concierge.routing.models import Rule
 from concierge.routing.selectors.hours import within_office_hours
+from concierge.workspaces.kept import kept_for
 from concierge.workspaces.models import Team, Teammate, Workspace
 
 PREVIEW_SIZE = 200
@@ -41,6 +42,19 @@ def rules_for_trigger(workspace_id: int, trigger: str) -> list[Rule]:
             "position", "id"
         )
     )
+
+
+def kept_rules_for_trigger(workspace: Workspace, trigger: str) -> tuple[list[Rule], "References"]:
+    """rules_for_trigger and what they name (references_of), kept in this process while the
+    workspace's set-up version stays (every change of a rule, team, teammate or tag is audited, and
+    so renews it). For a rule run: `workspace` read in its transaction, which has changed no set-up.
+    What is kept is shared: read it, never change it."""
+
+    def read() -> tuple[list[Rule], References]:
+        rules = rules_for_trigger(workspace.pk, trigger)
+        return rules, references_of(workspace.pk, rules)
+
+    return kept_for(workspace, ("routing.rules", trigger), read, in_unchanged_transaction=True)
 
 
 def has_rules_for(workspace_id: int, trigger: str) -> bool:

@@ -23,10 +23,10 @@ from concierge.routing.selectors.rules import (
     Facts,
     References,
     broken_references,
+    kept_rules_for_trigger,
     message_of,
     references_of,
     rule_matches,
-    rules_for_trigger,
     waiting_messages,
 )
 from concierge.routing.services.assignment import assign_by_team_method
@@ -397,9 +397,6 @@ def run_rules(
     """Run the trigger's rules (or `only` these) on the conversation; returns what each matching
     rule did. A closed or missing conversation is left alone."""
     at = at or timezone.now()
-    rules = only if only is not None else rules_for_trigger(workspace_id, trigger)
-    if not rules:
-        return []
     conversation = (
         Conversation.objects.select_related("contact", "workspace", "team", "assignee")
         .filter(workspace_id=workspace_id, pk=conversation_id)
@@ -407,12 +404,17 @@ def run_rules(
     )
     if conversation is None or conversation.state == Conversation.State.CLOSED:
         return []
+    if only is not None:
+        rules, references = only, references_of(workspace_id, only)
+    else:
+        rules, references = kept_rules_for_trigger(conversation.workspace, trigger)
+    if not rules:
+        return []
     facts = Facts(
         conversation=conversation,
         message=message_of(conversation, part_id, first=trigger == Trigger.STARTED),
         at=at,
     )
-    references = references_of(workspace_id, rules)
     outcomes = []
     for rule in rules:
         if not rule_matches(rule, facts):

@@ -42,6 +42,7 @@ from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.core.zones import babel_locale, city_name, plain_spaces
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import owners_and_admins_page, teammate_page
+from concierge.workspaces.kept import kept_for
 from concierge.workspaces.services import Actor
 
 CONVERSATIONS_PER_PAGE = 50
@@ -272,12 +273,20 @@ def _conversation_list_context(request) -> dict:
     return {
         "filter_form": form,
         "searching": searching,
-        "saved_views": list(selectors.saved_views(request.teammate)),
+        "saved_views": _saved_views(request),
         "view_query": saved_view_services.view_query(request.GET),
         "page": page,
         "list_query": _list_query(request).urlencode(),
         "header_notes": [(template, note) for template, note in notes if note is not None],
     }
+
+
+def _saved_views(request) -> tuple:
+    """The teammate's saved views: audited set-up, so kept per process (workspaces.kept)."""
+    teammate = request.teammate
+    return kept_for(
+        request.workspace, ("inbox.saved_views", teammate.pk), lambda: tuple(selectors.saved_views(teammate))
+    )
 
 
 def contact_conversations_panel(request, contact) -> dict:

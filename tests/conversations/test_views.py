@@ -209,6 +209,21 @@ def test_the_list_fragment_takes_six_queries_once_the_set_up_is_kept(
     assert without_tokens.sub("", second) == without_tokens.sub("", first)
 
 
+def test_the_rows_tags_named_from_the_kept_tags_in_the_databases_order(workspace, contact):
+    conversation = services.start_conversation(workspace, contact=contact, body="hello")
+    for name in ("vip", "Billing", "bug", "Änderung"):
+        services.tag_conversation(conversation, services.tag_for_name(workspace, name))
+    kept_tags = selectors.tags_in_name_order(workspace)
+    read_whole = selectors.tag_names_by_conversation(workspace, [conversation.pk])
+    assert (
+        selectors.tag_names_by_conversation(workspace, [conversation.pk], names_by_id=kept_tags) == read_whole
+    )
+    services.tag_conversation(conversation, services.tag_for_name(workspace, "new"))  # made since
+    named = selectors.tag_names_by_conversation(workspace, [conversation.pk], names_by_id=kept_tags)
+    assert named == selectors.tag_names_by_conversation(workspace, [conversation.pk])
+    assert "new" in named[conversation.pk]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_renamed_tag_and_a_new_teammate_show_in_the_next_lists_filters(
     owner_client, workspace, nothing_kept

@@ -85,6 +85,8 @@ class FilterChoices:
     assignees: tuple[tuple[str, str], ...]
     teams: tuple[tuple[str, str], ...]
     tags: tuple[tuple[str, str], ...]
+    # The same tags by id, with their place in name order: what names the list rows' tags.
+    tags_by_id: dict[int, tuple[int, str]]
 
 
 def filter_choices(workspace: Workspace) -> FilterChoices:
@@ -94,6 +96,7 @@ def filter_choices(workspace: Workspace) -> FilterChoices:
 
 
 def _read_filter_choices(workspace: Workspace) -> FilterChoices:
+    tags_by_id = selectors.tags_in_name_order(workspace)
     return FilterChoices(
         assignees=(
             ("", "Anyone"),
@@ -105,7 +108,8 @@ def _read_filter_choices(workspace: Workspace) -> FilterChoices:
             ("", "Any team"),
             *((str(pk), name) for pk, name in workspace_selectors.team_names(workspace)),
         ),
-        tags=(("", "Any tag"), *((name, name) for name in selectors.tag_names(workspace))),
+        tags=(("", "Any tag"), *((name, name) for _, name in sorted(tags_by_id.values()))),
+        tags_by_id=tags_by_id,
     )
 
 
@@ -134,10 +138,10 @@ class InboxFilterForm(forms.Form):
             data["state"] = "all"  # a search looks in every state: the filter says so
         super().__init__(data)
         self.teammate = teammate
-        choices = filter_choices(workspace)
-        self.fields["assignee"].choices = choices.assignees
-        self.fields["team"].choices = choices.teams
-        self.fields["tag"].choices = choices.tags
+        self.choices = filter_choices(workspace)
+        self.fields["assignee"].choices = self.choices.assignees
+        self.fields["team"].choices = self.choices.teams
+        self.fields["tag"].choices = self.choices.tags
 
     def fields_html(self) -> str:
         """Each filter with its label, as the list's template laid them out one by one (drawn here:

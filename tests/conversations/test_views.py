@@ -7,13 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from concierge.contacts.services import create_contact
 from concierge.conversations import selectors, services, views
 from concierge.conversations.models import Conversation, Part, Tag
+from concierge.conversations.services.saved_views import rename_view, save_view
 from concierge.events.models import Event
+from concierge.workspaces import kept
 from concierge.workspaces.services import add_teammate, create_team
 
 HTMX = {"HX-Request": "true"}
@@ -152,7 +155,9 @@ def test_the_list_fragment_takes_eleven_queries_however_many_rows(
     owner_client, workspace, owner, agent, contact, django_assert_max_num_queries
 ):
     """The session, the user, the teammate with its workspace, the filters' teammates, teams and
-    tags, the count, the page's rows, their tags' names, who is on support, the saved views."""
+    tags, the count, the page's rows, their tags' names, who is on support, the saved views: all read,
+    as a request does when its workspace's set-up is not kept yet (inside a transaction, as this test
+    runs, nothing is kept: workspaces.kept)."""
     team = create_team(workspace, name="Billing", members=[agent])
     tags = [services.tag_for_name(workspace, name) for name in ("vip", "bug")]
     for number in range(30):
@@ -167,6 +172,83 @@ def test_the_list_fragment_takes_eleven_queries_however_many_rows(
     assert page.count('class="conversation-row"') == 30
     assert page.count('<span class="tag">vip</span>') == 15
     assert page.count(f'<span class="row-assignee">{agent.name}</span>') == 30
+
+
+@pytest.fixture
+def nothing_kept():
+    kept.forget()
+    yield
+    kept.forget()
+
+
+def list_fragment(client, workspace) -> str:
+    response = client.get(url("inbox", workspace), headers={**HTMX, "HX-Target": "conversation-list"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_list_fragment_takes_six_queries_once_the_set_up_is_kept(
+    owner_client, workspace, owner, agent, contact, nothing_kept, django_assert_max_num_queries
+):
+    """The session, the user, the teammate with its workspace, the count, the page's rows, their
+    tags' names: the filters' choices, who is on support and the saved views are kept from the first
+    request while the workspace's set-up version stays."""
+    team = create_team(workspace, name="Billing", members=[agent])
+    tag = services.tag_for_name(workspace, "vip")
+    save_view(owner, "Billing's", QueryDict(f"team={team.pk}"))
+    for number in range(30):
+        conversation = services.start_conversation(workspace, contact=contact, body=f"hello {number}")
+        services.assign_conversation(conversation, teammate=owner, assignee=agent, team=team)
+        services.tag_conversation(conversation, tag)
+    first = list_fragment(owner_client, workspace)
+    with django_assert_max_num_queries(6):
+        second = list_fragment(owner_client, workspace)
+    assert second.count('class="conversation-row"') == 30
+    without_tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert without_tokens.sub("", second) == without_tokens.sub("", first)
+
+
+def test_the_rows_tags_named_from_the_kept_tags_in_the_databases_order(workspace, contact):
+    conversation = services.start_conversation(workspace, contact=contact, body="hello")
+    for name in ("vip", "Billing", "bug", "Änderung"):
+        services.tag_conversation(conversation, services.tag_for_name(workspace, name))
+    kept_tags = selectors.tags_in_name_order(workspace)
+    read_whole = selectors.tag_names_by_conversation(workspace, [conversation.pk])
+    assert (
+        selectors.tag_names_by_conversation(workspace, [conversation.pk], names_by_id=kept_tags) == read_whole
+    )
+    services.tag_conversation(conversation, services.tag_for_name(workspace, "new"))  # made since
+    named = selectors.tag_names_by_conversation(workspace, [conversation.pk], names_by_id=kept_tags)
+    assert named == selectors.tag_names_by_conversation(workspace, [conversation.pk])
+    assert "new" in named[conversation.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renamed_tag_and_a_new_teammate_show_in_the_next_lists_filters(
+    owner_client, workspace, nothing_kept
+):
+    tag = services.create_tag(workspace, "billing")
+    assert '<option value="billing">billing</option>' in list_fragment(owner_client, workspace)
+    services.rename_tag(tag, name="invoices")
+    nova = add_teammate(workspace, email="nova@acme.test", name="Nova New")
+    page = list_fragment(owner_client, workspace)
+    assert '<option value="invoices">invoices</option>' in page
+    assert "billing" not in page
+    assert f'<option value="{nova.pk}">Nova New</option>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_view_renamed_shows_in_the_next_list_and_another_teammates_never(
+    owner_client, workspace, owner, agent, nothing_kept
+):
+    view = save_view(owner, "Open ones", QueryDict("state=open"))
+    save_view(agent, "Avery only", QueryDict("assignee=me"))
+    assert ">Open ones</a>" in list_fragment(owner_client, workspace)
+    rename_view(view, owner, "Still open")
+    page = list_fragment(owner_client, workspace)
+    assert ">Still open</a>" in page
+    assert "Open ones" not in page and "Avery only" not in page
 
 
 def test_every_value_a_list_row_shows_is_escaped(owner_client, workspace, owner):

@@ -3,7 +3,8 @@ forms refuse bad input with a 422 and change nothing, another workspace's things
 inbox shows the due badge, the sort by due time and who is on support today."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -11,10 +12,20 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from concierge.conversations import services
+from concierge.routing import views_hours
 from concierge.routing.models import OfficeHours, RosterDay
-from concierge.routing.services.hours import set_service_level_targets
-from concierge.routing.services.rotation import generate_roster, roster_feed_for, set_rotation
+from concierge.routing.services.hours import set_office_hours, set_service_level_targets
+from concierge.routing.services.rotation import (
+    generate_roster,
+    override_roster_day,
+    roster_feed_for,
+    set_rotation,
+)
+from concierge.workspaces import kept
+from concierge.workspaces.models import Workspace
 from concierge.workspaces.services import create_team
+
+from .conftest import NEW_YORK
 
 
 def url(name, workspace, *args):
@@ -118,6 +129,57 @@ def test_who_is_on_support_costs_the_inbox_list_a_few_queries_not_a_schedule(
             url("inbox", workspace), headers={"HX-Request": "true", "HX-Target": "conversation-list"}
         )
     assert "On support today: Reliability" in page.content.decode()
+
+
+@pytest.fixture
+def nothing_kept():
+    kept.forget()
+    yield
+    kept.forget()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_day_overridden_shows_in_the_next_inbox(
+    owner_client, workspace, team, three_zones, nothing_kept, django_assert_max_num_queries
+):
+    west, east, europe = three_zones
+    rotation = set_rotation(team, order=list(three_zones))
+    today = timezone.now().astimezone(NEW_YORK).date()  # the team's day: the workspace's zone
+    override_roster_day(rotation, today, west)
+    fragment = {"HX-Request": "true", "HX-Target": "conversation-list"}
+    assert "Reliability — Wes" in owner_client.get(url("inbox", workspace), headers=fragment).content.decode()
+    with django_assert_max_num_queries(6):  # the rotations and today's roster kept
+        owner_client.get(url("inbox", workspace), headers=fragment)
+    override_roster_day(rotation, today, europe)
+    page = owner_client.get(url("inbox", workspace), headers=fragment).content.decode()
+    assert "Reliability — Eli" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_who_is_on_support_is_kept_by_the_teams_own_day_not_the_workspaces(
+    workspace, team, three_zones, nothing_kept, monkeypatch
+):
+    """The team counts its days in Los Angeles, the workspace in New York: between their midnights
+    the same set-up answers for two different days."""
+    west, east, europe = three_zones
+    set_office_hours(
+        workspace, team=team, timezone_name="America/Los_Angeles", intervals=[(0, "09:00", "17:00")]
+    )
+    rotation = set_rotation(team, order=list(three_zones))
+    override_roster_day(rotation, date(2025, 3, 4), west)
+    override_roster_day(rotation, date(2025, 3, 5), europe)
+    request = SimpleNamespace(workspace=Workspace.objects.get(pk=workspace.pk))
+
+    def on_support_at(instant):
+        with monkeypatch.context() as patched:
+            patched.setattr(views_hours.timezone, "now", lambda: instant)
+            note = views_hours.on_support_note(request)
+            return [(shown.name, [person.name for person in people]) for shown, people in note]
+
+    # 01:00 on the 5th in New York is still the 4th in Los Angeles; 04:00 is the 5th there too.
+    assert on_support_at(datetime(2025, 3, 5, 1, 0, tzinfo=NEW_YORK)) == [("Reliability", ["Wes"])]
+    assert on_support_at(datetime(2025, 3, 5, 4, 0, tzinfo=NEW_YORK)) == [("Reliability", ["Eli"])]
+    assert on_support_at(datetime(2025, 3, 5, 1, 0, tzinfo=NEW_YORK)) == [("Reliability", ["Wes"])]
 
 
 def test_saving_office_hours_and_targets_from_the_page(owner_client, workspace):

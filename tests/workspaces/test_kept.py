@@ -5,10 +5,12 @@ workspace), never from a change rolled back, never inside a transaction."""
 import pytest
 from django.db import transaction
 
+from concierge.conversations import services as conversation_services
+from concierge.conversations.forms import filter_choices
 from concierge.workspaces import kept
 from concierge.workspaces.models import Workspace
 from concierge.workspaces.selectors import team_names
-from concierge.workspaces.services import create_team, rename_team, update_workspace
+from concierge.workspaces.services import create_team, rename_team, update_teammate, update_workspace
 
 # Outside a transaction only: inside one (as each `db` test runs) nothing is kept.
 kept_across_requests = pytest.mark.django_db(transaction=True)
@@ -55,6 +57,30 @@ def test_each_workspace_and_key_keeps_its_own(workspace, other_workspace):
     assert kept.kept_for(other_workspace, "thing", lambda: "globex") == "globex"
     assert kept.kept_for(workspace, ("thing", 2), lambda: "second") == "second"
     assert kept.kept_for(workspace, "thing", lambda: "made again") == "acme"
+
+
+@kept_across_requests
+def test_a_team_added_through_the_service_shows_in_the_next_requests_filters(workspace):
+    assert filter_choices(workspace).teams == (("", "Any team"),)
+    team = create_team(workspace, name="Billing")
+    assert filter_choices(next_request(workspace)).teams == (("", "Any team"), (str(team.pk), "Billing"))
+
+
+@kept_across_requests
+def test_a_teammate_renamed_or_deactivated_shows_in_the_next_requests_filters(workspace, agent):
+    assert (str(agent.pk), "Avery Agent") in filter_choices(workspace).assignees
+    update_teammate(agent, name="Avery Ames")
+    assert (str(agent.pk), "Avery Ames") in filter_choices(next_request(workspace)).assignees
+    update_teammate(agent, is_active=False)
+    assert str(agent.pk) not in dict(filter_choices(next_request(workspace)).assignees)
+
+
+@kept_across_requests
+def test_a_tag_renamed_shows_in_the_next_requests_filters(workspace):
+    tag = conversation_services.create_tag(workspace, "billing")
+    assert filter_choices(workspace).tags == (("", "Any tag"), ("billing", "billing"))
+    conversation_services.rename_tag(tag, name="invoices")
+    assert filter_choices(next_request(workspace)).tags == (("", "Any tag"), ("invoices", "invoices"))
 
 
 @kept_across_requests

@@ -5,6 +5,7 @@ so a page shows one kind of form error whichever layer refused the input.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape as escape_text
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from concierge.core.errors import InvalidInput
 from concierge.core.forms import parse_object_id
 from concierge.core.zones import babel_locale
 from concierge.workspaces import selectors as workspace_selectors
+from concierge.workspaces.kept import kept_for
 from concierge.workspaces.models import Team, Teammate, Workspace
 
 
@@ -78,6 +80,39 @@ def _attributes(attrs: dict) -> str:
     )
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    assignees: tuple[tuple[str, str], ...]
+    teams: tuple[tuple[str, str], ...]
+    tags: tuple[tuple[str, str], ...]
+    # The same tags by id, with their place in name order: what names the list rows' tags.
+    tags_by_id: dict[int, tuple[int, str]]
+
+
+def filter_choices(workspace: Workspace) -> FilterChoices:
+    """The assignee, team and tag filters' choices: the workspace's active teammates, teams and tags.
+    Only audited set-up changes change them, so they are kept per process (workspaces.kept)."""
+    return kept_for(workspace, "inbox.filter_choices", lambda: _read_filter_choices(workspace))
+
+
+def _read_filter_choices(workspace: Workspace) -> FilterChoices:
+    tags_by_id = selectors.tags_in_name_order(workspace)
+    return FilterChoices(
+        assignees=(
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("unassigned", "Unassigned"),
+            *((str(pk), name) for pk, name in workspace_selectors.active_teammate_names(workspace)),
+        ),
+        teams=(
+            ("", "Any team"),
+            *((str(pk), name) for pk, name in workspace_selectors.team_names(workspace)),
+        ),
+        tags=(("", "Any tag"), *((name, name) for _, name in sorted(tags_by_id.values()))),
+        tags_by_id=tags_by_id,
+    )
+
+
 class InboxFilterForm(forms.Form):
     """The inbox list's filters. Every choice is one of this workspace's own teammates, teams and tags."""
 
@@ -103,20 +138,10 @@ class InboxFilterForm(forms.Form):
             data["state"] = "all"  # a search looks in every state: the filter says so
         super().__init__(data)
         self.teammate = teammate
-        self.fields["assignee"].choices = [
-            ("", "Anyone"),
-            ("me", "Me"),
-            ("unassigned", "Unassigned"),
-            *((str(pk), name) for pk, name in workspace_selectors.active_teammate_names(workspace)),
-        ]
-        self.fields["team"].choices = [
-            ("", "Any team"),
-            *((str(pk), name) for pk, name in workspace_selectors.team_names(workspace)),
-        ]
-        self.fields["tag"].choices = [
-            ("", "Any tag"),
-            *((name, name) for name in selectors.tag_names(workspace)),
-        ]
+        self.choices = filter_choices(workspace)
+        self.fields["assignee"].choices = self.choices.assignees
+        self.fields["team"].choices = self.choices.teams
+        self.fields["tag"].choices = self.choices.tags
 
     def fields_html(self) -> str:
         """Each filter with its label, as the list's template laid them out one by one (drawn here:

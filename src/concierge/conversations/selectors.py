@@ -94,9 +94,16 @@ def list_rows_of(listed: QuerySet[Conversation]) -> QuerySet[dict]:
     return listed.values(*LIST_ROW_COLUMNS)
 
 
-def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int]) -> dict[int, list[str]]:
+def tag_names_by_conversation(
+    workspace: Workspace, conversation_ids: list[int], *, names_by_id: dict | None = None
+) -> dict[int, list[str]]:
     """The tags' names of each of these conversations, in name order: one query, no objects made
-    (scoped by the tags' workspace: a conversation carries only its own workspace's tags)."""
+    (scoped by the tags' workspace: a conversation carries only its own workspace's tags).
+
+    With `names_by_id` (`tags_in_name_order`, as the inbox keeps it), only the conversations' tag
+    ids are read, and named from it; a tag it does not know (made since) has the names read again."""
+    if names_by_id is not None:
+        return _tag_names_from_ids(workspace, conversation_ids, names_by_id)
     names: dict[int, list[str]] = {}
     rows = (
         Conversation.tags.through.objects.filter(
@@ -108,6 +115,22 @@ def tag_names_by_conversation(workspace: Workspace, conversation_ids: list[int])
     for conversation_id, name in rows:
         names.setdefault(conversation_id, []).append(name)
     return names
+
+
+def _tag_names_from_ids(workspace: Workspace, conversation_ids: list[int], names_by_id: dict) -> dict:
+    pairs = list(
+        Conversation.tags.through.objects.filter(conversation_id__in=conversation_ids).values_list(
+            "conversation_id", "tag_id"
+        )
+    )
+    if any(tag_id not in names_by_id for _, tag_id in pairs):
+        names_by_id = tags_in_name_order(workspace)
+    named: dict[int, list[tuple[int, str]]] = {}
+    for conversation_id, tag_id in pairs:
+        place_and_name = names_by_id.get(tag_id)  # another workspace's tag is no name here
+        if place_and_name is not None:
+            named.setdefault(conversation_id, []).append(place_and_name)
+    return {conversation_id: [name for _, name in sorted(tags)] for conversation_id, tags in named.items()}
 
 
 # What the API's list shows of each conversation (schemas.ConversationOut), read as values; the
@@ -356,9 +379,10 @@ def tags(workspace: Workspace) -> QuerySet[Tag]:
     return Tag.objects.filter(workspace=workspace).order_by("name")
 
 
-def tag_names(workspace: Workspace) -> list[str]:
-    """The names of the workspace's tags, in name order: for a choice of tag."""
-    return list(tags(workspace).values_list("name", flat=True))
+def tags_in_name_order(workspace: Workspace) -> dict[int, tuple[int, str]]:
+    """Each of the workspace's tags by id: its place in `tags`' order (by name, as the database
+    orders names) and its name."""
+    return {pk: (place, name) for place, (pk, name) in enumerate(tags(workspace).values_list("pk", "name"))}
 
 
 def tags_with_use(workspace: Workspace) -> QuerySet[Tag]:

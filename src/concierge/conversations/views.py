@@ -42,6 +42,7 @@ from concierge.core.errors import InvalidInput, NotFound, ServiceError
 from concierge.core.zones import babel_locale, city_name, plain_spaces
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import owners_and_admins_page, teammate_page
+from concierge.workspaces.kept import kept_for
 from concierge.workspaces.services import Actor
 
 CONVERSATIONS_PER_PAGE = 50
@@ -214,15 +215,22 @@ class _RowTimes:
         return long_day, format_skeleton("yMMMd" if with_year else "MMMd", local, locale=self.loc)
 
 
-def list_rows(request, listed) -> list[ListRow]:
+def list_rows(request, listed, *, tags_by_id: dict | None = None) -> list[ListRow]:
     """What each list row shows, worked out in Python once per page (the row tag only prints it):
-    its link, its time, its due badge, its tags' names (one query). `listed`: a page of
+    its link, its time, its due badge, its tags' names (one query; named from `tags_by_id`, the
+    workspace's tags as the filters keep them, when given). `listed`: a page of
     selectors.list_rows_of, or conversations (a search's). The list's speed is mostly this (docs/inbox.md)."""
     rows = [
         ListRow.from_values(item) if isinstance(item, dict) else ListRow.from_conversation(item)
         for item in listed
     ]
-    tags = selectors.tag_names_by_conversation(request.workspace, [row.pk for row in rows]) if rows else {}
+    tags = (
+        selectors.tag_names_by_conversation(
+            request.workspace, [row.pk for row in rows], names_by_id=tags_by_id
+        )
+        if rows
+        else {}
+    )
     for row in rows:
         row.tags = tags.get(row.pk, ())
     _show_when_and_where(request, rows)
@@ -257,10 +265,12 @@ def _list_page(request, form: InboxFilterForm):
             per_page=CONVERSATIONS_PER_PAGE,
             **form.selector_filters(),
         )
-        return SearchPage(found, list_rows(request, found.conversations))
+        return SearchPage(found, list_rows(request, found.conversations, tags_by_id=form.choices.tags_by_id))
     listed = _listed_by(request, form)[1]
     page = Paginator(listed, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list_rows(request, selectors.list_rows_of(page.object_list))
+    page.object_list = list_rows(
+        request, selectors.list_rows_of(page.object_list), tags_by_id=form.choices.tags_by_id
+    )
     return page
 
 
@@ -272,12 +282,20 @@ def _conversation_list_context(request) -> dict:
     return {
         "filter_form": form,
         "searching": searching,
-        "saved_views": list(selectors.saved_views(request.teammate)),
+        "saved_views": _saved_views(request),
         "view_query": saved_view_services.view_query(request.GET),
         "page": page,
         "list_query": _list_query(request).urlencode(),
         "header_notes": [(template, note) for template, note in notes if note is not None],
     }
+
+
+def _saved_views(request) -> tuple:
+    """The teammate's saved views: audited set-up, so kept per process (workspaces.kept)."""
+    teammate = request.teammate
+    return kept_for(
+        request.workspace, ("inbox.saved_views", teammate.pk), lambda: tuple(selectors.saved_views(teammate))
+    )
 
 
 def contact_conversations_panel(request, contact) -> dict:

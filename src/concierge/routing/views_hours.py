@@ -25,6 +25,7 @@ from concierge.routing.services import hours as hours_services
 from concierge.routing.services import rotation as rotation_services
 from concierge.workspaces import selectors as workspace_selectors
 from concierge.workspaces.access import is_owner_or_admin, owners_and_admins_page, teammate_page
+from concierge.workspaces.kept import kept_for
 from concierge.workspaces.services import Actor
 
 HOURS_REFUSAL = "Only owners and admins can change office hours, service levels and the rotation."
@@ -527,5 +528,21 @@ def roster_feed(request, slug: str, token: str):
 
 
 def on_support_note(request) -> list | None:
-    """The inbox header's note: each rotating team and who is on support on its day (None: no rotation)."""
-    return rotation_selectors.on_support_today(request.workspace, timezone.now()) or None
+    """The inbox header's note: each rotating team and who is on support on its day (None: no
+    rotation). The rotations, their zones and rosters are audited set-up, so kept per process
+    (workspaces.kept); each team's day is worked out per request, in its own zone."""
+    workspace, now = request.workspace, timezone.now()
+    teams = kept_for(
+        workspace, "routing.rotating_teams", lambda: tuple(rotation_selectors.rotating_teams(workspace))
+    )
+    return [
+        (rotating.team, _on_support_on(workspace, rotating, rotating.day_at(now))) for rotating in teams
+    ] or None
+
+
+def _on_support_on(workspace, rotating: rotation_selectors.RotatingTeam, day: date) -> tuple:
+    return kept_for(
+        workspace,
+        ("routing.on_support", rotating.rotation_id, day),
+        lambda: tuple(rotation_selectors.on_support_on(workspace, rotating.rotation_id, day)),
+    )

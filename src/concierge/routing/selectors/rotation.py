@@ -2,6 +2,7 @@
 and a teammate's support days. A roster day is a date in the team's zone (its office hours' zone,
 else the workspace's), so "today" for a teammate in Europe and one in California is the team's day."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -47,17 +48,38 @@ def rotations_of_workspace(workspace: Workspace) -> QuerySet[Rotation]:
     return Rotation.objects.filter(workspace=workspace).select_related("team").order_by("team__name")
 
 
+@dataclass(frozen=True)
+class RotatingTeam:
+    """An active rotation's team, and the zone its roster's days are dates in."""
+
+    rotation_id: int
+    team: Team
+    zone_name: str
+
+    def day_at(self, at: datetime) -> date:
+        return at.astimezone(ZoneInfo(self.zone_name)).date()
+
+
+def rotating_teams(workspace: Workspace) -> list[RotatingTeam]:
+    """Each active rotation's team with its zone, by team name."""
+    return [
+        RotatingTeam(rotation.pk, rotation.team, team_zone_name(workspace, rotation.team))
+        for rotation in rotations_of_workspace(workspace).filter(is_active=True)
+    ]
+
+
+def on_support_on(workspace: Workspace, rotation_id: int, day: date) -> list[Teammate]:
+    """Who the rotation's roster puts on support on `day` (a date in its team's zone)."""
+    roster = RosterDay.objects.filter(workspace=workspace, rotation_id=rotation_id, day=day)
+    return [roster_day.teammate for roster_day in roster.select_related("teammate")]
+
+
 def on_support_today(workspace: Workspace, at: datetime) -> list[tuple[Team, list[Teammate]]]:
     """For each active rotation: the team and who is on support on its day at `at`."""
-    found = []
-    for rotation in rotations_of_workspace(workspace).filter(is_active=True):
-        day = team_day(rotation.team, at, workspace)
-        people = [
-            roster_day.teammate
-            for roster_day in RosterDay.objects.filter(rotation=rotation, day=day).select_related("teammate")
-        ]
-        found.append((rotation.team, people))
-    return found
+    return [
+        (rotating.team, on_support_on(workspace, rotating.rotation_id, rotating.day_at(at)))
+        for rotating in rotating_teams(workspace)
+    ]
 
 
 def support_days_of(teammate: Teammate, *, since: date) -> QuerySet[RosterDay]:

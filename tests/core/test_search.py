@@ -349,6 +349,18 @@ def test_a_rare_word_next_to_a_common_one_is_corrected_and_the_query_as_typed_st
     assert ids(results) == [22] and results.corrected_query is None
 
 
+def test_a_word_without_digits_is_not_corrected_to_a_code(workspace):
+    # Codes (error codes, order numbers: thousands of them in an inbox) are no candidates for a word
+    # of letters; a mistyped code is still corrected to a code, and a word to a word.
+    index_documents([doc(workspace, 1, "Code abc1", "Sent with the code abc1.")])
+    results = search_documents(workspace.id, "article", "abcd")
+    assert ids(results) == [] and results.corrected_query is None
+    results = search_documents(workspace.id, "article", "abc2")
+    assert ids(results) == [1] and results.corrected_query == "abc1"
+    results = search_documents(workspace.id, "article", "cpde")
+    assert ids(results) == [1] and results.corrected_query == "code"
+
+
 def test_a_query_found_through_its_stem_is_not_corrected(help_center):
     results = search_documents(help_center.id, "article", "subscriptions")
     assert ids(results) == [2] and results.corrected_query is None

@@ -1096,13 +1096,17 @@ def search_terms_within(
     *,
     limit: int | None = None,
     lengths: tuple[int, int] | None = None,
+    digits: bool = True,
 ) -> list[tuple[str, int]]:
-    """search_terms_from for several ranges at once (one statement): the terms in any of them."""
+    """search_terms_from for several ranges at once (one statement): the terms in any of them;
+    `digits=False`: only the terms without a digit (0 to 9)."""
     from concierge.core.models import SearchTerm
 
     scope, params = _scope_condition("t", workspace_id, kind, locales, None)
     if lengths is not None:
         scope, params = f"{scope} AND LENGTH(t.term) BETWEEN %s AND %s", [*params, *lengths]
+    if not digits:
+        scope = f"{scope} AND {_without_digits('t.term')}"
     within = " OR ".join(["(t.term >= %s AND t.term < %s)"] * len(ranges))
     rows = select(
         f"SELECT t.term, SUM(t.documents) AS documents FROM {table(SearchTerm)} t "
@@ -1111,6 +1115,13 @@ def search_terms_within(
         [*params, *[bound for pair in ranges for bound in pair], *([limit] if limit is not None else [])],
     )
     return [(term, int(documents)) for term, documents in rows]
+
+
+def _without_digits(column: str) -> str:
+    """A condition: the column's text holds no digit 0 to 9."""
+    if is_postgresql():
+        return f"{column} !~ '[0-9]'"
+    return f"{column} NOT GLOB '*[0-9]*'"
 
 
 # Live changes (concierge.live): how a server process learns that a change was written for its

@@ -349,6 +349,18 @@ def test_a_rare_word_next_to_a_common_one_is_corrected_and_the_query_as_typed_st
     assert ids(results) == [22] and results.corrected_query is None
 
 
+def test_a_word_without_digits_is_not_corrected_to_a_code(workspace):
+    # Codes (error codes, order numbers: thousands of them in an inbox) are no candidates for a word
+    # of letters; a mistyped code is still corrected to a code, and a word to a word.
+    index_documents([doc(workspace, 1, "Code abc1", "Sent with the code abc1.")])
+    results = search_documents(workspace.id, "article", "abcd")
+    assert ids(results) == [] and results.corrected_query is None
+    results = search_documents(workspace.id, "article", "abc2")
+    assert ids(results) == [1] and results.corrected_query == "abc1"
+    results = search_documents(workspace.id, "article", "cpde")
+    assert ids(results) == [1] and results.corrected_query == "code"
+
+
 def test_a_query_found_through_its_stem_is_not_corrected(help_center):
     results = search_documents(help_center.id, "article", "subscriptions")
     assert ids(results) == [2] and results.corrected_query is None
@@ -397,3 +409,49 @@ def test_past_the_ranked_body_matches_further_ones_follow_each_once(workspace, m
     scores = [hit.score for page in pages for hit in page.hits]
     assert scores == sorted(scores, reverse=True)
     assert [page.has_more for page in pages] == [True, True, False]
+
+
+@pytest.mark.parametrize("walked", [True, False], ids=["walked-in-id-order", "taken-from-the-index"])
+def test_a_words_first_matches_are_the_same_however_they_are_found(
+    workspace, other_workspace, monkeypatch, walked
+):
+    # PostgreSQL may find the title-and-headings tier's first matches by walking the entries in id
+    # order (a common word in a workspace holding most of the index: PLANNED_FROM_SHARE,
+    # PLANNED_FROM_DOCUMENTS) rather than by sorting the full-text index's matches: the same
+    # matches in the same order either way, on the first page (one statement) and past the ranked
+    # matches (a statement per tier). SQLite has one way, and answers the same.
+    from django.db import connection
+
+    from concierge.core import db
+
+    monkeypatch.setattr(db, "PLANNED_FROM_SHARE", 0.0 if walked else 2.0)
+    monkeypatch.setattr(db, "PLANNED_FROM_DOCUMENTS", 0)
+    monkeypatch.setattr(db, "RANKED_MATCHES", 3)
+    if walked and connection.vendor == "postgresql":
+        # A table this small would be read whole or through another index: leave the walk only.
+        with connection.cursor() as cursor:
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET LOCAL {setting} = off")
+    titles = {
+        1: "Export guide",
+        2: "Export",
+        3: "Export report",
+        4: "Import",
+        5: "Export",
+        6: "Export",
+        7: "Export",
+    }
+    documents = []
+    for n, title in titles.items():  # another workspace's matches between this one's
+        documents += [doc(other_workspace, n, "Export"), doc(workspace, n, title)]
+    documents += [doc(workspace, 8, "Guide", "Each export runs at night."), doc(workspace, 9, "Report")]
+    index_documents(documents)
+
+    pages = [search_documents(workspace.id, "article", "export", limit=3, offset=o) for o in (0, 3, 6)]
+    found = [object_id for page in pages for object_id in ids(page)]
+    assert set(found[:3]) == {1, 2, 3}  # the first three matches by id, ranked
+    assert found[3:] == [5, 6, 7, 8]  # further title matches in id order, then the body's
+    assert [page.has_more for page in pages] == [True, True, False]
+    assert ids(search_documents(workspace.id, "article", "export", limit=20)) == found
+    assert sorted(ids(search_documents(workspace.id, "article", "report", limit=20))) == [3, 9]
+    assert ids(search_documents(workspace.id, "article", "night", limit=20)) == [8]

@@ -707,6 +707,25 @@ RANKED_BODY_MATCHES = 50
 # search matches the words unscoped and keeps its own entries by their ids (a look-up each), rather
 # than intersecting the words' lists with the scope word's, which lists nearly every document.
 UNSCOPED_FROM_SHARE = 0.5
+# PostgreSQL, a tier's first matches (its first RANKED_MATCHES in id order): the full-text index's
+# matches, sorted, cost about a microsecond each, 50 ms for a word in 50,000 titles; a walk of the
+# primary key testing each entry's short title-and-headings vector stops when it has enough, after
+# a few hundred entries for such a word. Asked for the entries in id order, the planner weighs the
+# two by its statistics of the words, but it takes cached pages for disk reads and walks too soon:
+# for a word in 930 of 100,000 titles the walk read 20,000 entries (6 ms) where sorting the matches
+# took 1 ms. So the title-and-headings tier asks for id order only when
+# - the workspace's documents of the kind are at least PLANNED_FROM_SHARE of the index: else the
+#   walk reads the other workspaces' entries too, and where those lie among the ids is nothing the
+#   planner knows (a workspace's entries may all come after everyone else's); and
+# - every word of the query is in PLANNED_FROM_DOCUMENTS documents or more by the vocabulary (which
+#   counts whole documents, so about as many or more than the titles): fewer matches sort in a few
+#   milliseconds at most, and a word it holds rarely or not at all (only through its stem) is
+#   sorted as before.
+# Otherwise, and always in the body-only tier (its walk would test whole documents), the order is
+# `id + 0`, which no index walks: the full-text index's matches are taken and sorted.
+PLANNED_FROM_SHARE = 0.5
+PLANNED_FROM_DOCUMENTS = 5_000
+ID_ORDER_WALKABLE, ID_ORDER_UNWALKED = "e.id", "e.id + 0"
 
 
 def match_search_entries(
@@ -729,12 +748,14 @@ def match_search_entries(
     ts_rank over A/B/C weights, for its first RANKED_MATCHES (body-only: RANKED_BODY_MATCHES)
     matches, 0 for the rest. The title and body are read for the page's entries only."""
     wanted = offset + limit
+    heading_order = ID_ORDER_UNWALKED
     if is_postgresql():
         if locales is None:
             locales = _postgresql_locales_of(workspace_id, kind)
             if not locales:
                 return []
-        page = _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offset)
+        heading_order = _postgresql_heading_order(workspace_id, kind, groups, locales)
+        page = _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offset, heading_order)
         if page is not None:
             return page
     scoped = is_postgresql() or _sqlite_scoped(workspace_id, kind, locales)
@@ -747,7 +768,9 @@ def match_search_entries(
         # The body-only tier leaves out the first tier's entries: by their ids when the first tier
         # read them all (cheaper than matching the headings again), else by matching.
         excluded = headings.all_ids if headings is not None else None
-        match = _TierMatch(tier, workspace_id, kind, groups, locales, audiences, scoped, excluded)
+        match = _TierMatch(
+            tier, workspace_id, kind, groups, locales, audiences, scoped, excluded, heading_order
+        )
         found += [(entry_id, score + bonus) for entry_id, score in match.best(wanted - len(found))]
         headings = match
     page = found[offset:]
@@ -797,10 +820,16 @@ def forget_search_figures() -> None:
 def _sqlite_scoped(workspace_id: int, kind: str, locales: Sequence[str] | None) -> bool:
     """Whether a SQLite search matches inside its scope (a workspace among many) or unscoped (a
     workspace holding most of the index)."""
+    return not _holds_share_of_index(workspace_id, kind, locales, UNSCOPED_FROM_SHARE)
+
+
+def _holds_share_of_index(workspace_id: int, kind: str, locales: Sequence[str] | None, share: float) -> bool:
+    """Whether a workspace's documents of a kind (in these locales) are at least this share of every
+    entry of the index, as counted in the last minute."""
     from concierge.core.models import SearchEntry
 
     everything = _remembered(("all",), lambda: select(f"SELECT COUNT(*) FROM {table(SearchEntry)}")[0][0])
-    return count_search_entries(workspace_id, kind, locales) < everything * UNSCOPED_FROM_SHARE
+    return count_search_entries(workspace_id, kind, locales) >= everything * share
 
 
 def _postgresql_locales_of(workspace_id: int, kind: str) -> list[str]:
@@ -827,6 +856,21 @@ def _postgresql_locales_of(workspace_id: int, kind: str) -> list[str]:
     return list(_remembered(("locales", workspace_id, kind), read))
 
 
+def _postgresql_heading_order(workspace_id: int, kind: str, groups, locales: Sequence[str]) -> str:
+    """How the title-and-headings tier orders its matches (FROM the entries as `e`): by the id itself,
+    letting the planner choose between a walk of the primary key and the full-text index, when the
+    walk may pay (PLANNED_FROM_SHARE, PLANNED_FROM_DOCUMENTS); else by `id + 0`."""
+    if not _holds_share_of_index(workspace_id, kind, locales, PLANNED_FROM_SHARE):
+        return ID_ORDER_UNWALKED
+    plain = [group[0][0] for group in groups if len(group) == 1 and not group[0][1]]
+    if not plain:
+        return ID_ORDER_UNWALKED  # words still being typed: how many documents hold them is unknown
+    documents = search_term_documents(workspace_id, kind, locales, plain)
+    if min(documents.get(word, 0) for word in plain) < PLANNED_FROM_DOCUMENTS:
+        return ID_ORDER_UNWALKED
+    return ID_ORDER_WALKABLE
+
+
 def _postgresql_matches(tier, workspace_id, kind, groups, locales, audiences) -> tuple[str, list, str, list]:
     """A tier's matching entries as a condition (FROM the entries as `e`), and its rank of `r`."""
     from concierge.core.models import SearchEntry
@@ -842,11 +886,11 @@ def _postgresql_matches(tier, workspace_id, kind, groups, locales, audiences) ->
     return matches, [*scope_params, *params], f"ts_rank(r.{vector}, {query})", query_params
 
 
-def _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offset):
-    """The page in one statement (one round trip): each tier's first matches chosen by the full-text
-    index, ranked, the body-only tier only when the first does not fill the page, and the page's
-    titles and bodies. None when the page lies past a tier's ranked matches (a deep page of a common
-    word): the tiers are then read one by one."""
+def _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offset, heading_order):
+    """The page in one statement (one round trip): each tier's first matches in id order (the
+    title-and-headings tier's by `heading_order`), ranked, the body-only tier only when the first
+    does not fill the page, and the page's titles and bodies. None when the page lies past a tier's
+    ranked matches (a deep page of a common word): the tiers are then read one by one."""
     from concierge.core.models import SearchEntry
 
     entries, wanted = table(SearchEntry), offset + limit
@@ -856,18 +900,17 @@ def _postgresql_page(workspace_id, kind, groups, locales, audiences, limit, offs
     body, body_params, body_rank, body_rank_params = _postgresql_matches(
         _BODY_ONLY, workspace_id, kind, groups, locales, audiences
     )
-    # "+ 0": in the entries' own order, the planner would walk the primary key and test each
-    # entry's document, unindexed, until it has enough; this way it takes the full-text index's
-    # matches, then orders those. Ranking reads each document, so it runs on the first matches
-    # only, outside the subquery.
+    # Each tier's first matches in id order: from the full-text index, or for a common word from a
+    # walk of the primary key (PLANNED_FROM_SHARE). Ranking reads each document, so it runs on the
+    # first matches only, outside the subquery.
     sql = (
         f"WITH head AS MATERIALIZED ("
         f"  SELECT r.id, {head_rank} + %s AS score FROM {entries} r"
-        f"  WHERE r.id = ANY(ARRAY(SELECT e.id {head} ORDER BY e.id + 0 LIMIT %s))"
+        f"  WHERE r.id = ANY(ARRAY(SELECT e.id {head} ORDER BY {heading_order} LIMIT %s))"
         f"), body AS MATERIALIZED ("
         f"  SELECT r.id, {body_rank} AS score FROM {entries} r"
         f"  WHERE (SELECT COUNT(*) FROM head) < %s"
-        f"  AND r.id = ANY(ARRAY(SELECT e.id {body} ORDER BY e.id + 0 LIMIT %s))"
+        f"  AND r.id = ANY(ARRAY(SELECT e.id {body} ORDER BY {ID_ORDER_UNWALKED} LIMIT %s))"
         f"), page AS ("
         f"  SELECT id, score FROM head UNION ALL SELECT id, score FROM body"
         f"  ORDER BY score DESC, id LIMIT %s OFFSET %s"
@@ -903,15 +946,16 @@ class _TierMatch:
     index order with their rank (computed for those rows only), `after` the further matches' entry
     ids in index order, past a given one."""
 
-    def __init__(self, tier, workspace_id, kind, groups, locales, audiences, scoped, excluded):
+    def __init__(self, tier, workspace_id, kind, groups, locales, audiences, scoped, excluded, heading_order):
         self.ranked = RANKED_MATCHES if tier == _HEADINGS else RANKED_BODY_MATCHES
         self.all_ids: list[int] | None = None  # every match's entry id, when `best` read them all
         if is_postgresql():
-            self._postgresql(tier, workspace_id, kind, groups, locales, audiences)
+            order = heading_order if tier == _HEADINGS else ID_ORDER_UNWALKED
+            self._postgresql(tier, workspace_id, kind, groups, locales, audiences, order)
         else:
             self._sqlite(tier, workspace_id, kind, groups, locales, audiences, scoped, excluded)
 
-    def _postgresql(self, tier, workspace_id, kind, groups, locales, audiences):
+    def _postgresql(self, tier, workspace_id, kind, groups, locales, audiences, order):
         from concierge.core.models import SearchEntry
 
         matches, params, rank, rank_params = _postgresql_matches(
@@ -919,10 +963,10 @@ class _TierMatch:
         )
         self.first = (
             f"SELECT r.id, {rank} FROM {table(SearchEntry)} r "
-            f"WHERE r.id = ANY(ARRAY(SELECT e.id {matches} ORDER BY e.id + 0 LIMIT %s))",
+            f"WHERE r.id = ANY(ARRAY(SELECT e.id {matches} ORDER BY {order} LIMIT %s))",
             [*rank_params, *params, self.ranked],
         )
-        self.after = (f"SELECT e.id {matches} AND e.id > %s ORDER BY e.id + 0 LIMIT %s", params)
+        self.after = (f"SELECT e.id {matches} AND e.id > %s ORDER BY {order} LIMIT %s", params)
 
     def _sqlite(self, tier, workspace_id, kind, groups, locales, audiences, scoped, excluded):
         from concierge.core.models import SearchEntry
@@ -1052,13 +1096,17 @@ def search_terms_within(
     *,
     limit: int | None = None,
     lengths: tuple[int, int] | None = None,
+    digits: bool = True,
 ) -> list[tuple[str, int]]:
-    """search_terms_from for several ranges at once (one statement): the terms in any of them."""
+    """search_terms_from for several ranges at once (one statement): the terms in any of them;
+    `digits=False`: only the terms without a digit (0 to 9)."""
     from concierge.core.models import SearchTerm
 
     scope, params = _scope_condition("t", workspace_id, kind, locales, None)
     if lengths is not None:
         scope, params = f"{scope} AND LENGTH(t.term) BETWEEN %s AND %s", [*params, *lengths]
+    if not digits:
+        scope = f"{scope} AND {_without_digits('t.term')}"
     within = " OR ".join(["(t.term >= %s AND t.term < %s)"] * len(ranges))
     rows = select(
         f"SELECT t.term, SUM(t.documents) AS documents FROM {table(SearchTerm)} t "
@@ -1067,6 +1115,13 @@ def search_terms_within(
         [*params, *[bound for pair in ranges for bound in pair], *([limit] if limit is not None else [])],
     )
     return [(term, int(documents)) for term, documents in rows]
+
+
+def _without_digits(column: str) -> str:
+    """A condition: the column's text holds no digit 0 to 9."""
+    if is_postgresql():
+        return f"{column} !~ '[0-9]'"
+    return f"{column} NOT GLOB '*[0-9]*'"
 
 
 # Live changes (concierge.live): how a server process learns that a change was written for its

@@ -77,6 +77,7 @@ COMMON_WORDS_FROM = 200  # ...when they are at least this many (a small help cen
 RARE_WORD_DOCUMENTS = 2  # a known word in this many documents or fewer may be a typo...
 RARE_WORD_RATIO = 20  # ...when a word an edit or two away is in this many times more
 WORD = re.compile(r"[^\W_]+")  # letters and digits, as both databases' tokenizers cut words
+DIGIT = re.compile(r"[0-9]")
 
 
 # Text -----------------------------------------------------------------------------------------
@@ -345,7 +346,8 @@ def _closest_known_word(scope: _Scope, word: str, *, at_least: int = 0) -> str |
     """The vocabulary's word fewest edits away (a letter added, dropped, changed or two swapped), the
     more frequent of equals, among those in `at_least` documents or more (the word itself is never
     its own correction). Candidates start with the word's first or second letter: people rarely
-    mistype both."""
+    mistype both. A word without digits is not a mistyped code: words with digits (error codes,
+    order numbers, thousands of them in an inbox) are candidates only for words with digits."""
     most_edits = 1 if len(word) <= 4 else 2
     candidates = {
         term: documents
@@ -355,6 +357,7 @@ def _closest_known_word(scope: _Scope, word: str, *, at_least: int = 0) -> str |
             scope.locales,
             [(letter, letter + "\U0010ffff") for letter in dict.fromkeys(word[:2])],
             lengths=(len(word) - most_edits, len(word) + most_edits),
+            digits=DIGIT.search(word) is not None,
         )
         if term != word and documents >= at_least
     }

@@ -415,6 +415,35 @@ def commit_without_waiting_for_the_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+# A statement of a block below is prepared from its second run on the connection; PostgreSQL then
+# plans it for its values five times more, and keeps one plan for all values when that is no worse.
+PREPARE_FROM_RUN = 2
+
+
+@contextmanager
+def statements_prepared_when_run_again() -> Iterator[None]:
+    """Inside the block (PostgreSQL): this connection sends each statement's values apart from its
+    text, so a statement run again is parsed once and, once the server finds one plan as good for
+    every value, planned once. For the many small statements a task runs again and again (a routing
+    rule run: about thirty lookups by key and inserts, 2.5 ms of their 17 spent planning), never
+    around a search or a report, whose best plan depends on the values. Nothing on SQLite, whose
+    statements Python's driver already keeps."""
+    if not is_postgresql():
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor  # PostgreSQL's driver
+
+    connection.ensure_connection()
+    driver_connection = connection.connection
+    kept = driver_connection.cursor_factory, driver_connection.prepare_threshold
+    driver_connection.cursor_factory = ServerBindingCursor
+    driver_connection.prepare_threshold = PREPARE_FROM_RUN
+    try:
+        yield
+    finally:
+        driver_connection.cursor_factory, driver_connection.prepare_threshold = kept
+
+
 def prepare_for_bulk_writes() -> None:
     """Settings for the rest of an import's transaction.
 

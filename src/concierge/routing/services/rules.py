@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from concierge.conversations import services as conversations
 from concierge.conversations.models import Conversation, Tag
+from concierge.core.db import statements_prepared_when_run_again
 from concierge.core.errors import Conflict, InvalidInput, ServiceError
 from concierge.core.services import claim_reaction_run
 from concierge.core.text import clean_short_text
@@ -550,8 +551,9 @@ def run_rules_once(
     at: datetime | None = None,
     part_id=None,
 ) -> list[RuleOutcome]:
-    """run_rules, once per `key` however often it is asked (the queued task, a retry, the demo)."""
-    with transaction.atomic():
+    """run_rules, once per `key` however often it is asked (the queued task, a retry, the demo).
+    Its statements are prepared when run again: a worker runs the same ones for every conversation."""
+    with statements_prepared_when_run_again(), transaction.atomic():
         if not claim_reaction_run(key, RULES_SUBSCRIBER):
             return []
         return run_rules(workspace_id, conversation_id, trigger, at=at, part_id=part_id)

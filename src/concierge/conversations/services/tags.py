@@ -12,7 +12,6 @@ from concierge.conversations.services.timeline import (
     check_same_workspace,
     happened,
     instant,
-    lock,
     record_conversation_event,
 )
 from concierge.core.db import insert_unless_present
@@ -103,10 +102,11 @@ def _change_tagging(
     check_same_workspace(conversation, tag, teammate)
     at = instant(at)
     with transaction.atomic(savepoint=False):  # fails whole, with the caller's transaction if any
-        lock(conversation)
+        # The tag's row is what two at once meet on: one puts it on (or takes it off), the other
+        # waits for it and finds it done.
         changed = _put_tag_on(conversation, tag) if tagged else _take_tag_off(conversation, tag)
         if not changed:
-            return False  # it already was so (of two at once, one changes it, the other finds it done)
+            return False
         add_part(
             conversation,
             kind=Kind.TAGS,

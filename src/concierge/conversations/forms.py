@@ -4,6 +4,7 @@ Each reader returns clean values or raises the same errors the services raise (I
 so a page shows one kind of form error whichever layer refused the input.
 """
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -70,6 +71,29 @@ class QuickTextInput(forms.TextInput):
         )
 
 
+class QuickChoiceField(forms.ChoiceField):
+    """A choice field of flat choices (value and label pairs) taken as they are, with a QuickSelect:
+    the inbox makes its filter form on every list request, and Django's deep copy of each field and
+    its normalizing of every choice cost as much as drawing them."""
+
+    widget = QuickSelect
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.widget = copy.copy(self.widget)
+        copied.widget.attrs = dict(self.widget.attrs)
+        memo[id(self)] = copied
+        return copied
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = self.widget.choices = tuple(value)
+
+
 def _attributes(attrs: dict) -> str:
     """HTML attributes in their order, as Django's widget template writes them (True: the name
     alone; False: left out), every name and value escaped."""
@@ -124,13 +148,13 @@ class InboxFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Search conversations", "autocomplete": "off"}
         ),
     )
-    state = forms.ChoiceField(choices=STATE_CHOICES, required=False, widget=QuickSelect)
-    assignee = forms.ChoiceField(required=False, widget=QuickSelect)
-    team = forms.ChoiceField(required=False, widget=QuickSelect)
-    tag = forms.ChoiceField(required=False, widget=QuickSelect)
-    priority = forms.ChoiceField(choices=PRIORITY_CHOICES, required=False, widget=QuickSelect)
-    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, widget=QuickSelect)
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=QuickSelect)
+    state = QuickChoiceField(choices=STATE_CHOICES, required=False)
+    assignee = QuickChoiceField(required=False)
+    team = QuickChoiceField(required=False)
+    tag = QuickChoiceField(required=False)
+    priority = QuickChoiceField(choices=PRIORITY_CHOICES, required=False)
+    channel = QuickChoiceField(choices=CHANNEL_CHOICES, required=False)
+    sort = QuickChoiceField(choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, workspace: Workspace, teammate: Teammate):
         if data is not None and (data.get("q") or "").strip() and not data.get("state"):

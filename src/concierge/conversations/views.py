@@ -248,10 +248,11 @@ def conversation_row(request, conversation: Conversation) -> ListRow:
 def _show_when_and_where(request, rows: list[ListRow]) -> None:
     times = _RowTimes(request.teammate)
     inbox_url = reverse("web:inbox", args=[request.workspace.slug])
+    now = timezone.now()
     for row in rows:
         row.url = f"{inbox_url}{row.pk}/"
         row.time_html = times.html(row.last_activity_at)
-        row.due_html = response_due_badge(row)
+        row.due_html = response_due_badge(row, now)
 
 
 def _list_page(request, form: InboxFilterForm):

@@ -4,6 +4,7 @@ without HTMX they redirect back, so every form also works as a plain form."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -245,9 +246,19 @@ def conversation_row(request, conversation: Conversation) -> ListRow:
     return row
 
 
+@lru_cache(maxsize=4096)
+def list_urls(slug: str) -> dict[str, str]:
+    """The inbox list's own addresses in a workspace (the same for every request: worked out once)."""
+    return {
+        "inbox": reverse("web:inbox", args=[slug]),
+        "view_save": reverse("web:inbox-view-save", args=[slug]),
+        "bulk": reverse("web:inbox-bulk", args=[slug]),
+    }
+
+
 def _show_when_and_where(request, rows: list[ListRow]) -> None:
     times = _RowTimes(request.teammate)
-    inbox_url = reverse("web:inbox", args=[request.workspace.slug])
+    inbox_url = list_urls(request.workspace.slug)["inbox"]
     now = timezone.now()
     for row in rows:
         row.url = f"{inbox_url}{row.pk}/"
@@ -287,6 +298,7 @@ def _conversation_list_context(request) -> dict:
         "view_query": saved_view_services.view_query(request.GET),
         "page": page,
         "list_query": _list_query(request).urlencode(),
+        "list_urls": list_urls(request.workspace.slug),
         "header_notes": [(template, note) for template, note in notes if note is not None],
     }
 

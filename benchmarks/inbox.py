@@ -134,7 +134,7 @@ def main() -> None:
         profiler.enable()
         measure(client, url, fragment, 50)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
     print(
         f"\n{connection.vendor}, {rows} rows a page, {os.cpu_count()} cores, Python {platform.python_version()}; "

@@ -98,28 +98,13 @@ def list_rows_of(listed: QuerySet[Conversation]) -> QuerySet[dict]:
 def tag_names_by_conversation(
     workspace: Workspace, conversation_ids: list[int], *, names_by_id: dict | None = None
 ) -> dict[int, list[str]]:
-    """The tags' names of each of these conversations, in name order: one query, no objects made
-    (scoped by the tags' workspace: a conversation carries only its own workspace's tags).
-
-    With `names_by_id` (`tags_in_name_order`, as the inbox keeps it), only the conversations' tag
-    ids are read, and named from it; a tag it does not know (made since) has the names read again."""
-    if names_by_id is not None:
-        return _tag_names_from_ids(workspace, conversation_ids, names_by_id)
-    names: dict[int, list[str]] = {}
-    rows = (
-        Conversation.tags.through.objects.filter(
-            conversation_id__in=conversation_ids, tag__workspace=workspace
-        )
-        .order_by("tag__name")
-        .values_list("conversation_id", "tag__name")
-    )
-    for conversation_id, name in rows:
-        names.setdefault(conversation_id, []).append(name)
-    return names
-
-
-def _tag_names_from_ids(workspace: Workspace, conversation_ids: list[int], names_by_id: dict) -> dict:
-    # Plain SQL: the ORM took longer to build this one statement than the database to answer it.
+    """The tags' names of each of these conversations, in name order: the conversations' tag ids in
+    one plain statement (the ORM took longer to build it than the database to answer), named from
+    `names_by_id` (`tags_in_name_order`, as the inbox keeps it) or from the workspace's tags read
+    now. A tag it does not know (made since) has the names read again; another workspace's tag is no
+    name here."""
+    if names_by_id is None:
+        names_by_id = tags_in_name_order(workspace)
     condition, params = one_of("conversation_id", conversation_ids)
     pairs = select(
         f"SELECT conversation_id, tag_id FROM {table(Conversation.tags.through)} WHERE {condition}", params
@@ -128,7 +113,7 @@ def _tag_names_from_ids(workspace: Workspace, conversation_ids: list[int], names
         names_by_id = tags_in_name_order(workspace)
     named: dict[int, list[tuple[int, str]]] = {}
     for conversation_id, tag_id in pairs:
-        place_and_name = names_by_id.get(tag_id)  # another workspace's tag is no name here
+        place_and_name = names_by_id.get(tag_id)
         if place_and_name is not None:
             named.setdefault(conversation_id, []).append(place_and_name)
     return {conversation_id: [name for _, name in sorted(tags)] for conversation_id, tags in named.items()}

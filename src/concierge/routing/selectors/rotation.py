@@ -18,9 +18,9 @@ def rotation_of(team: Team) -> Rotation | None:
     return Rotation.objects.filter(workspace_id=team.workspace_id, team=team).first()
 
 
-def team_day(team: Team, at: datetime, workspace: Workspace | None = None) -> date:
-    """The team's date at an instant (`workspace`: the team's, when the caller holds it already)."""
-    return at.astimezone(ZoneInfo(team_zone_name(workspace or team.workspace, team))).date()
+def team_day(team: Team, at: datetime) -> date:
+    """The team's date at an instant."""
+    return at.astimezone(ZoneInfo(team_zone_name(team.workspace, team))).date()
 
 
 def teammates_on_support(team: Team, at: datetime) -> set[int] | None:
@@ -72,14 +72,6 @@ def on_support_on(workspace: Workspace, rotation_id: int, day: date) -> list[Tea
     """Who the rotation's roster puts on support on `day` (a date in its team's zone)."""
     roster = RosterDay.objects.filter(workspace=workspace, rotation_id=rotation_id, day=day)
     return [roster_day.teammate for roster_day in roster.select_related("teammate")]
-
-
-def on_support_today(workspace: Workspace, at: datetime) -> list[tuple[Team, list[Teammate]]]:
-    """For each active rotation: the team and who is on support on its day at `at`."""
-    return [
-        (rotating.team, on_support_on(workspace, rotating.rotation_id, rotating.day_at(at)))
-        for rotating in rotating_teams(workspace)
-    ]
 
 
 def support_days_of(teammate: Teammate, *, since: date) -> QuerySet[RosterDay]:
